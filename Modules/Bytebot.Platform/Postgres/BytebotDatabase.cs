@@ -1,0 +1,19 @@
+using Npgsql;
+
+namespace Bytebot.Platform.Postgres;
+
+/// <summary>
+/// The database the product uses: the managed private cluster when no connection string is configured,
+/// else the configured server. <see cref="DataSource"/> is available once the host has started.
+/// </summary>
+public sealed class BytebotDatabase
+{
+    private NpgsqlDataSource? _dataSource;
+
+    public NpgsqlDataSource DataSource =>
+        _dataSource ?? throw new InvalidOperationException("The database is not started yet.");
+
+    public bool IsManaged { get; internal set; }
+
+    internal void Attach(NpgsqlDataSource dataSource) => _dataSource = dataSource;
+}
