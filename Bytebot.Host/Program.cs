@@ -1,25 +1,54 @@
 using Bytebot.Agent;
+using Bytebot.Dashboard;
 using Bytebot.Desktop;
 using Bytebot.Files;
+using Bytebot.Host.Auth;
+using Bytebot.Host.Health;
+using Bytebot.Host.Security;
+using Bytebot.Host.Telemetry;
 using Bytebot.Platform;
 using Bytebot.Streaming;
 using Bytebot.Tasks;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.WebHost.UseStaticWebAssets();
+builder.Logging.AddBytebotLogging(builder.Configuration);
+
+builder.Services.AddProblemDetails();
+builder.Services.AddHealthChecks();
+builder.Services.AddBytebotTelemetry(builder.Configuration);
+builder.Services.AddBytebotAuth(builder.Configuration);
+builder.Services.AddBytebotSecurity(builder.Configuration);
 builder.Services.AddBytebotPlatform(builder.Configuration);
 builder.Services.AddDesktopModule(builder.Configuration);
 builder.Services.AddTasksModule(builder.Configuration);
 builder.Services.AddAgentModule(builder.Configuration);
 builder.Services.AddFilesModule(builder.Configuration);
 builder.Services.AddStreamingModule(builder.Configuration);
+builder.Services.AddDashboardModule(builder.Configuration);
 
 var app = builder.Build();
-app.MapGet("/health/live", () => Results.Ok(new { status = "Healthy" }));
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
+app.UseCors();
+app.UseAuthentication();
+app.UseRateLimiter();
+app.UseAuthorization();
+app.UseMiddleware<WebSocketOriginCheck>();
+app.UseAntiforgery();
+
+app.MapBytebotHealth();
+app.MapLogin();
+app.MapStaticAssets();
 app.MapDesktopEndpoints();
 app.MapTasksEndpoints();
 app.MapAgentEndpoints();
 app.MapFilesEndpoints();
 app.MapStreamingEndpoints();
+app.MapDashboardEndpoints();
+
+app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Bytebot.Host").LogAdminToken(app.Services.GetRequiredService<AdminToken>());
 await app.RunAsync();
 
 public partial class Program;

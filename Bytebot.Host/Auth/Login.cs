@@ -1,0 +1,96 @@
+using System.Net;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+
+namespace Bytebot.Host.Auth;
+
+/// <summary>Sign-in page: exchanges the API token for an HttpOnly, SameSite=Strict session cookie.</summary>
+internal static class Login
+{
+    public static IEndpointRouteBuilder MapLogin(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/login", (HttpContext context, IAntiforgery antiforgery, string? returnUrl) =>
+                Page(context, antiforgery, returnUrl, error: null, StatusCodes.Status200OK))
+            .AllowAnonymous()
+            .ExcludeFromDescription();
+
+        endpoints.MapPost("/login", SignInAsync)
+            .AllowAnonymous()
+            .DisableAntiforgery() // validated explicitly below so a bad form re-renders the page instead of a bare 400
+            .ExcludeFromDescription();
+
+        endpoints.MapPost("/logout", async (HttpContext context) =>
+            {
+                await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+                return Results.Redirect("/login");
+            })
+            .ExcludeFromDescription();
+        return endpoints;
+    }
+
+    private static async Task<IResult> SignInAsync(HttpContext context, IAntiforgery antiforgery, AdminToken adminToken, ILoggerFactory loggers)
+    {
+        if (!context.Request.HasFormContentType)
+            return Page(context, antiforgery, null, "Send the sign-in form.", StatusCodes.Status400BadRequest);
+
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var returnUrl = form["returnUrl"].ToString();
+        if (!await antiforgery.IsRequestValidAsync(context))
+            return Page(context, antiforgery, returnUrl, "The form expired. Try again.", StatusCodes.Status400BadRequest);
+
+        var token = form["token"].ToString().Trim();
+        if (token.Length == 0 || !adminToken.Matches(token))
+        {
+            loggers.CreateLogger("Bytebot.Auth").FailedSignIn(context.Connection.RemoteIpAddress);
+            return Page(context, antiforgery, returnUrl, "That token is not valid.", StatusCodes.Status401Unauthorized);
+        }
+
+        await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
+            AdminPrincipal.Create(adminToken, CookieAuthenticationDefaults.AuthenticationScheme));
+        return Results.LocalRedirect(IsLocal(returnUrl) ? returnUrl : "/");
+    }
+
+    private static bool IsLocal(string url) =>
+        url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);
+
+    private static IResult Page(HttpContext context, IAntiforgery antiforgery, string? returnUrl, string? error, int status)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(context);
+        var message = error is null ? "" : $"""<p class="error" role="alert">{WebUtility.HtmlEncode(error)}</p>""";
+        var html = $$"""
+            <!doctype html>
+            <html lang="en">
+            <head>
+              <meta charset="utf-8">
+              <meta name="viewport" content="width=device-width, initial-scale=1">
+              <title>Sign in · Bytebot</title>
+              <style>
+                :root { color-scheme: light dark; font-family: system-ui, sans-serif; }
+                body { display: grid; place-items: center; min-height: 100vh; margin: 0; background: Canvas; color: CanvasText; }
+                form { display: grid; gap: .75rem; width: min(26rem, 90vw); padding: 2rem; border: 1px solid GrayText; border-radius: .75rem; }
+                input, button { font: inherit; padding: .6rem; border-radius: .4rem; }
+                button { cursor: pointer; }
+                .error { color: #c62828; margin: 0; }
+                .hint { font-size: .85rem; opacity: .8; margin: 0; }
+              </style>
+            </head>
+            <body>
+              <main>
+                <form method="post" action="/login">
+                  <h1>Bytebot</h1>
+                  {{message}}
+                  <label for="token">API token</label>
+                  <input id="token" name="token" type="password" autocomplete="current-password" required autofocus>
+                  <input type="hidden" name="{{tokens.FormFieldName}}" value="{{WebUtility.HtmlEncode(tokens.RequestToken)}}">
+                  <input type="hidden" name="returnUrl" value="{{WebUtility.HtmlEncode(returnUrl ?? "/")}}">
+                  <button type="submit">Sign in</button>
+                  <p class="hint">The token is in BYTEBOT_TOKEN, or in the admin-token file in the data directory.</p>
+                </form>
+              </main>
+            </body>
+            </html>
+            """;
+        return Results.Content(html, "text/html; charset=utf-8", statusCode: status);
+    }
+}

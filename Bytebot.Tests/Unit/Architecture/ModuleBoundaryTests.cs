@@ -1,0 +1,87 @@
+using System.Reflection;
+
+namespace Bytebot.Tests.Unit.Architecture;
+
+/// <summary>DESIGN.md §2: a module references its own Contracts, other modules' Contracts and Platform; Contracts reference only the BCL; only the Host references implementations.</summary>
+public sealed class ModuleBoundaryTests
+{
+    private static readonly string[] Modules = ["Desktop", "Tasks", "Agent", "Files", "Streaming"];
+
+    private static IEnumerable<string> BytebotReferences(Assembly assembly) =>
+        assembly.GetReferencedAssemblies()
+            .Select(name => name.Name!)
+            .Where(name => name.StartsWith("Bytebot.", StringComparison.Ordinal));
+
+    private static Assembly Load(string name) => Assembly.Load(new AssemblyName(name));
+
+    public static TheoryData<string> ModuleNames() => new(Modules);
+
+    [Theory]
+    [MemberData(nameof(ModuleNames))]
+    public void Contracts_reference_nothing_but_the_BCL(string module)
+    {
+        var contracts = Load($"Bytebot.{module}.Contracts");
+
+        var allowed = new[] { "System", "netstandard", "mscorlib" };
+        contracts.GetReferencedAssemblies()
+            .Select(name => name.Name!)
+            .Where(name => !allowed.Any(prefix => name == prefix || name.StartsWith(prefix + ".", StringComparison.Ordinal)))
+            .ShouldBeEmpty();
+    }
+
+    [Theory]
+    [MemberData(nameof(ModuleNames))]
+    public void A_module_references_only_contracts_and_the_platform(string module)
+    {
+        var implementation = Load($"Bytebot.{module}");
+
+        BytebotReferences(implementation)
+            .Where(name => name != "Bytebot.Platform" && !name.EndsWith(".Contracts", StringComparison.Ordinal))
+            .ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void The_dashboard_references_only_contracts_and_the_platform()
+    {
+        BytebotReferences(Load("Bytebot.Dashboard"))
+            .Where(name => name != "Bytebot.Platform" && !name.EndsWith(".Contracts", StringComparison.Ordinal))
+            .ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void The_platform_references_no_module()
+    {
+        BytebotReferences(Load("Bytebot.Platform")).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Project_files_follow_the_same_rule()
+    {
+        // Assembly references only list what the compiler kept; project references show intent even before any type is used.
+        var root = RepositoryRoot.Find();
+        foreach (var project in Directory.EnumerateFiles(Path.Combine(root, "Modules"), "*.csproj", SearchOption.AllDirectories))
+        {
+            var name = Path.GetFileNameWithoutExtension(project);
+            var references = System.Xml.Linq.XDocument.Load(project).Descendants("ProjectReference")
+                .Select(element => Path.GetFileNameWithoutExtension(element.Attribute("Include")!.Value))
+                .ToList();
+            var forbidden = name.EndsWith(".Contracts", StringComparison.Ordinal)
+                ? references
+                : references.Where(r => r != "Bytebot.Platform" && !r.EndsWith(".Contracts", StringComparison.Ordinal)).ToList();
+            forbidden.ShouldBeEmpty($"{name} references {string.Join(", ", forbidden)}");
+        }
+    }
+
+    [Fact]
+    public void The_host_composes_every_module()
+    {
+        var host = typeof(Program).Assembly;
+
+        BytebotReferences(host).ShouldBeSubsetOf(
+            Modules.Select(m => $"Bytebot.{m}")
+                .Concat(Modules.Select(m => $"Bytebot.{m}.Contracts"))
+                .Concat(["Bytebot.Platform", "Bytebot.Dashboard"]));
+        foreach (var module in Modules)
+            BytebotReferences(host).ShouldContain($"Bytebot.{module}");
+    }
+}
