@@ -1,3 +1,5 @@
+using Bytebot.Platform.Events;
+using Bytebot.Platform.Messaging;
 using Bytebot.Platform.Postgres;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,9 +11,24 @@ public static class PlatformModule
 {
     public static IServiceCollection AddBytebotPlatform(this IServiceCollection services, IConfiguration configuration)
     {
+        // First hosted service: its StartingAsync brings the database up before any other service starts.
+        services.AddHostedService<DatabaseLifecycle>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => DataDirectory.FromConfiguration(configuration));
         services.TryAddSingleton<BytebotDatabase>();
+        services.TryAddSingleton<MigrationRunner>();
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+
+        services.AddMigrations(EventStoreSchema.Module, EventStoreSchema.CreateEvents);
+        services.TryAddSingleton<EventTypeRegistry>();
+        services.TryAddSingleton<IEventStore, PostgresEventStore>();
+        services.TryAddSingleton(provider => new ProjectionRebuilder(
+            provider.GetRequiredService<BytebotDatabase>(),
+            provider.GetRequiredService<EventTypeRegistry>(),
+            provider.GetServices<IInlineProjection>()));
+        services.AddHostedService<EventSubscriptionRunner>();
+
+        services.TryAddSingleton<IMessageBus, MessageBus>();
         return services;
     }
 }

@@ -16,4 +16,11 @@ public sealed class BytebotDatabase
     public bool IsManaged { get; internal set; }
 
     internal void Attach(NpgsqlDataSource dataSource) => _dataSource = dataSource;
+
+    internal NpgsqlDataSource? Detach()
+    {
+        var dataSource = _dataSource;
+        _dataSource = null;
+        return dataSource;
+    }
 }

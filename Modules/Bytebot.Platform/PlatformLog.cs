@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Logging;
+
+namespace Bytebot.Platform;
+
+internal static partial class PlatformLog
+{
+    [LoggerMessage(LogLevel.Information, "Initialized a PostgreSQL cluster in {Directory}")]
+    public static partial void ClusterInitialized(this ILogger logger, string directory);
+
+    [LoggerMessage(LogLevel.Information, "Started the managed PostgreSQL cluster on 127.0.0.1:{Port}")]
+    public static partial void ClusterStarted(this ILogger logger, int port);
+
+    [LoggerMessage(LogLevel.Warning, "Starting PostgreSQL on port {Port} failed; trying another port")]
+    public static partial void ClusterPortTaken(this ILogger logger, Exception exception, int port);
+
+    [LoggerMessage(LogLevel.Warning, "Adopted the PostgreSQL cluster left running by an earlier host (pid {Pid}, port {Port})")]
+    public static partial void ClusterAdopted(this ILogger logger, int pid, int port);
+
+    [LoggerMessage(LogLevel.Information, "Stopped the managed PostgreSQL cluster")]
+    public static partial void ClusterStopped(this ILogger logger);
+
+    [LoggerMessage(LogLevel.Warning, "Added the search permission (o+x) to {Directory} so the {User} user can reach the managed cluster")]
+    public static partial void SearchPermissionAdded(this ILogger logger, string directory, string user);
+
+    [LoggerMessage(LogLevel.Information, "Applied migration {Module} {Version} ({Name})")]
+    public static partial void MigrationApplied(this ILogger logger, string module, int version, string name);
+
+    [LoggerMessage(LogLevel.Error, "Event subscriptions lost the database; retrying")]
+    public static partial void SubscriptionsFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(LogLevel.Error, "Subscriber {Subscriber} failed on event {Position}; it will get the event again")]
+    public static partial void SubscriberFailed(this ILogger logger, Exception exception, string subscriber, long position);
+}

@@ -1,0 +1,248 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Bytebot.Desktop.Contracts;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bytebot.Desktop.VirtualDisplay;
+
+/// <summary>
+/// Starts and supervises the desktop's processes: in Managed mode Xvfb, the session and x11vnc; in External mode
+/// only x11vnc. It starts them without blocking host start-up; the health checks report when they are ready.
+/// </summary>
+internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvironment, IAsyncDisposable
+{
+    private static readonly TimeSpan XvfbReadyTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly DesktopOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<DesktopSupervisor> _logger;
+    private readonly bool _displayPicked;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _supervision = Task.CompletedTask;
+    private volatile ChildProcess? _xvfb;
+    private volatile ChildProcess? _session;
+    private volatile ChildProcess? _vnc;
+    private volatile string _display;
+
+    public DesktopSupervisor(IOptions<DesktopOptions> options, TimeProvider time, ILogger<DesktopSupervisor> logger)
+    {
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        IsManaged = _options.Mode == DesktopMode.Managed;
+        _displayPicked = IsManaged && _options.DisplayNumber == 0;
+        _display = IsManaged
+            ? ":" + (_displayPicked ? DisplayAddress.FirstFree() : _options.DisplayNumber).ToString(CultureInfo.InvariantCulture)
+            : _options.ExternalDisplay!;
+        VncPort = !_options.Vnc ? 0 : _options.VncPort != 0 ? _options.VncPort : FreeLoopbackPort();
+    }
+
+    public string Display => _display;
+    public int Width => _options.Width;
+    public int Height => _options.Height;
+    public int VncPort { get; }
+    public bool IsManaged { get; }
+
+    public DisplayAddress Address => DisplayAddress.Parse(_display);
+
+    /// <summary>True in External mode; in Managed mode, whether our Xvfb is running.</summary>
+    public bool XServerRunning => !IsManaged || _xvfb?.IsRunning == true;
+
+    internal ChildProcess? Xvfb => _xvfb;
+    internal ChildProcess? Session => _session;
+    internal ChildProcess? Vnc => _vnc;
+
+    public Task StartingAsync(CancellationToken cancellationToken)
+    {
+        var stopping = _stopping.Token;
+        _supervision = IsManaged
+            ? Task.Run(() => SuperviseXvfbAsync(stopping), CancellationToken.None)
+            : Task.Run(() => SuperviseVncAsync(stopping), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <remarks>Last of the stop phases, so other modules can still use the display while they stop.</remarks>
+    public async Task StoppedAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _supervision.ConfigureAwait(false);
+    }
+
+    private async Task SuperviseXvfbAsync(CancellationToken stopping)
+    {
+        var backoff = new RestartBackoff();
+        var everReady = false;
+        while (!stopping.IsCancellationRequested)
+        {
+            var startedAt = _time.GetTimestamp();
+            var number = _display[1..];
+            string[] command = ["Xvfb", _display, "-screen", "0", $"{Width}x{Height}x24", "-nolisten", "tcp"];
+            ChildProcess xvfb;
+            try
+            {
+                xvfb = ChildProcess.Start("Xvfb", command, display: null, ownSession: false, _logger);
+            }
+            catch (Win32Exception e)
+            {
+                var delay = backoff.After(TimeSpan.Zero);
+                DesktopLog.ChildFailedToStart(_logger, e, "Xvfb", delay);
+                await DelayAsync(delay, stopping).ConfigureAwait(false);
+                continue;
+            }
+            _xvfb = xvfb;
+            using (xvfb)
+            {
+                try
+                {
+                    if (await WaitUntilAcceptingAsync(xvfb, stopping).ConfigureAwait(false))
+                    {
+                        everReady = true;
+                        DesktopLog.DisplayReady(_logger, _display, Width, Height, _options.Mode, VncPort);
+                        await RunDependentsAsync(xvfb, stopping).ConfigureAwait(false);
+                    }
+                    else if (!everReady && _displayPicked && !xvfb.IsRunning)
+                    {
+                        // Another X server took the number between our check and Xvfb's lock (parallel hosts, tests).
+                        _display = ":" + DisplayAddress.FirstFree(int.Parse(number, CultureInfo.InvariantCulture) + 1)
+                            .ToString(CultureInfo.InvariantCulture);
+                    }
+                }
+                finally
+                {
+                    await xvfb.StopAsync().ConfigureAwait(false);
+                }
+                if (stopping.IsCancellationRequested)
+                    return;
+                var restartIn = backoff.After(_time.GetElapsedTime(startedAt));
+                DesktopLog.ChildExited(_logger, "Xvfb", xvfb.Pid, xvfb.ExitCode, restartIn);
+                await DelayAsync(restartIn, stopping).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The session and x11vnc live only as long as this Xvfb; they are stopped before it is restarted.</summary>
+    private async Task RunDependentsAsync(ChildProcess xvfb, CancellationToken stopping)
+    {
+        using var generation = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var session = SuperviseAsync(
+            "session", _options.Session, ownSession: true, child => _session = child, generation.Token);
+        var vnc = _options.Vnc ? SuperviseVncAsync(generation.Token) : Task.CompletedTask;
+        try
+        {
+            await xvfb.Exited.WaitAsync(stopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await generation.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(session, vnc).ConfigureAwait(false);
+    }
+
+    private Task SuperviseVncAsync(CancellationToken token) => _options.Vnc
+        ? SuperviseAsync(
+            "x11vnc",
+            ["x11vnc", "-display", _display, "-rfbport", VncPort.ToString(CultureInfo.InvariantCulture),
+                "-localhost", "-nopw", "-forever", "-shared", "-quiet"],
+            ownSession: false,
+            child => _vnc = child,
+            token)
+        : Task.CompletedTask;
+
+    private async Task SuperviseAsync(
+        string name, IReadOnlyList<string> command, bool ownSession, Action<ChildProcess?> publish, CancellationToken token)
+    {
+        var backoff = new RestartBackoff();
+        while (!token.IsCancellationRequested)
+        {
+            var startedAt = _time.GetTimestamp();
+            ChildProcess child;
+            try
+            {
+                child = ChildProcess.Start(name, command, _display, ownSession, _logger);
+            }
+            catch (Win32Exception e)
+            {
+                var delay = backoff.After(TimeSpan.Zero);
+                DesktopLog.ChildFailedToStart(_logger, e, name, delay);
+                await DelayAsync(delay, token).ConfigureAwait(false);
+                continue;
+            }
+            publish(child);
+            using (child)
+            {
+                try
+                {
+                    await child.Exited.WaitAsync(token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+                // Also after a crash: whatever the session leader left behind goes with it.
+                await child.StopAsync().ConfigureAwait(false);
+                if (token.IsCancellationRequested)
+                    return;
+                var restartIn = backoff.After(_time.GetElapsedTime(startedAt));
+                DesktopLog.ChildExited(_logger, name, child.Pid, child.ExitCode, restartIn);
+                await DelayAsync(restartIn, token).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<bool> WaitUntilAcceptingAsync(ChildProcess xvfb, CancellationToken stopping)
+    {
+        var address = Address;
+        var startedAt = _time.GetTimestamp();
+        string? reason = "not started";
+        while (xvfb.IsRunning && !stopping.IsCancellationRequested && _time.GetElapsedTime(startedAt) < XvfbReadyTimeout)
+        {
+            try
+            {
+                reason = await address.ProbeAsync(TimeSpan.FromSeconds(1), stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+            if (reason is null)
+                return true;
+            await DelayAsync(TimeSpan.FromMilliseconds(50), stopping).ConfigureAwait(false);
+        }
+        if (!stopping.IsCancellationRequested)
+            DesktopLog.DisplayNotReady(_logger, _display, xvfb.IsRunning ? reason : $"Xvfb exited with code {xvfb.ExitCode}");
+        return false;
+    }
+
+    private async Task DelayAsync(TimeSpan delay, CancellationToken token)
+    {
+        try
+        {
+            await Task.Delay(delay, _time, token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _supervision.ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+}

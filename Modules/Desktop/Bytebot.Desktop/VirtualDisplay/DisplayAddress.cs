@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Bytebot.Desktop.VirtualDisplay;
+
+/// <summary>Where an X display name (<c>:99</c>, <c>:0.0</c>, <c>host:1</c>) listens.</summary>
+internal sealed record DisplayAddress(string Display, EndPoint EndPoint)
+{
+    private const string SocketDirectory = "/tmp/.X11-unix";
+
+    public static DisplayAddress Parse(string display)
+    {
+        var colon = display.LastIndexOf(':');
+        if (colon < 0)
+            throw new FormatException($"DISPLAY '{display}' has no ':<number>'.");
+        var host = display[..colon];
+        var numberPart = display[(colon + 1)..].Split('.')[0];
+        if (!int.TryParse(numberPart, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+            throw new FormatException($"DISPLAY '{display}' has no display number.");
+        EndPoint endPoint = host is "" or "unix"
+            ? new UnixDomainSocketEndPoint(SocketPath(number))
+            : new DnsEndPoint(host, 6000 + number);
+        return new DisplayAddress(display, endPoint);
+    }
+
+    public static string SocketPath(int number) => $"{SocketDirectory}/X{number}";
+
+    /// <summary>The first display from 99 up with neither a socket nor a lock file, so no other X server owns it.</summary>
+    public static int FirstFree(int from = 99)
+    {
+        for (var n = from; n < from + 1000; n++)
+        {
+            if (!File.Exists(SocketPath(n)) && !File.Exists($"/tmp/.X{n}-lock"))
+                return n;
+        }
+        throw new InvalidOperationException($"No free X display number between {from} and {from + 999}.");
+    }
+
+    public async Task<string?> ProbeAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var protocol = EndPoint is UnixDomainSocketEndPoint ? ProtocolType.Unspecified : ProtocolType.Tcp;
+        var family = EndPoint is UnixDomainSocketEndPoint ? AddressFamily.Unix : AddressFamily.Unspecified;
+        using var socket = family == AddressFamily.Unix
+            ? new Socket(family, SocketType.Stream, protocol)
+            : new Socket(SocketType.Stream, protocol);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            await socket.ConnectAsync(EndPoint, deadline.Token).ConfigureAwait(false);
+            return null;
+        }
+        catch (SocketException e)
+        {
+            return $"X server {Display} at {EndPoint} refused the connection: {e.Message}";
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return $"X server {Display} at {EndPoint} did not accept a connection within {timeout.TotalSeconds:0.#} s";
+        }
+    }
+}
