@@ -27,6 +27,7 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
     private volatile ChildProcess? _session;
     private volatile ChildProcess? _vnc;
     private volatile string _display;
+    private int _disposed;
 
     public DesktopSupervisor(IOptions<DesktopOptions> options, TimeProvider time, ILogger<DesktopSupervisor> logger)
     {
@@ -89,7 +90,7 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
             ChildProcess xvfb;
             try
             {
-                xvfb = ChildProcess.Start("Xvfb", command, display: null, ownSession: false, _logger);
+                xvfb = ChildProcess.Start("Xvfb", command, display: null, _logger);
             }
             catch (Win32Exception e)
             {
@@ -134,7 +135,7 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
     {
         using var generation = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var session = SuperviseAsync(
-            "session", _options.Session, ownSession: true, child => _session = child, generation.Token);
+            "session", _options.Session, child => _session = child, generation.Token);
         var vnc = _options.Vnc ? SuperviseVncAsync(generation.Token) : Task.CompletedTask;
         try
         {
@@ -152,13 +153,12 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
             "x11vnc",
             ["x11vnc", "-display", _display, "-rfbport", VncPort.ToString(CultureInfo.InvariantCulture),
                 "-localhost", "-nopw", "-forever", "-shared", "-quiet"],
-            ownSession: false,
             child => _vnc = child,
             token)
         : Task.CompletedTask;
 
     private async Task SuperviseAsync(
-        string name, IReadOnlyList<string> command, bool ownSession, Action<ChildProcess?> publish, CancellationToken token)
+        string name, IReadOnlyList<string> command, Action<ChildProcess?> publish, CancellationToken token)
     {
         var backoff = new RestartBackoff();
         while (!token.IsCancellationRequested)
@@ -167,7 +167,7 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
             ChildProcess child;
             try
             {
-                child = ChildProcess.Start(name, command, _display, ownSession, _logger);
+                child = ChildProcess.Start(name, command, _display, _logger);
             }
             catch (Win32Exception e)
             {
@@ -239,8 +239,14 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <remarks>
+    /// Covers a host that is disposed without being stopped. The container calls this once per registration
+    /// (the class, the contract, the hosted service), hence the guard.
+    /// </remarks>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _supervision.ConfigureAwait(false);
         _stopping.Dispose();
