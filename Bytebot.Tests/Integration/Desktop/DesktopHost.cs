@@ -43,6 +43,8 @@ internal sealed class DesktopHost : IAsyncDisposable
         }
         catch
         {
+            // A host that failed to start cannot be stopped, only disposed.
+            host._stopped = true;
             await host.DisposeAsync();
             throw;
         }

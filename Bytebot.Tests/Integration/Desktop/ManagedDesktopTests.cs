@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Bytebot.Desktop.VirtualDisplay;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -36,10 +37,12 @@ public sealed class ManagedDesktopTests(ManagedDesktopFixture fixture) : IClassF
         var xvfb = Desktop.Xvfb!;
         var vnc = Desktop.Vnc!;
 
+        var clock = Stopwatch.StartNew();
         xvfb.Kill();
 
         await fixture.Host.WaitUntilAsync(r => r.Entries["display"].Status == HealthStatus.Unhealthy, "display unhealthy");
         await fixture.Host.WaitUntilHealthyAsync();
+        TestContext.Current.TestOutputHelper?.WriteLine($"Healthy again {clock.Elapsed} after SIGKILL of Xvfb.");
         Desktop.Xvfb!.Pid.ShouldNotBe(xvfb.Pid);
         Desktop.Vnc!.Pid.ShouldNotBe(vnc.Pid);
         LinuxProcesses.IsAlive(vnc.Pid).ShouldBeFalse();
@@ -52,10 +55,12 @@ public sealed class ManagedDesktopTests(ManagedDesktopFixture fixture) : IClassF
         var vnc = Desktop.Vnc!;
         var xvfb = Desktop.Xvfb!;
 
+        var clock = Stopwatch.StartNew();
         vnc.Kill();
 
         await fixture.Host.WaitUntilAsync(r => r.Entries["vnc"].Status == HealthStatus.Unhealthy, "vnc unhealthy");
         await fixture.Host.WaitUntilHealthyAsync();
+        TestContext.Current.TestOutputHelper?.WriteLine($"Healthy again {clock.Elapsed} after SIGKILL of x11vnc.");
         Desktop.Vnc!.Pid.ShouldNotBe(vnc.Pid);
         Desktop.Xvfb!.Pid.ShouldBe(xvfb.Pid);
     }
