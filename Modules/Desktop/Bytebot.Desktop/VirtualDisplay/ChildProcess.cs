@@ -1,53 +1,61 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using Bytebot.Desktop.Native;
 using Microsoft.Extensions.Logging;
 
 namespace Bytebot.Desktop.VirtualDisplay;
 
-/// <summary>One OS process we started: output drained into the log, stopped by PID (or by session) and never by name.</summary>
+/// <summary>
+/// One OS process we started, with everything it starts in turn: output drained into the log, stopped by PID and
+/// never by name. Descendants inherit a marker variable, which is how we find exactly the processes we own.
+/// </summary>
 internal sealed class ChildProcess : IDisposable
 {
+    private const string MarkerVariable = "BYTEBOT_DESKTOP_CHILD";
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(3);
 
     private readonly Process _process;
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ILogger _logger;
+    private readonly byte[] _marker;
 
-    private ChildProcess(string name, Process process, bool ownsSession, ILogger logger)
+    private ChildProcess(string name, Process process, byte[] marker, ILogger logger)
     {
         Name = name;
         _process = process;
-        OwnsSession = ownsSession;
+        _marker = marker;
         _logger = logger;
     }
 
     public string Name { get; }
     public int Pid { get; private set; }
 
-    /// <summary>The child is the leader of its own session and process group (via setsid), so its whole tree can be stopped.</summary>
-    public bool OwnsSession { get; }
-
     /// <remarks>Completes when the process itself exits, even while its descendants still hold the output pipes open.</remarks>
     public Task Exited => _exited.Task;
 
     public bool IsRunning => !_exited.Task.IsCompleted;
 
-    public static ChildProcess Start(string name, IReadOnlyList<string> command, string? display, bool ownSession, ILogger logger)
+    public static ChildProcess Start(string name, IReadOnlyList<string> command, string? display, ILogger logger)
     {
-        var info = new ProcessStartInfo(ownSession ? "setsid" : command[0])
+        // setsid: a Ctrl+C in the host's terminal reaches the host's process group only, so the host stops the
+        // desktop in order instead of the terminal killing Xvfb and x11vnc under it. It execs in place (the
+        // runtime's child is no group leader), so the PID we hold is the program's own.
+        var info = new ProcessStartInfo("setsid")
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in ownSession ? command : command.Skip(1))
+        foreach (var argument in command)
             info.ArgumentList.Add(argument);
         if (display is not null)
             info.Environment["DISPLAY"] = display;
+        var marker = Guid.NewGuid().ToString("N");
+        info.Environment[MarkerVariable] = marker;
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var child = new ChildProcess(name, process, ownSession, logger);
+        var child = new ChildProcess(name, process, Encoding.ASCII.GetBytes($"{MarkerVariable}={marker}\0"), logger);
         process.Exited += (_, _) => child._exited.TrySetResult();
         process.OutputDataReceived += (_, e) => child.Log(e.Data);
         process.ErrorDataReceived += (_, e) => child.Log(e.Data);
@@ -70,46 +78,95 @@ internal sealed class ChildProcess : IDisposable
 
     public int? ExitCode => IsRunning ? null : _process.ExitCode;
 
-    /// <summary>Live processes this child is responsible for: itself and, for a session leader, every process left in its session.</summary>
+    /// <summary>
+    /// Live processes this child is responsible for: itself and every descendant, found by the marker in their
+    /// environment. Session ids are not enough: xfce4-session starts ssh-agent and gpg-agent, which setsid away.
+    /// </summary>
     public IReadOnlyList<int> Members()
     {
-        if (!OwnsSession)
-            return IsRunning ? [Pid] : [];
-        return SessionMembers(Pid);
+        List<int> members = [];
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                && HasMarker(pid) && !IsZombie(pid))
+                members.Add(pid);
+        }
+        return members;
     }
 
-    /// <summary>SIGTERM, up to 3 s to go, then SIGKILL; for a session leader the whole group and session.</summary>
+    /// <summary>SIGTERM to every member, up to 3 s for them to go, then SIGKILL to whatever is left.</summary>
     public async Task StopAsync()
     {
-        if (Members().Count == 0)
+        if (!Signal(LibC.SigTerm))
             return;
-        Signal(LibC.SigTerm);
         var deadline = Stopwatch.StartNew();
         while (Members().Count > 0 && deadline.Elapsed < Grace)
             await Task.Delay(50).ConfigureAwait(false);
-        if (Members().Count > 0)
+        if (Members() is { Count: > 0 } stubborn)
         {
-            DesktopLog.ChildKilled(_logger, Name, Pid);
-            Signal(LibC.SigKill);
+            var names = string.Join(", ", stubborn.Select(pid => $"{pid} {CommandName(pid)}"));
+            DesktopLog.ChildKilled(_logger, Name, Pid, names);
+            // A member may fork between listing and signalling; a few rounds catch its children too.
+            for (var round = 0; round < 10 && Signal(LibC.SigKill); round++)
+                await Task.Delay(50).ConfigureAwait(false);
         }
         // Exited fires once the runtime has reaped the child; waiting keeps its PID from being reused under us.
         await Task.WhenAny(_exited.Task, Task.Delay(Grace)).ConfigureAwait(false);
     }
 
-    public void Kill() => Signal(LibC.SigKill);
-
-    private void Signal(int signal)
+    public void Kill()
     {
-        if (OwnsSession)
+        if (IsRunning)
+            _ = LibC.Kill(Pid, LibC.SigKill);
+    }
+
+    private bool Signal(int signal)
+    {
+        var members = Members();
+        foreach (var member in members)
+            _ = LibC.Kill(member, signal);
+        return members.Count > 0;
+    }
+
+    private bool HasMarker(int pid)
+    {
+        try
         {
-            _ = LibC.Kill(-Pid, signal);
-            // A descendant may have moved to a process group of its own yet still sits in our session.
-            foreach (var member in SessionMembers(Pid))
-                _ = LibC.Kill(member, signal);
+            return File.ReadAllBytes($"/proc/{pid}/environ").AsSpan().IndexOf(_marker) >= 0;
         }
-        else if (IsRunning)
+        catch (IOException)
         {
-            _ = LibC.Kill(Pid, signal);
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static bool IsZombie(int pid)
+    {
+        try
+        {
+            // The command name in parentheses may contain spaces; the state is the first field after the last ')'.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[stat.LastIndexOf(')') + 2] == 'Z';
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
+
+    private static string CommandName(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").Trim();
+        }
+        catch (IOException)
+        {
+            return "?";
         }
     }
 
@@ -117,41 +174,6 @@ internal sealed class ChildProcess : IDisposable
     {
         if (!string.IsNullOrEmpty(line))
             DesktopLog.ChildOutput(_logger, Name, line);
-    }
-
-    /// <summary>Processes whose session id is <paramref name="sessionId"/>, zombies excluded (they are gone, only unreaped).</summary>
-    internal static IReadOnlyList<int> SessionMembers(int sessionId)
-    {
-        List<int> members = [];
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-                continue;
-            if (ReadStat(pid) is { } stat && stat.Session == sessionId && stat.State != 'Z')
-                members.Add(pid);
-        }
-        return members;
-    }
-
-    internal static (char State, int Session)? ReadStat(int pid)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText($"/proc/{pid}/stat");
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return null;
-        }
-        // The command name in parentheses may contain spaces; the fields after the last ')' are fixed:
-        // state ppid pgrp session ...
-        var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
-        return (fields[0][0], int.Parse(fields[3], CultureInfo.InvariantCulture));
     }
 
     public void Dispose() => _process.Dispose();

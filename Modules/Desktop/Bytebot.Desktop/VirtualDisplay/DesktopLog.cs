@@ -13,8 +13,8 @@ internal static partial class DesktopLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Name} (pid {Pid}) exited with code {ExitCode}; restarting in {Delay}")]
     public static partial void ChildExited(ILogger logger, string name, int pid, int? exitCode, TimeSpan delay);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Name} (pid {Pid}) ignored SIGTERM for 3 s; sending SIGKILL")]
-    public static partial void ChildKilled(ILogger logger, string name, int pid);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Name} (pid {Pid}): {Processes} ignored SIGTERM for 3 s; sending SIGKILL")]
+    public static partial void ChildKilled(ILogger logger, string name, int pid, string processes);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not start {Name}; retrying in {Delay}")]
     public static partial void ChildFailedToStart(ILogger logger, Exception exception, string name, TimeSpan delay);

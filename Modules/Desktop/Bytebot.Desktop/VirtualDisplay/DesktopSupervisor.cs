@@ -27,6 +27,8 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
     private volatile ChildProcess? _session;
     private volatile ChildProcess? _vnc;
     private volatile string _display;
+    private int _disposed;
+    private bool _everReady;
 
     public DesktopSupervisor(IOptions<DesktopOptions> options, TimeProvider time, ILogger<DesktopSupervisor> logger)
     {
@@ -77,55 +79,36 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
         await _supervision.ConfigureAwait(false);
     }
 
-    private async Task SuperviseXvfbAsync(CancellationToken stopping)
+    private Task SuperviseXvfbAsync(CancellationToken stopping) => SuperviseAsync(
+        "Xvfb",
+        () => ["Xvfb", _display, "-screen", "0", $"{Width}x{Height}x24", "-nolisten", "tcp"],
+        child => _xvfb = child,
+        RunDesktopAsync,
+        stopping);
+
+    private Task SuperviseVncAsync(CancellationToken token) => _options.Vnc
+        ? SuperviseAsync(
+            "x11vnc",
+            () => ["x11vnc", "-display", _display, "-rfbport", VncPort.ToString(CultureInfo.InvariantCulture),
+                "-localhost", "-nopw", "-forever", "-shared", "-quiet"],
+            child => _vnc = child,
+            UntilExitAsync,
+            token)
+        : Task.CompletedTask;
+
+    private async Task RunDesktopAsync(ChildProcess xvfb, CancellationToken stopping)
     {
-        var backoff = new RestartBackoff();
-        var everReady = false;
-        while (!stopping.IsCancellationRequested)
+        if (await WaitUntilAcceptingAsync(xvfb, stopping).ConfigureAwait(false))
         {
-            var startedAt = _time.GetTimestamp();
-            var number = _display[1..];
-            string[] command = ["Xvfb", _display, "-screen", "0", $"{Width}x{Height}x24", "-nolisten", "tcp"];
-            ChildProcess xvfb;
-            try
-            {
-                xvfb = ChildProcess.Start("Xvfb", command, display: null, ownSession: false, _logger);
-            }
-            catch (Win32Exception e)
-            {
-                var delay = backoff.After(TimeSpan.Zero);
-                DesktopLog.ChildFailedToStart(_logger, e, "Xvfb", delay);
-                await DelayAsync(delay, stopping).ConfigureAwait(false);
-                continue;
-            }
-            _xvfb = xvfb;
-            using (xvfb)
-            {
-                try
-                {
-                    if (await WaitUntilAcceptingAsync(xvfb, stopping).ConfigureAwait(false))
-                    {
-                        everReady = true;
-                        DesktopLog.DisplayReady(_logger, _display, Width, Height, _options.Mode, VncPort);
-                        await RunDependentsAsync(xvfb, stopping).ConfigureAwait(false);
-                    }
-                    else if (!everReady && _displayPicked && !xvfb.IsRunning)
-                    {
-                        // Another X server took the number between our check and Xvfb's lock (parallel hosts, tests).
-                        _display = ":" + DisplayAddress.FirstFree(int.Parse(number, CultureInfo.InvariantCulture) + 1)
-                            .ToString(CultureInfo.InvariantCulture);
-                    }
-                }
-                finally
-                {
-                    await xvfb.StopAsync().ConfigureAwait(false);
-                }
-                if (stopping.IsCancellationRequested)
-                    return;
-                var restartIn = backoff.After(_time.GetElapsedTime(startedAt));
-                DesktopLog.ChildExited(_logger, "Xvfb", xvfb.Pid, xvfb.ExitCode, restartIn);
-                await DelayAsync(restartIn, stopping).ConfigureAwait(false);
-            }
+            _everReady = true;
+            DesktopLog.DisplayReady(_logger, _display, Width, Height, _options.Mode, VncPort);
+            await RunDependentsAsync(xvfb, stopping).ConfigureAwait(false);
+        }
+        else if (!_everReady && _displayPicked && !xvfb.IsRunning)
+        {
+            // Another X server took the number between our check and Xvfb's lock (parallel hosts, tests).
+            var taken = int.Parse(_display[1..], CultureInfo.InvariantCulture);
+            _display = ":" + DisplayAddress.FirstFree(taken + 1).ToString(CultureInfo.InvariantCulture);
         }
     }
 
@@ -133,32 +116,28 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
     private async Task RunDependentsAsync(ChildProcess xvfb, CancellationToken stopping)
     {
         using var generation = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        var session = SuperviseAsync(
-            "session", _options.Session, ownSession: true, child => _session = child, generation.Token);
-        var vnc = _options.Vnc ? SuperviseVncAsync(generation.Token) : Task.CompletedTask;
+        var session = SuperviseAsync("session", () => _options.Session, child => _session = child, UntilExitAsync, generation.Token);
+        var vnc = SuperviseVncAsync(generation.Token);
         try
         {
             await xvfb.Exited.WaitAsync(stopping).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        finally
         {
+            await generation.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(session, vnc).ConfigureAwait(false);
         }
-        await generation.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(session, vnc).ConfigureAwait(false);
     }
 
-    private Task SuperviseVncAsync(CancellationToken token) => _options.Vnc
-        ? SuperviseAsync(
-            "x11vnc",
-            ["x11vnc", "-display", _display, "-rfbport", VncPort.ToString(CultureInfo.InvariantCulture),
-                "-localhost", "-nopw", "-forever", "-shared", "-quiet"],
-            ownSession: false,
-            child => _vnc = child,
-            token)
-        : Task.CompletedTask;
+    private static Task UntilExitAsync(ChildProcess child, CancellationToken token) => child.Exited.WaitAsync(token);
 
+    /// <summary>Runs <paramref name="whileRunning"/> for each incarnation of the child and restarts it with backoff.</summary>
     private async Task SuperviseAsync(
-        string name, IReadOnlyList<string> command, bool ownSession, Action<ChildProcess?> publish, CancellationToken token)
+        string name,
+        Func<IReadOnlyList<string>> command,
+        Action<ChildProcess> publish,
+        Func<ChildProcess, CancellationToken, Task> whileRunning,
+        CancellationToken token)
     {
         var backoff = new RestartBackoff();
         while (!token.IsCancellationRequested)
@@ -167,7 +146,7 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
             ChildProcess child;
             try
             {
-                child = ChildProcess.Start(name, command, _display, ownSession, _logger);
+                child = ChildProcess.Start(name, command(), _display, _logger);
             }
             catch (Win32Exception e)
             {
@@ -181,13 +160,16 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
             {
                 try
                 {
-                    await child.Exited.WaitAsync(token).ConfigureAwait(false);
+                    await whileRunning(child, token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
                 }
-                // Also after a crash: whatever the session leader left behind goes with it.
-                await child.StopAsync().ConfigureAwait(false);
+                finally
+                {
+                    // Also after a crash: whatever the child left behind goes with it.
+                    await child.StopAsync().ConfigureAwait(false);
+                }
                 if (token.IsCancellationRequested)
                     return;
                 var restartIn = backoff.After(_time.GetElapsedTime(startedAt));
@@ -239,8 +221,14 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <remarks>
+    /// Covers a host that is disposed without being stopped. The container calls this once per registration
+    /// (the class, the contract, the hosted service), hence the guard.
+    /// </remarks>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _supervision.ConfigureAwait(false);
         _stopping.Dispose();

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using System.Globalization;
+using Bytebot.Desktop.VirtualDisplay;
+
+namespace Bytebot.Tests.Integration.Desktop;
+
+[Collection(OneDesktopAtATime.Name)]
+public sealed class ExternalDesktopTests
+{
+    [Fact]
+    public async Task An_external_desktop_starts_no_Xvfb_but_serves_VNC_for_the_given_display()
+    {
+        var display = ":" + DisplayAddress.FirstFree().ToString(CultureInfo.InvariantCulture);
+        var info = new ProcessStartInfo("Xvfb") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in new[] { display, "-screen", "0", "800x600x24", "-nolisten", "tcp" })
+            info.ArgumentList.Add(argument);
+        using var xvfb = Process.Start(info)!;
+        try
+        {
+            await using var host = await DesktopHost.StartAsync(new Dictionary<string, string?>
+            {
+                ["Desktop:Mode"] = "External",
+                ["DISPLAY"] = display,
+            });
+
+            await host.WaitUntilHealthyAsync();
+
+            host.Desktop.IsManaged.ShouldBeFalse();
+            host.Desktop.Display.ShouldBe(display);
+            host.Desktop.Xvfb.ShouldBeNull();
+            host.Desktop.Session.ShouldBeNull();
+            LinuxProcesses.CommandName(host.Desktop.Vnc!.Pid).ShouldBe("x11vnc");
+            ChildrenOfThisProcess("Xvfb").ShouldBe([xvfb.Id]);
+        }
+        finally
+        {
+            xvfb.Kill();
+            await xvfb.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+    }
+
+    private static int[] ChildrenOfThisProcess(string command) =>
+        [.. Directory.EnumerateDirectories("/proc")
+            .Select(Path.GetFileName)
+            .Where(name => name!.All(char.IsAsciiDigit))
+            .Select(name => int.Parse(name!, CultureInfo.InvariantCulture))
+            .Where(pid => LinuxProcesses.IsAlive(pid) && LinuxProcesses.CommandName(pid) == command && ParentOf(pid) == Environment.ProcessId)];
+
+    private static int ParentOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+}
