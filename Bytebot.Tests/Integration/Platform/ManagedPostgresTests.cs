@@ -77,6 +77,20 @@ public sealed class ManagedPostgresTests : IAsyncDisposable
         Postmaster.IsPostgresProcess(pid).ShouldBeFalse();
     }
 
+    [Fact]
+    public async Task As_root_a_private_ancestor_of_the_data_dir_gets_only_the_search_bit()
+    {
+        Assert.SkipUnless(Environment.IsPrivilegedProcess, "Only a root host runs the cluster as the postgres user.");
+        var privateDirectory = Directory.CreateDirectory(Path.Combine(_dataDirectory, "private"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        await using var postgres = await ManagedPostgres.StartAsync(
+            new ManagedPostgresOptions(Path.Combine(privateDirectory.FullName, "data")), cancellationToken: TestContext.Current.CancellationToken);
+
+        File.GetUnixFileMode(privateDirectory.FullName).ShouldBe(
+            UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherExecute);
+        await ExecuteAsync(postgres, "select 1");
+    }
+
     private int PostmasterPid() =>
         int.Parse(File.ReadLines(Path.Combine(ClusterDirectory, "postmaster.pid")).First(), System.Globalization.CultureInfo.InvariantCulture);
 
