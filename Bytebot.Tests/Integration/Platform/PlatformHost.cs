@@ -24,7 +24,7 @@ internal static class PlatformHost
         StartAsync(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Bytebot"] = connectionString,
-            ["BYTEBOT_DATA_DIR"] = Path.Combine(Path.GetTempPath(), "bytebot-tests-unused"),
+            ["BYTEBOT_DATA_DIR"] = Path.GetTempPath(),
         }, configure);
 
     public static async Task StopAsync(IHost host)
