@@ -12,7 +12,8 @@ public static class PlatformModule
     public static IServiceCollection AddBytebotPlatform(this IServiceCollection services, IConfiguration configuration)
     {
         // First hosted service: its StartingAsync brings the database up before any other service starts.
-        services.AddHostedService<DatabaseLifecycle>();
+        // The configuration is read when the host starts, so sources added after this call (tests) still count.
+        services.AddHostedService(provider => ActivatorUtilities.CreateInstance<DatabaseLifecycle>(provider, configuration));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => DataDirectory.FromConfiguration(configuration));
         services.TryAddSingleton<BytebotDatabase>();

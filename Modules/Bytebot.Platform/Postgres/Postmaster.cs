@@ -13,7 +13,7 @@ internal sealed record Postmaster(int Pid, int Port)
         {
             lines = File.ReadAllLines(pidFile);
         }
-        catch (FileNotFoundException)
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
         {
             return null;
         }
