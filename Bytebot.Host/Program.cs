@@ -28,6 +28,7 @@ builder.Services.AddStreamingModule(builder.Configuration);
 builder.Services.AddDashboardModule(builder.Configuration);
 
 var app = builder.Build();
+app.UseMiddleware<RequestSpanEnricher>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });

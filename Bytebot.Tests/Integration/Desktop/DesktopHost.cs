@@ -29,7 +29,7 @@ internal sealed class DesktopHost : IAsyncDisposable
     public static async Task<DesktopHost> StartAsync(IDictionary<string, string?> settings)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "bytebot-desktop-" + Guid.NewGuid().ToString("N"));
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(
             new Dictionary<string, string?>(settings) { ["BYTEBOT_DATA_DIR"] = dataDir });
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Information)

@@ -11,7 +11,7 @@ internal static class PlatformHost
     public static async Task<IHost> StartAsync(
         IDictionary<string, string?> settings, Action<IServiceCollection>? configure = null)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddBytebotPlatform(builder.Configuration);
         configure?.Invoke(builder.Services);

@@ -27,7 +27,8 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
     private volatile ChildProcess? _session;
     private volatile ChildProcess? _vnc;
     private volatile string _display;
-    private int _disposed;
+    private readonly Lock _shutdownLock = new();
+    private Task? _shutdown;
     private bool _everReady;
 
     public DesktopSupervisor(IOptions<DesktopOptions> options, TimeProvider time, ILogger<DesktopSupervisor> logger)
@@ -73,11 +74,7 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <remarks>Last of the stop phases, so other modules can still use the display while they stop.</remarks>
-    public async Task StoppedAsync(CancellationToken cancellationToken)
-    {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        await _supervision.ConfigureAwait(false);
-    }
+    public Task StoppedAsync(CancellationToken cancellationToken) => ShutdownAsync();
 
     private Task SuperviseXvfbAsync(CancellationToken stopping) => SuperviseAsync(
         "Xvfb",
@@ -194,7 +191,9 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
             {
                 return false;
             }
-            if (reason is null)
+            if (reason is null && DisplayAddress.LockOwner(_display) is var owner && owner != xvfb.Pid)
+                reason = $"display {_display} belongs to another X server (pid {owner})";
+            else if (reason is null)
                 return true;
             await DelayAsync(TimeSpan.FromMilliseconds(50), stopping).ConfigureAwait(false);
         }
@@ -223,12 +222,19 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
 
     /// <remarks>
     /// Covers a host that is disposed without being stopped. The container calls this once per registration
-    /// (the class, the contract, the hosted service), hence the guard.
+    /// (the class, the contract, the hosted service) and the host may stop after disposing, so every path
+    /// shares one shutdown.
     /// </remarks>
-    public async ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync() => await ShutdownAsync().ConfigureAwait(false);
+
+    private Task ShutdownAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
-            return;
+        lock (_shutdownLock)
+            return _shutdown ??= ShutdownOnceAsync();
+    }
+
+    private async Task ShutdownOnceAsync()
+    {
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _supervision.ConfigureAwait(false);
         _stopping.Dispose();

@@ -37,6 +37,25 @@ internal sealed record DisplayAddress(string Display, EndPoint EndPoint)
         throw new InvalidOperationException($"No free X display number between {from} and {from + 999}.");
     }
 
+    /// <summary>
+    /// The pid in the display's lock file. Xvfb creates it exclusively before it listens, so it tells whether the
+    /// socket that accepted a connection is ours or another host's that picked the same number at the same moment.
+    /// </summary>
+    public static int? LockOwner(string display)
+    {
+        var number = display.TrimStart(':').Split('.')[0];
+        try
+        {
+            return int.TryParse(File.ReadAllText($"/tmp/.X{number}-lock").Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                ? pid
+                : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     public async Task<string?> ProbeAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         var protocol = EndPoint is UnixDomainSocketEndPoint ? ProtocolType.Unspecified : ProtocolType.Tcp;

@@ -1,0 +1,33 @@
+using Microsoft.Playwright;
+
+namespace Bytebot.Tests.Infrastructure;
+
+/// <summary>Debian's Chromium through Playwright (browser downloads are impossible here).</summary>
+public static class Browsers
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    public static async Task<IBrowser> LaunchChromiumAsync()
+    {
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            // Without the background-networking flags Chromium keeps dialling out into a closed network.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+        });
+        browser.Disconnected += (_, _) => playwright.Dispose();
+        return browser;
+    }
+}
+
+public static class Screenshots
+{
+    public static string Directory { get; } = System.IO.Directory.CreateDirectory(
+        Path.Combine(RepositoryRoot.Find(), "artifacts", "screenshots")).FullName;
+
+    public static Task SaveAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new() { Path = Path.Combine(Directory, name + ".png"), FullPage = true });
+}

@@ -1,0 +1,131 @@
+using System.Net;
+using Bytebot.Tests.Infrastructure;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Bytebot.Tests.Integration.Web;
+
+[Collection("host")]
+public sealed class EndpointAuthorizationTests(HostFixture host)
+{
+    // Written out on purpose: adding an anonymous endpoint must be a visible change to this list.
+    private static readonly HashSet<string> AnonymousAllowlist = ["GET /health/live", "GET /login", "POST /login"];
+
+    private static IEnumerable<(string Method, string Path, string Display)> MappedRequests(IServiceProvider services)
+    {
+        foreach (var endpoint in services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        {
+            var path = "/" + string.Join('/', endpoint.RoutePattern.PathSegments.Select(segment =>
+                string.Concat(segment.Parts.Select(part => part switch
+                {
+                    Microsoft.AspNetCore.Routing.Patterns.RoutePatternLiteralPart literal => literal.Content,
+                    Microsoft.AspNetCore.Routing.Patterns.RoutePatternSeparatorPart separator => separator.Content,
+                    _ => "x",
+                }))));
+            var methods = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"];
+            foreach (var method in methods)
+                yield return (method, path, endpoint.DisplayName ?? path);
+        }
+    }
+
+    [Fact]
+    public async Task Every_mapped_endpoint_but_the_allowlist_answers_401_without_credentials()
+    {
+        using var client = host.Factory.CreateAnonymousClient();
+        var requests = MappedRequests(host.Factory.Services).ToList();
+        requests.Count.ShouldBeGreaterThan(10);
+        requests.ShouldContain(r => r.Path.StartsWith("/_blazor", StringComparison.Ordinal), "the Blazor hub is enumerated too");
+
+        var failures = new List<string>();
+        foreach (var (method, path, display) in requests)
+        {
+            if (AnonymousAllowlist.Contains($"{method} {path}"))
+                continue;
+            using var request = new HttpRequestMessage(new HttpMethod(method), path);
+            request.Headers.Accept.ParseAdd("application/json");
+            using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+            if (response.StatusCode != HttpStatusCode.Unauthorized)
+                failures.Add($"{method} {path} ({display}) → {(int)response.StatusCode}");
+        }
+
+        failures.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task The_allowlisted_endpoints_answer_without_credentials()
+    {
+        using var client = host.Factory.CreateAnonymousClient();
+
+        (await client.GetAsync(new Uri("/health/live", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await client.GetAsync(new Uri("/login", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task With_the_token_readiness_answers_200_with_database_display_and_vnc()
+    {
+        using var client = host.Factory.CreateAuthenticatedClient();
+
+        using var response = await HostFixture.WaitUntilReadyAsync(client, TimeSpan.FromSeconds(30));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        body.ShouldContain("\"database\"");
+        body.ShouldContain("\"display\"");
+        body.ShouldContain("\"vnc\"");
+    }
+
+    [Fact]
+    public async Task A_wrong_token_is_refused()
+    {
+        using var client = host.Factory.CreateAnonymousClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/health/ready");
+        request.Headers.Authorization = new("Bearer", host.Factory.Token + "x");
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
+    }
+
+    [Fact]
+    public async Task A_WebSocket_upgrade_without_credentials_is_refused()
+    {
+        var ws = host.Factory.Server.CreateWebSocketClient();
+
+        var error = await Should.ThrowAsync<InvalidOperationException>(() =>
+            ws.ConnectAsync(new Uri(host.Factory.Server.BaseAddress, "/_blazor"), TestContext.Current.CancellationToken));
+
+        error.Message.ShouldContain("401");
+    }
+
+    [Fact]
+    public async Task A_WebSocket_upgrade_from_a_foreign_origin_is_refused_even_with_a_token()
+    {
+        var ws = host.Factory.Server.CreateWebSocketClient();
+        ws.ConfigureRequest = request =>
+        {
+            request.Headers.Authorization = "Bearer " + host.Factory.Token;
+            request.Headers.Origin = "https://evil.example";
+        };
+
+        var error = await Should.ThrowAsync<InvalidOperationException>(() =>
+            ws.ConnectAsync(new Uri(host.Factory.Server.BaseAddress, "/_blazor"), TestContext.Current.CancellationToken));
+
+        error.Message.ShouldContain("403");
+    }
+
+    [Fact]
+    public async Task A_same_origin_WebSocket_upgrade_with_a_token_is_accepted()
+    {
+        var ws = host.Factory.Server.CreateWebSocketClient();
+        ws.ConfigureRequest = request =>
+        {
+            request.Headers.Authorization = "Bearer " + host.Factory.Token;
+            request.Headers.Origin = host.Factory.Server.BaseAddress.GetLeftPart(UriPartial.Authority);
+        };
+
+        using var socket = await ws.ConnectAsync(new Uri(host.Factory.Server.BaseAddress, "/_blazor"), TestContext.Current.CancellationToken);
+
+        socket.State.ShouldBe(System.Net.WebSockets.WebSocketState.Open);
+    }
+}
