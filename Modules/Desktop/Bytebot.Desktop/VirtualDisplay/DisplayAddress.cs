@@ -26,12 +26,13 @@ internal sealed record DisplayAddress(string Display, EndPoint EndPoint)
 
     public static string SocketPath(int number) => $"{SocketDirectory}/X{number}";
 
-    /// <summary>The first display from 99 up with neither a socket nor a lock file, so no other X server owns it.</summary>
+    /// <summary>The first display from 99 up that no running X server owns.</summary>
     public static int FirstFree(int from = 99)
     {
         for (var n = from; n < from + 1000; n++)
         {
-            if (!File.Exists(SocketPath(n)) && !File.Exists($"/tmp/.X{n}-lock"))
+            // A lock whose owner is gone is stale (an X server killed with SIGKILL); Xvfb takes it over itself.
+            if (LockOwner(":" + n.ToString(CultureInfo.InvariantCulture)) is not { } owner ? !File.Exists(SocketPath(n)) : !Directory.Exists($"/proc/{owner}"))
                 return n;
         }
         throw new InvalidOperationException($"No free X display number between {from} and {from + 999}.");
