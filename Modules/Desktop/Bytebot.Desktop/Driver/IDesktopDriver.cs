@@ -66,6 +66,7 @@ internal enum ImageFormat
     Webp,
 }
 
+/// <param name="Format">Encoding of the result.</param>
 /// <param name="Quality">1–100 for JPEG and lossy WebP; ignored for PNG.</param>
 /// <param name="Region">Part of the screen to capture, in screen pixels; null = whole screen.</param>
 /// <param name="Scale">Resize factor in (0, 1]; applied after the region. Mutually exclusive with Max*.</param>
