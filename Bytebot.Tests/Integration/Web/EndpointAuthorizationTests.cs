@@ -87,13 +87,23 @@ public sealed class EndpointAuthorizationTests(HostFixture host)
         response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
     }
 
+    private Task<System.Net.WebSockets.WebSocket> ConnectToBlazorHubAsync(string? token, string? origin)
+    {
+        var ws = host.Factory.Server.CreateWebSocketClient();
+        ws.ConfigureRequest = request =>
+        {
+            if (token is not null)
+                request.Headers.Authorization = "Bearer " + token;
+            if (origin is not null)
+                request.Headers.Origin = origin;
+        };
+        return ws.ConnectAsync(new Uri(host.Factory.Server.BaseAddress, "/_blazor"), TestContext.Current.CancellationToken);
+    }
+
     [Fact]
     public async Task A_WebSocket_upgrade_without_credentials_is_refused()
     {
-        var ws = host.Factory.Server.CreateWebSocketClient();
-
-        var error = await Should.ThrowAsync<InvalidOperationException>(() =>
-            ws.ConnectAsync(new Uri(host.Factory.Server.BaseAddress, "/_blazor"), TestContext.Current.CancellationToken));
+        var error = await Should.ThrowAsync<InvalidOperationException>(() => ConnectToBlazorHubAsync(token: null, origin: null));
 
         error.Message.ShouldContain("401");
     }
@@ -101,15 +111,8 @@ public sealed class EndpointAuthorizationTests(HostFixture host)
     [Fact]
     public async Task A_WebSocket_upgrade_from_a_foreign_origin_is_refused_even_with_a_token()
     {
-        var ws = host.Factory.Server.CreateWebSocketClient();
-        ws.ConfigureRequest = request =>
-        {
-            request.Headers.Authorization = "Bearer " + host.Factory.Token;
-            request.Headers.Origin = "https://evil.example";
-        };
-
         var error = await Should.ThrowAsync<InvalidOperationException>(() =>
-            ws.ConnectAsync(new Uri(host.Factory.Server.BaseAddress, "/_blazor"), TestContext.Current.CancellationToken));
+            ConnectToBlazorHubAsync(host.Factory.Token, "https://evil.example"));
 
         error.Message.ShouldContain("403");
     }
@@ -117,14 +120,7 @@ public sealed class EndpointAuthorizationTests(HostFixture host)
     [Fact]
     public async Task A_same_origin_WebSocket_upgrade_with_a_token_is_accepted()
     {
-        var ws = host.Factory.Server.CreateWebSocketClient();
-        ws.ConfigureRequest = request =>
-        {
-            request.Headers.Authorization = "Bearer " + host.Factory.Token;
-            request.Headers.Origin = host.Factory.Server.BaseAddress.GetLeftPart(UriPartial.Authority);
-        };
-
-        using var socket = await ws.ConnectAsync(new Uri(host.Factory.Server.BaseAddress, "/_blazor"), TestContext.Current.CancellationToken);
+        using var socket = await ConnectToBlazorHubAsync(host.Factory.Token, host.Factory.Server.BaseAddress.GetLeftPart(UriPartial.Authority));
 
         socket.State.ShouldBe(System.Net.WebSockets.WebSocketState.Open);
     }
