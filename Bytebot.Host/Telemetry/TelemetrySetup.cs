@@ -26,7 +26,11 @@ internal static class TelemetrySetup
         if (string.Equals(configuration["BYTEBOT_LOG_FORMAT"], "json", StringComparison.OrdinalIgnoreCase))
         {
             logging.ClearProviders();
-            logging.AddJsonConsole(json => json.UseUtcTimestamp = true);
+            logging.AddJsonConsole(json =>
+            {
+                json.UseUtcTimestamp = true;
+                json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
         }
 
         // Hosting logs every request URL at Information, query string included (access_token for WebSockets
