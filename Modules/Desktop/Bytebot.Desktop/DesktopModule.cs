@@ -19,6 +19,7 @@ public static class DesktopModule
         services.AddSingleton<IValidateOptions<DesktopOptions>, DesktopOptionsValidator>();
         services.AddSingleton<DesktopSupervisor>();
         services.AddSingleton<IDesktopEnvironment>(sp => sp.GetRequiredService<DesktopSupervisor>());
+        services.AddSingleton<IDesktopControl, Control.DesktopControl>();
         services.AddHostedService(sp => sp.GetRequiredService<DesktopSupervisor>());
         services.AddHealthChecks()
             .AddCheck<DisplayHealthCheck>("display", tags: ["ready"])

@@ -1,3 +1,4 @@
+using Bytebot.Streaming.Vnc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,5 +13,5 @@ public static class StreamingModule
         return services;
     }
 
-    public static IEndpointRouteBuilder MapStreamingEndpoints(this IEndpointRouteBuilder endpoints) => endpoints;
+    public static IEndpointRouteBuilder MapStreamingEndpoints(this IEndpointRouteBuilder endpoints) => endpoints.MapWebsockify();
 }
