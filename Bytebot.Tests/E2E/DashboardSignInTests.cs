@@ -19,10 +19,8 @@ public sealed class DashboardSignInTests(PostgresFixture postgres)
 
         await page.GotoAsync(baseUrl + "/status");
         page.Url.ShouldContain("/login");
-        await page.GetByLabel("API token").FillAsync(factory.Token);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await DashboardBrowser.SignInAsync(page, baseUrl, factory.Token, "/status");
 
-        await page.WaitForURLAsync(baseUrl + "/status");
         var table = page.GetByRole(AriaRole.Table);
         await Assertions.Expect(table).ToContainTextAsync("database");
         foreach (var component in new[] { "database", "display", "vnc" })

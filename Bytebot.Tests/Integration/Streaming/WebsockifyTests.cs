@@ -119,6 +119,14 @@ public sealed class WebsockifyTests(HostFixture host)
     }
 
     [Fact]
+    public async Task A_same_origin_browser_connection_is_accepted()
+    {
+        using var socket = await ConnectAsync(host.Factory.Token, host.Factory.Server.BaseAddress.GetLeftPart(UriPartial.Authority));
+
+        (await HandshakeAsync(socket)).Width.ShouldBe(1280);
+    }
+
+    [Fact]
     public async Task A_connection_from_a_foreign_origin_is_refused()
     {
         var error = await Should.ThrowAsync<InvalidOperationException>(() => ConnectAsync(host.Factory.Token, "https://evil.example"));
