@@ -40,6 +40,20 @@ public sealed class ManagedPostgresTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task An_initdb_interrupted_by_a_crash_is_redone_instead_of_trusted()
+    {
+        // What a host killed during initdb leaves: a staging directory with PG_VERSION and nothing usable.
+        var staging = Directory.CreateDirectory(ClusterDirectory + ".initializing").FullName;
+        await File.WriteAllTextAsync(Path.Combine(staging, "PG_VERSION"), "15\n", TestContext.Current.CancellationToken);
+
+        await using var postgres = await ManagedPostgres.StartAsync(new ManagedPostgresOptions(_dataDirectory), cancellationToken: TestContext.Current.CancellationToken);
+
+        postgres.Initialized.ShouldBeTrue();
+        Directory.Exists(staging).ShouldBeFalse();
+        await ExecuteAsync(postgres, "select 1");
+    }
+
+    [Fact]
     public async Task A_cluster_left_running_by_a_crashed_owner_is_adopted_and_stopped_by_the_next()
     {
         var crashed = await ManagedPostgres.StartAsync(new ManagedPostgresOptions(_dataDirectory), cancellationToken: TestContext.Current.CancellationToken);

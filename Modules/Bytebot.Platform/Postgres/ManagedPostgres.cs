@@ -24,7 +24,7 @@ public sealed class ManagedPostgres : IAsyncDisposable
     public const string DatabaseName = "bytebot";
 
     private readonly ManagedPostgresOptions _options;
-        private readonly ILogger _logger;
+    private readonly ILogger _logger;
     private readonly string _password;
     private bool _stopped;
 
@@ -108,8 +108,13 @@ public sealed class ManagedPostgres : IAsyncDisposable
 
     private async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(ClusterDirectory);
-        await ClusterUser.GiveAsync(ClusterDirectory, cancellationToken);
+        // initdb writes PG_VERSION early, so a host killed during it would leave a half-made cluster that later
+        // starts would trust. It works in a side directory that only becomes the cluster by a rename when complete.
+        var staging = ClusterDirectory + ".initializing";
+        if (Directory.Exists(staging))
+            Directory.Delete(staging, recursive: true);
+        Directory.CreateDirectory(staging);
+        await ClusterUser.GiveAsync(staging, cancellationToken);
         // The kept password file stays readable by the host user only; initdb gets a copy it can read.
         var passwordCopy = Path.Combine(Path.GetTempPath(), "bytebot-initdb-" + Guid.NewGuid().ToString("N"));
         try
@@ -117,7 +122,7 @@ public sealed class ManagedPostgres : IAsyncDisposable
             await WritePrivateFileAsync(passwordCopy, _password, cancellationToken);
             await ClusterUser.GiveAsync(passwordCopy, cancellationToken);
             await ClusterUser.RunAsync(Tool("initdb"),
-                ["-D", ClusterDirectory, "-U", UserName, "--auth=scram-sha-256", "--pwfile=" + passwordCopy,
+                ["-D", staging, "-U", UserName, "--auth=scram-sha-256", "--pwfile=" + passwordCopy,
                  "--encoding=UTF8", "--locale=C.UTF-8"],
                 cancellationToken);
         }
@@ -126,8 +131,11 @@ public sealed class ManagedPostgres : IAsyncDisposable
             File.Delete(passwordCopy);
         }
         // No unix socket: nothing but loopback TCP with a password reaches the cluster.
-        await File.AppendAllTextAsync(Path.Combine(ClusterDirectory, "postgresql.conf"),
+        await File.AppendAllTextAsync(Path.Combine(staging, "postgresql.conf"),
             "\n# bytebot\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = ''\n", cancellationToken);
+        if (Directory.Exists(ClusterDirectory))
+            Directory.Delete(ClusterDirectory, recursive: true);
+        Directory.Move(staging, ClusterDirectory);
         Initialized = true;
         _logger.ClusterInitialized(ClusterDirectory);
     }
@@ -178,8 +186,6 @@ public sealed class ManagedPostgres : IAsyncDisposable
 
     private static async Task WritePrivateFileAsync(string path, string content, CancellationToken cancellationToken)
     {
-        if (OperatingSystem.IsWindows())
-            throw new PlatformNotSupportedException();
         var options = new FileStreamOptions
         {
             Mode = FileMode.CreateNew,
