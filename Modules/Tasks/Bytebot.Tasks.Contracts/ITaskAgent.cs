@@ -48,11 +48,12 @@ public interface ITaskContext
 
     /// <summary>
     /// Records <c>ActionStarted</c> (committed, fenced by the lease), runs <paramref name="execute"/> once, then
-    /// records <c>ActionCompleted</c>. Throws <see cref="LeaseLostException"/> without executing when the
-    /// lease is gone or the task was stopped.
+    /// records <c>ActionCompleted</c>. <paramref name="execute"/> gets the recorded action id (for an
+    /// idempotency ledger). Throws <see cref="LeaseLostException"/> without executing when the lease is gone
+    /// or the task was stopped.
     /// </summary>
     Task<ActionResult> ExecuteActionAsync(
-        string name, JsonElement input, Func<CancellationToken, Task<ActionResult>> execute, CancellationToken cancellationToken);
+        string name, JsonElement input, Func<Guid, CancellationToken, Task<ActionResult>> execute, CancellationToken cancellationToken);
 
     /// <summary>Stores bytes (a screenshot) and returns their reference.</summary>
     Task<BlobReference> StoreBlobAsync(ReadOnlyMemory<byte> bytes, string mediaType, CancellationToken cancellationToken);

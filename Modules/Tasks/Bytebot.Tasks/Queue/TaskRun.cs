@@ -114,7 +114,7 @@ internal sealed class TaskRun(Lease lease, IEventStore store, ITaskBlobStore blo
     }
 
     public async Task<ActionResult> ExecuteActionAsync(
-        string name, JsonElement input, Func<CancellationToken, Task<ActionResult>> execute, CancellationToken cancellationToken)
+        string name, JsonElement input, Func<Guid, CancellationToken, Task<ActionResult>> execute, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(execute);
         var actionId = Guid.CreateVersion7();
@@ -123,7 +123,7 @@ internal sealed class TaskRun(Lease lease, IEventStore store, ITaskBlobStore blo
         ActionResult result;
         try
         {
-            result = await execute(cancellationToken);
+            result = await execute(actionId, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
