@@ -89,3 +89,18 @@ internal static class TasksHost
 
     public static IEventStore Events(BytebotHostFactory factory) => factory.Services.GetRequiredService<IEventStore>();
 }
+
+/// <summary>Measured figures (never asserted as wall-clock limits) collected in artifacts/ for the closing report.</summary>
+internal static class Measurements
+{
+    private static readonly Lock Gate = new();
+
+    public static void Record(string line)
+    {
+        var path = Path.Combine(RepositoryRoot.Find(), "artifacts", "tasks-measurements.log");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        lock (Gate)
+            File.AppendAllText(path, $"{DateTimeOffset.UtcNow:O} {line}\n");
+        TestContext.Current.TestOutputHelper?.WriteLine(line);
+    }
+}
