@@ -93,7 +93,7 @@ public sealed class TaskProcessTests(PostgresFixture postgres) : IAsyncLifetime
         var uptimes = new List<int>();
         for (var run = 0; run < Kills; run++)
         {
-            var position = await TasksHost.ScalarAsync<long>(_connectionString, "select coalesce(max(global_position), 0) from events");
+            var position = ids.Count == 0 ? 0 : await TasksHost.ScalarAsync<long>(_connectionString, "select coalesce(max(global_position), 0) from events");
             var running = ids.Count == 0 ? [] : (await RowsAsync("select id from tasks where status = 'RUNNING'")).Select(r => (Guid)r[0]!).ToList();
             await using var host = await HostProcess.StartAsync(settings, Ct);
             var ready = await host.WaitUntilReadyAsync(Ct);
