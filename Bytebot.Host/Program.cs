@@ -15,6 +15,7 @@ builder.WebHost.UseStaticWebAssets();
 builder.Logging.AddBytebotLogging(builder.Configuration);
 
 builder.Services.AddProblemDetails();
+builder.Services.AddOpenApi();
 builder.Services.AddHealthChecks();
 builder.Services.AddBytebotTelemetry(builder.Configuration);
 builder.Services.AddBytebotAuth(builder.Configuration);
@@ -40,6 +41,7 @@ app.UseMiddleware<WebSocketOriginCheck>();
 app.UseAntiforgery();
 
 app.MapBytebotHealth();
+app.MapOpenApi();
 app.MapLogin();
 app.MapStaticAssets();
 app.MapDesktopEndpoints();

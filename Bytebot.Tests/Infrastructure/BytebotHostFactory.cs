@@ -2,6 +2,8 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Bytebot.Tests.Infrastructure;
 
@@ -16,6 +18,9 @@ public sealed class BytebotHostFactory(string connectionString, IReadOnlyDiction
 
     public string DataDir { get; } = Directory.CreateTempSubdirectory("bytebot-host-").FullName;
 
+    /// <summary>Service replacements applied after the host's own registrations (a scripted agent, a clock).</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
@@ -28,6 +33,8 @@ public sealed class BytebotHostFactory(string connectionString, IReadOnlyDiction
         builder.UseSetting("Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks", "None");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             builder.UseSetting(key, value);
+        if (TestServices is { } configure)
+            builder.ConfigureTestServices(configure);
     }
 
     /// <summary>Serves the host on a real loopback port (for browsers and raw sockets); returns its base URL.</summary>

@@ -10,6 +10,9 @@ internal sealed record EventTypeMapping(string Name, Type ClrType);
 /// </summary>
 internal sealed class EventTypeRegistry
 {
+    // jsonb stores object keys sorted by length, so a polymorphic "type" discriminator is rarely first on the way back.
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerOptions.Web) { AllowOutOfOrderMetadataProperties = true };
+
     private readonly Dictionary<string, Type> _byName = new(StringComparer.Ordinal);
     private readonly Dictionary<Type, string> _byType = [];
 
@@ -31,12 +34,12 @@ internal sealed class EventTypeRegistry
         var clrType = data.GetType();
         if (!_byType.TryGetValue(clrType, out var name))
             throw new InvalidOperationException($"{clrType} is not a registered event type; register it with services.AddEventType<{clrType.Name}>(\"module.name\").");
-        return (name, JsonSerializer.Serialize(data, clrType, JsonSerializerOptions.Web));
+        return (name, JsonSerializer.Serialize(data, clrType, Options));
     }
 
     /// <summary>Events of types this process does not know (another module version wrote them) stay raw JSON.</summary>
     public object Deserialize(string type, string json) =>
         _byName.TryGetValue(type, out var clrType)
-            ? JsonSerializer.Deserialize(json, clrType, JsonSerializerOptions.Web)!
+            ? JsonSerializer.Deserialize(json, clrType, Options)!
             : JsonSerializer.Deserialize<JsonElement>(json);
 }

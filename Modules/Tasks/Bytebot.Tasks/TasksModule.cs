@@ -1,3 +1,14 @@
+using Bytebot.Platform.Events;
+using Bytebot.Platform.Postgres;
+using Bytebot.Tasks.Api;
+using Bytebot.Tasks.Blobs;
+using Bytebot.Tasks.Contracts;
+using Bytebot.Tasks.Events;
+using Bytebot.Tasks.Live;
+using Bytebot.Tasks.Queue;
+using Bytebot.Tasks.ReadModels;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,8 +20,83 @@ public static class TasksModule
     public static IServiceCollection AddTasksModule(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        services.AddSingleton(_ => TasksOptions.FromConfiguration(configuration));
+        services.AddMigrations(TasksSchema.Module, TasksSchema.ReadModels);
+        services.AddTaskEvents();
+        // The queue projection runs first: a refused (fenced) write must fail before any read model changes.
+        services.AddInlineProjection<QueueProjection>();
+        services.AddInlineProjection<TaskReadModelProjection>();
+        services.AddSingleton<TaskBroadcast>();
+        services.AddSingleton<ITaskNotifications>(sp => sp.GetRequiredService<TaskBroadcast>());
+        services.AddEventSubscriber<TaskBroadcastSubscriber>();
+        services.AddSingleton<ITaskBlobStore, DataDirectoryBlobStore>();
+        services.AddSingleton<TaskViews>();
+        services.AddSingleton<TaskQueue>();
+        services.AddSingleton<TaskWakeUp>();
+        services.AddHostedService<TaskWorker>();
         return services;
     }
 
-    public static IEndpointRouteBuilder MapTasksEndpoints(this IEndpointRouteBuilder endpoints) => endpoints;
+    public static IEndpointRouteBuilder MapTasksEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var tasks = endpoints.MapGroup("/api/tasks").WithTags("Tasks")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+
+        tasks.MapPost("/", (HttpRequest request, IEventStore store, ITaskBlobStore blobs, TaskViews views, IConfiguration configuration,
+                TimeProvider clock, TaskWakeUp wakeUp, CancellationToken ct) =>
+                request.HasFormContentType
+                    ? CreateTask.FromFormAsync(request, store, blobs, views, configuration, clock, wakeUp, ct)
+                    : CreateTask.FromJsonAsync(request, store, blobs, views, configuration, clock, wakeUp, ct))
+            .WithName("CreateTask").WithSummary("Creates a task (JSON with base64 files, or multipart/form-data).")
+            .Accepts<CreateTaskRequest>("application/json", "multipart/form-data")
+            .Produces<TaskView>(StatusCodes.Status201Created).ProducesValidationProblem().DisableAntiforgery();
+        tasks.MapGet("/", (TaskViews views, string? page, string? limit, string? status, string? statuses, CancellationToken ct) =>
+                ReadTasks.ListAsync(views, page, limit, status, statuses, ct))
+            .WithName("ListTasks").WithSummary("Lists tasks, newest first, with counts per status.")
+            .Produces<TaskPage>().ProducesValidationProblem();
+        tasks.MapGet("/models", ReadTasks.Models)
+            .WithName("ListModels").WithSummary("The configured models; empty with an X-Bytebot-Hint header when none.")
+            .Produces<IReadOnlyList<TaskModel>>();
+        tasks.MapGet("/{id:guid}", ReadTasks.GetAsync)
+            .WithName("GetTask").WithSummary("One task with its file metadata and download links.")
+            .Produces<TaskView>().ProducesProblem(StatusCodes.Status404NotFound);
+        tasks.MapGet("/{id:guid}/messages", TaskMessages.RawAsync)
+            .WithName("ListMessages").WithSummary("Messages, oldest first (page, limit).")
+            .Produces<IReadOnlyList<MessageView>>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        tasks.MapGet("/{id:guid}/messages/raw", TaskMessages.RawAsync)
+            .WithName("ListRawMessages").WithSummary("Messages, oldest first (page, limit).")
+            .Produces<IReadOnlyList<MessageView>>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        tasks.MapGet("/{id:guid}/messages/processed", TaskMessages.ProcessedAsync)
+            .WithName("ListProcessedMessages").WithSummary("Messages grouped the way Bytebot's UI shows them.")
+            .Produces<IReadOnlyList<MessageGroup>>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        tasks.MapPost("/{id:guid}/messages", TaskMessages.AddAsync)
+            .WithName("AddMessage").WithSummary("Adds a user message to the task.")
+            .Accepts<AddMessageRequest>("application/json")
+            .Produces<TaskView>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        tasks.MapPost("/{id:guid}/takeover", TaskControl.TakeOverAsync)
+            .WithName("TakeOverTask").WithSummary("Gives the user control; the agent's run of this task stops.")
+            .Produces<TaskView>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        tasks.MapPost("/{id:guid}/resume", TaskControl.ResumeAsync)
+            .WithName("ResumeTask").WithSummary("Gives control back to the agent; the task is queued on its desktop.")
+            .Produces<TaskView>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        tasks.MapPost("/{id:guid}/cancel", TaskControl.CancelAsync)
+            .WithName("CancelTask").WithSummary("Cancels this task (only this one).")
+            .Produces<TaskView>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        tasks.MapDelete("/{id:guid}", TaskControl.DeleteAsync)
+            .WithName("DeleteTask").WithSummary("Deletes the task from the read models; its event stream stays.")
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
+        tasks.MapGet("/{id:guid}/events", TaskEventStream.StreamAsync)
+            .WithName("StreamTaskEvents").WithSummary("Server-sent events of the task; resumable with Last-Event-ID (a global position).")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream").ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        tasks.MapGet("/{id:guid}/timeline", ReadTasks.TimelineAsync)
+            .WithName("GetTaskTimeline").WithSummary("Steps with start, duration, action, screenshot, tokens and cost.")
+            .Produces<IReadOnlyList<StepView>>().ProducesProblem(StatusCodes.Status404NotFound);
+        tasks.MapGet("/{id:guid}/files/{fileId:guid}", ReadTasks.DownloadFileAsync)
+            .WithName("DownloadTaskFile").WithSummary("Downloads a file uploaded with the task.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream").ProducesProblem(StatusCodes.Status404NotFound);
+        tasks.MapGet("/{id:guid}/blobs/{sha256}", ReadTasks.DownloadBlobAsync)
+            .WithName("DownloadTaskBlob").WithSummary("Downloads a screenshot or document the task references.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream").ProducesProblem(StatusCodes.Status404NotFound);
+        return endpoints;
+    }
 }

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace Bytebot.Tests.Integration.Tasks;
+
+/// <summary>The real host with the scripted agent in a child process (see <c>Program.cs</c>), killable with SIGKILL.</summary>
+internal sealed class HostProcess : IAsyncDisposable
+{
+    public const string ListeningPrefix = "BYTEBOT_LISTENING ";
+
+    private readonly Process _process;
+    private readonly List<string> _output = [];
+
+    private HostProcess(Process process, string baseUrl, string token)
+    {
+        _process = process;
+        Client = new HttpClient { BaseAddress = new Uri(baseUrl) };
+        Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    }
+
+    public HttpClient Client { get; }
+
+    public int Pid => _process.Id;
+
+    public static async Task<HostProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, CancellationToken cancellationToken)
+    {
+        var settingsPath = Path.Combine(Path.GetTempPath(), $"bytebot-host-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(settingsPath, JsonSerializer.Serialize(settings), cancellationToken);
+        var processPath = Environment.ProcessPath!;
+        var start = new ProcessStartInfo(processPath)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        // Under `dotnet Bytebot.Tests.dll` the process is the muxer and needs the assembly; the apphost does not.
+        if (Path.GetFileNameWithoutExtension(processPath) == "dotnet")
+            start.ArgumentList.Add(typeof(HostProcess).Assembly.Location);
+        start.ArgumentList.Add("--bytebot-host");
+        start.ArgumentList.Add(settingsPath);
+        var process = Process.Start(start)!;
+        var output = new List<string>();
+        _ = Task.Run(async () =>
+        {
+            while (await process.StandardError.ReadLineAsync(CancellationToken.None) is { } line)
+                lock (output)
+                    output.Add(line);
+        }, CancellationToken.None);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(120));
+        while (true)
+        {
+            var line = await process.StandardOutput.ReadLineAsync(timeout.Token);
+            if (line is null)
+                throw new InvalidOperationException($"The host process exited before listening: {string.Join('\n', output.TakeLast(30))}");
+            if (line.StartsWith(ListeningPrefix, StringComparison.Ordinal))
+            {
+                var host = new HostProcess(process, line[ListeningPrefix.Length..], settings["BYTEBOT_TOKEN"]!);
+                _ = Task.Run(async () =>
+                {
+                    while (await process.StandardOutput.ReadLineAsync(CancellationToken.None) is not null)
+                    {
+                        // Drained so the child never blocks on a full pipe.
+                    }
+                }, CancellationToken.None);
+                host._output.AddRange(output);
+                return host;
+            }
+        }
+    }
+
+    /// <summary>Waits for <c>/health/ready</c> to answer 200; returns when that happened.</summary>
+    public async Task<DateTimeOffset> WaitUntilReadyAsync(CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            try
+            {
+                using var response = await Client.GetAsync(new Uri("/health/ready", UriKind.Relative), limit.Token);
+                if (response.StatusCode == HttpStatusCode.OK)
+                    return DateTimeOffset.UtcNow;
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            await Task.Delay(50, limit.Token);
+        }
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, exactly like a crash.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+            _process.Kill(entireProcessTree: false);
+        await _process.WaitForExitAsync(CancellationToken.None);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        Client.Dispose();
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,150 @@
+using System.Text.Json;
+
+namespace Bytebot.Tasks.Contracts;
+
+/// <summary>
+/// Drives one task, one step at a time (observe, decide, act). The task worker calls
+/// <see cref="RunStepAsync"/> while the task is RUNNING with control ASSISTANT and it holds the task's lease;
+/// with no implementation registered the worker claims nothing and tasks wait in the queue.
+/// </summary>
+public interface ITaskAgent
+{
+    /// <summary>
+    /// Runs one step. Every desktop action goes through <see cref="ITaskContext.ExecuteActionAsync"/>, so its
+    /// start is durably recorded before it runs. The token is cancelled on cancel, takeover or a lost lease.
+    /// </summary>
+    Task<StepOutcome> RunStepAsync(ITaskContext context, CancellationToken cancellationToken);
+}
+
+/// <summary>The task as the agent sees it, and the only way the agent writes to it.</summary>
+public interface ITaskContext
+{
+    /// <summary>The task id.</summary>
+    Guid TaskId { get; }
+
+    /// <summary>What the user asked for.</summary>
+    string Description { get; }
+
+    /// <summary>The model the task runs with.</summary>
+    TaskModel Model { get; }
+
+    /// <summary>Step number, from 1, counting interrupted steps too.</summary>
+    int StepNumber { get; }
+
+    /// <summary>The full conversation so far, oldest first; images are blob references.</summary>
+    IReadOnlyList<TaskMessage> Messages { get; }
+
+    /// <summary>
+    /// Actions recorded as started whose completion was never recorded (a crash or lost lease); they are never
+    /// replayed. The agent must re-observe the screen before deciding what to do next.
+    /// </summary>
+    IReadOnlyList<InterruptedAction> InterruptedActions { get; }
+
+    /// <summary>True when this run took over a task another run had started (after a crash or restart).</summary>
+    bool Resumed { get; }
+
+    /// <summary>Appends a message; base64 image and document blocks are stored as blobs first.</summary>
+    Task<TaskMessage> AddMessageAsync(TaskRole role, IReadOnlyList<MessageContent> content, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records <c>ActionStarted</c> (committed, fenced by the lease), runs <paramref name="execute"/> once, then
+    /// records <c>ActionCompleted</c>. <paramref name="execute"/> gets the recorded action id (for an
+    /// idempotency ledger). Throws <see cref="LeaseLostException"/> without executing when the lease is gone
+    /// or the task was stopped.
+    /// </summary>
+    Task<ActionResult> ExecuteActionAsync(
+        string name, JsonElement input, Func<Guid, CancellationToken, Task<ActionResult>> execute, CancellationToken cancellationToken);
+
+    /// <summary>Stores bytes (a screenshot) and returns their reference.</summary>
+    Task<BlobReference> StoreBlobAsync(ReadOnlyMemory<byte> bytes, string mediaType, CancellationToken cancellationToken);
+
+    /// <summary>Records tokens and cost of a model call for the step timeline.</summary>
+    Task RecordUsageAsync(ModelUsage usage, CancellationToken cancellationToken);
+
+    /// <summary>Records a summary that replaces <paramref name="messageIds"/> in the agent's context.</summary>
+    Task AddSummaryAsync(string content, IReadOnlyList<Guid> messageIds, CancellationToken cancellationToken);
+}
+
+/// <summary>A stored message.</summary>
+/// <param name="Id">Message id.</param>
+/// <param name="Role">Author.</param>
+/// <param name="Content">Content blocks.</param>
+/// <param name="CreatedAt">When it was written.</param>
+public sealed record TaskMessage(Guid Id, TaskRole Role, IReadOnlyList<MessageContent> Content, DateTimeOffset CreatedAt);
+
+/// <summary>An action whose start was recorded but whose end never was.</summary>
+/// <param name="ActionId">The action's id.</param>
+/// <param name="Name">Action or tool name.</param>
+/// <param name="Input">Its arguments.</param>
+public sealed record InterruptedAction(Guid ActionId, string Name, JsonElement Input);
+
+/// <summary>What an action did.</summary>
+/// <param name="Succeeded">False when it failed (the error goes back to the model).</param>
+/// <param name="Error">Why it failed.</param>
+/// <param name="Screenshot">The screen after the action, when taken.</param>
+/// <param name="Output">Tool output for the model.</param>
+public sealed record ActionResult(bool Succeeded, string? Error = null, BlobReference? Screenshot = null, JsonElement? Output = null);
+
+/// <summary>Tokens and cost of one model call.</summary>
+/// <param name="Model">Model id.</param>
+/// <param name="InputTokens">Prompt tokens.</param>
+/// <param name="OutputTokens">Completion tokens.</param>
+/// <param name="Cost">Cost in USD, when known.</param>
+public sealed record ModelUsage(string Model, long InputTokens, long OutputTokens, decimal? Cost = null);
+
+/// <summary>How a step ended.</summary>
+public enum StepOutcomeKind
+{
+    /// <summary>Run another step.</summary>
+    Continue,
+
+    /// <summary>The task is done.</summary>
+    Completed,
+
+    /// <summary>The agent needs a human; control passes to the user.</summary>
+    NeedsHelp,
+
+    /// <summary>The task cannot go on.</summary>
+    Failed,
+}
+
+/// <summary>How a step ended, with the task's result, the help request or the error.</summary>
+/// <param name="Kind">What happens next.</param>
+/// <param name="Result">The result of a completed task.</param>
+/// <param name="Message">The help request or error.</param>
+public sealed record StepOutcome(StepOutcomeKind Kind, JsonElement? Result = null, string? Message = null)
+{
+    /// <summary>Run another step.</summary>
+    public static StepOutcome Continue { get; } = new(StepOutcomeKind.Continue);
+
+    /// <summary>The task is done.</summary>
+    public static StepOutcome Complete(JsonElement? result = null) => new(StepOutcomeKind.Completed, result);
+
+    /// <summary>Hand control to the user.</summary>
+    public static StepOutcome AskForHelp(string reason) => new(StepOutcomeKind.NeedsHelp, Message: reason);
+
+    /// <summary>Fail the task.</summary>
+    public static StepOutcome Fail(string error) => new(StepOutcomeKind.Failed, Message: error);
+}
+
+/// <summary>
+/// A write by a task's worker was refused because another claim replaced its lease, or the task was cancelled,
+/// taken over or deleted; nothing was written. The run must stop.
+/// </summary>
+public sealed class LeaseLostException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public LeaseLostException()
+    {
+    }
+
+    /// <summary>Creates the exception with a message.</summary>
+    public LeaseLostException(string message) : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a message and a cause.</summary>
+    public LeaseLostException(string message, Exception innerException) : base(message, innerException)
+    {
+    }
+}

@@ -1,0 +1,40 @@
+using System.Text.Json;
+using System.Threading.Channels;
+
+namespace Bytebot.Tasks.Contracts;
+
+/// <summary>
+/// Committed task events as they reach this process, for the dashboard and live streams. Delivery is best
+/// effort per subscriber (a reader that falls far behind loses the oldest); the event log is the truth.
+/// </summary>
+public interface ITaskNotifications
+{
+    /// <summary>Subscribes to one task's events, or every task's when <paramref name="taskId"/> is null.</summary>
+    TaskSubscription Subscribe(Guid? taskId);
+}
+
+/// <summary>A live feed of task events; dispose to unsubscribe.</summary>
+public abstract class TaskSubscription : IDisposable
+{
+    /// <summary>The events, in commit order.</summary>
+    public abstract ChannelReader<TaskNotification> Reader { get; }
+
+    /// <summary>Unsubscribes.</summary>
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Unsubscribes.</summary>
+    protected abstract void Dispose(bool disposing);
+}
+
+/// <summary>One committed task event.</summary>
+/// <param name="TaskId">The task.</param>
+/// <param name="GlobalPosition">Position in the whole log (the SSE event id).</param>
+/// <param name="Version">Position in the task's stream, from 1.</param>
+/// <param name="Type">Stable event name, e.g. tasks.task_created.</param>
+/// <param name="Data">The event as stored.</param>
+/// <param name="CreatedAt">Commit time.</param>
+public sealed record TaskNotification(Guid TaskId, long GlobalPosition, long Version, string Type, JsonElement Data, DateTimeOffset CreatedAt);

@@ -1,0 +1,44 @@
+using Bytebot.Platform.Events;
+using Bytebot.Tasks.Contracts;
+using Bytebot.Tasks.Events;
+using Bytebot.Tasks.Queue;
+using Microsoft.AspNetCore.Http;
+
+namespace Bytebot.Tasks.Api;
+
+/// <summary>Takeover, resume, cancel and delete: each writes only to its own task's stream.</summary>
+internal static class TaskControl
+{
+    public static Task<IResult> TakeOverAsync(Guid id, IEventStore store, TaskViews views, TimeProvider clock, CancellationToken cancellationToken) =>
+        RunAsync(id, store, views, state =>
+            state.IsFinished ? (TaskProblems.Conflict($"The task is {Wire(state.Status)}."), [])
+            : state.Control != TaskRole.Assistant ? (TaskProblems.Conflict("The user already has control."), [])
+            : (null, [new TaskTakenOver(clock.GetUtcNow())]), cancellationToken);
+
+    public static Task<IResult> ResumeAsync(Guid id, IEventStore store, TaskViews views, TimeProvider clock, TaskWakeUp wakeUp, CancellationToken cancellationToken) =>
+        RunAsync(id, store, views, state =>
+        {
+            if (state.IsFinished)
+                return (TaskProblems.Conflict($"The task is {Wire(state.Status)}."), []);
+            if (state.Control != TaskRole.User)
+                return (TaskProblems.Conflict("The assistant already has control."), []);
+            wakeUp.Signal();
+            return (null, [new TaskResumed(clock.GetUtcNow())]);
+        }, cancellationToken);
+
+    public static Task<IResult> CancelAsync(Guid id, IEventStore store, TaskViews views, TimeProvider clock, CancellationToken cancellationToken) =>
+        RunAsync(id, store, views, state =>
+            state.IsFinished ? (TaskProblems.Conflict($"The task is already {Wire(state.Status)}."), [])
+            : (null, [new TaskCancelled(clock.GetUtcNow())]), cancellationToken);
+
+    public static async Task<IResult> DeleteAsync(Guid id, IEventStore store, TimeProvider clock, CancellationToken cancellationToken) =>
+        await TaskWrites.AppendAsync(store, id, _ => (null, [new TaskDeleted(clock.GetUtcNow())]), cancellationToken)
+        ?? TypedResults.NoContent();
+
+    private static async Task<IResult> RunAsync(Guid id, IEventStore store, TaskViews views,
+        Func<TaskState, (IResult?, object[])> decide, CancellationToken cancellationToken) =>
+        await TaskWrites.AppendAsync(store, id, decide, cancellationToken)
+        ?? TypedResults.Ok(await views.GetAsync(id, withFiles: false, cancellationToken));
+
+    private static string Wire(AgentTaskStatus status) => ReadModels.Wire.Name(status);
+}

@@ -1,0 +1,150 @@
+using System.Text.Json;
+using Bytebot.Platform.Postgres;
+using Bytebot.Tasks.Contracts;
+using Bytebot.Tasks.ReadModels;
+using Npgsql;
+
+namespace Bytebot.Tasks.Api;
+
+/// <summary>Bytebot's Task shape; <c>files</c> is metadata with a download link, never the bytes.</summary>
+internal sealed record TaskView(
+    Guid Id, string Description, string Type, string Status, string Priority, string Control, DateTimeOffset CreatedAt,
+    string CreatedBy, DateTimeOffset? ScheduledFor, DateTimeOffset UpdatedAt, DateTimeOffset? ExecutedAt,
+    DateTimeOffset? CompletedAt, DateTimeOffset? QueuedAt, string? Error, JsonElement? Result, TaskModel Model,
+    IReadOnlyList<FileView>? Files);
+
+internal sealed record FileView(Guid Id, string Name, string Type, long Size, string Sha256, DateTimeOffset CreatedAt, string Url);
+
+internal sealed record TaskPage(IReadOnlyList<TaskView> Tasks, long Total, long TotalPages, IReadOnlyDictionary<string, long> StatusCounts);
+
+internal sealed record MessageView(Guid Id, JsonElement Content, string Role, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, Guid TaskId, Guid? SummaryId);
+
+internal sealed record StepView(
+    Guid Id, int Number, DateTimeOffset StartedAt, double? DurationMs, string? Outcome, string? Action, JsonElement? ActionInput,
+    string? ActionError, BlobReference? Screenshot, string? ScreenshotUrl, long InputTokens, long OutputTokens, decimal? Cost);
+
+internal sealed class TaskViews(BytebotDatabase database)
+{
+    private const string TaskColumns = """
+        id, description, type, status, priority, control, created_at, created_by, scheduled_for, updated_at,
+        executed_at, completed_at, error, result::text, model::text
+        """;
+
+    public async Task<TaskView?> GetAsync(Guid id, bool withFiles, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        var db = new Writer(connection, null, cancellationToken);
+        TaskView? task;
+        await using (var command = db.Create($"select {TaskColumns} from tasks where id = $1", [id]))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            task = await reader.ReadAsync(cancellationToken) ? ReadTask(reader) : null;
+        if (task is null || !withFiles)
+            return task;
+        var files = new List<FileView>();
+        await using (var command = db.Create("select id, name, media_type, size, sha256, created_at from task_files where task_id = $1 order by name, id", [id]))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var fileId = reader.GetGuid(0);
+                files.Add(new FileView(fileId, reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetString(4),
+                    reader.GetFieldValue<DateTimeOffset>(5), $"/api/tasks/{id}/files/{fileId}"));
+            }
+        }
+        return task with { Files = files };
+    }
+
+    public async Task<(string Name, string MediaType, string Sha256)?> GetFileAsync(Guid taskId, Guid fileId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new Writer(connection, null, cancellationToken).Create(
+            "select name, media_type, sha256 from task_files where task_id = $1 and id = $2", [taskId, fileId]);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? (reader.GetString(0), reader.GetString(1), reader.GetString(2)) : null;
+    }
+
+    public async Task<TaskPage> ListAsync(int page, int limit, IReadOnlyList<string> statuses, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        var db = new Writer(connection, null, cancellationToken);
+        var filter = statuses.Count == 0 ? "" : "where status = any($3)";
+        var tasks = new List<TaskView>();
+        await using (var command = db.Create(
+            $"select {TaskColumns} from tasks {filter} order by created_at desc, id desc limit $1 offset $2",
+            [limit, (long)(page - 1) * limit, .. statuses.Count == 0 ? Array.Empty<object>() : [statuses.ToArray()]]))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+                tasks.Add(ReadTask(reader));
+        }
+        var counts = new Dictionary<string, long>();
+        await using (var command = db.Create("select status, count from task_status_counts where count > 0", []))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+                counts[reader.GetString(0)] = reader.GetInt64(1);
+        }
+        // Totals come from the maintained counts, so listing never scans the whole table to count it.
+        var total = statuses.Count == 0 ? counts.Values.Sum() : statuses.Distinct().Sum(s => counts.GetValueOrDefault(s));
+        return new TaskPage(tasks, total, (total + limit - 1) / limit, counts);
+    }
+
+    public async Task<IReadOnlyList<MessageView>> MessagesAsync(Guid taskId, int page, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new Writer(connection, null, cancellationToken).Create("""
+            select id, content::text, role, created_at, summary_id from task_messages
+            where task_id = $1 order by position limit $2 offset $3
+            """, [taskId, limit, (long)(page - 1) * limit]);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var messages = new List<MessageView>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var createdAt = reader.GetFieldValue<DateTimeOffset>(3);
+            messages.Add(new MessageView(reader.GetGuid(0), JsonElementOf(reader.GetString(1)), reader.GetString(2), createdAt, createdAt,
+                taskId, reader.IsDBNull(4) ? null : reader.GetGuid(4)));
+        }
+        return messages;
+    }
+
+    public async Task<IReadOnlyList<StepView>> TimelineAsync(Guid taskId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new Writer(connection, null, cancellationToken).Create("""
+            select id, number, started_at, ended_at, outcome, action, action_input::text, action_error, screenshot::text,
+                   input_tokens, output_tokens, cost
+            from task_steps where task_id = $1 order by number, started_at
+            """, [taskId]);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var steps = new List<StepView>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var started = reader.GetFieldValue<DateTimeOffset>(2);
+            DateTimeOffset? ended = reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3);
+            var screenshot = reader.IsDBNull(8) ? null : JsonSerializer.Deserialize<BlobReference>(reader.GetString(8), JsonSerializerOptions.Web);
+            steps.Add(new StepView(reader.GetGuid(0), reader.GetInt32(1), started, (ended - started)?.TotalMilliseconds,
+                NullableString(reader, 4), NullableString(reader, 5), reader.IsDBNull(6) ? null : JsonElementOf(reader.GetString(6)),
+                NullableString(reader, 7), screenshot, screenshot is null ? null : $"/api/tasks/{taskId}/blobs/{screenshot.Sha256}",
+                reader.GetInt64(9), reader.GetInt64(10), reader.IsDBNull(11) ? null : reader.GetDecimal(11)));
+        }
+        return steps;
+    }
+
+    private static TaskView ReadTask(NpgsqlDataReader reader) => new(
+        reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
+        reader.GetFieldValue<DateTimeOffset>(6), reader.GetString(7), NullableTime(reader, 8), reader.GetFieldValue<DateTimeOffset>(9),
+        NullableTime(reader, 10), NullableTime(reader, 11),
+        NullableTime(reader, 8), NullableString(reader, 12), reader.IsDBNull(13) ? null : JsonElementOf(reader.GetString(13)),
+        JsonSerializer.Deserialize<TaskModel>(reader.GetString(14), JsonSerializerOptions.Web)!, null);
+
+    private static DateTimeOffset? NullableTime(NpgsqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal);
+
+    private static string? NullableString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static JsonElement JsonElementOf(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+}

@@ -1,0 +1,169 @@
+using System.Globalization;
+using System.Text.Json;
+using Bytebot.Platform.Events;
+using Bytebot.Tasks.Blobs;
+using Bytebot.Tasks.Contracts;
+using Bytebot.Tasks.Events;
+
+namespace Bytebot.Tasks.Queue;
+
+/// <summary>
+/// One claimed run of a task: every write carries the lease epoch, so the queue projection refuses it once
+/// another claim (or a cancel or takeover) has replaced this run.
+/// </summary>
+internal sealed class TaskRun(Lease lease, IEventStore store, ITaskBlobStore blobs, TimeProvider clock) : ITaskContext
+{
+    private readonly Dictionary<string, string> _fence = new()
+    {
+        [QueueProjection.EpochKey] = lease.Epoch.ToString(CultureInfo.InvariantCulture),
+        [QueueProjection.WorkerKey] = lease.WorkerId,
+    };
+
+    private TaskState _state = new();
+    private Guid _stepId;
+
+    public Guid TaskId => lease.TaskId;
+
+    public string Description => _state.Created!.Description;
+
+    public TaskModel Model => _state.Created!.Model;
+
+    public int StepNumber { get; private set; }
+
+    public IReadOnlyList<TaskMessage> Messages => _state.Messages;
+
+    public IReadOnlyList<InterruptedAction> InterruptedActions { get; private set; } = [];
+
+    public bool Resumed { get; private set; }
+
+    public async Task RunAsync(ITaskAgent agent, CancellationToken cancellationToken)
+    {
+        _state = await TaskState.LoadAsync(store, lease.TaskId, cancellationToken);
+        if (!_state.Exists || _state.IsFinished || _state.Control != TaskRole.Assistant)
+            return;
+        Resumed = _state.EverStarted;
+        var now = clock.GetUtcNow();
+        List<object> start = [new TaskStarted(lease.WorkerId, lease.DesktopId, lease.Epoch, Resumed, now)];
+        if (_state.OpenStep is { } openStep)
+        {
+            // Never replay: an action whose start was recorded may or may not have happened.
+            InterruptedActions = [.. _state.OpenActions.Select(a => new InterruptedAction(a.ActionId, a.Name, a.Input))];
+            start.Add(new StepInterrupted(openStep, InterruptedActions.Count > 0 ? InterruptedActions[0].ActionId : null, "recovered", now));
+        }
+        await AppendAsync([.. start], cancellationToken);
+
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            _stepId = Guid.CreateVersion7();
+            StepNumber = _state.Steps + 1;
+            await AppendAsync([new StepStarted(_stepId, StepNumber, clock.GetUtcNow())], cancellationToken);
+            StepOutcome outcome;
+            try
+            {
+                outcome = await agent.RunStepAsync(this, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                await RecordStopAsync("stopped");
+                throw;
+            }
+            catch (LeaseLostException)
+            {
+                throw;
+            }
+            catch (Exception e)
+            {
+                outcome = StepOutcome.Fail($"The agent failed: {e.Message}");
+            }
+            InterruptedActions = [];
+            var at = clock.GetUtcNow();
+            object? final = outcome.Kind switch
+            {
+                StepOutcomeKind.Completed => new TaskCompleted(outcome.Result, at),
+                StepOutcomeKind.NeedsHelp => new TaskNeedsHelp(outcome.Message ?? "The agent needs help.", at),
+                StepOutcomeKind.Failed => new TaskFailed(outcome.Message ?? "The agent failed.", at),
+                _ => null,
+            };
+            await AppendAsync(final is null ? [new StepCompleted(_stepId, at)] : [new StepCompleted(_stepId, at), final], cancellationToken);
+            if (final is not null)
+                return;
+        }
+    }
+
+    /// <summary>Best effort: marks the step as interrupted by a cancel or takeover, if the lease still allows it.</summary>
+    private async Task RecordStopAsync(string reason)
+    {
+        var open = _state.OpenActions.FirstOrDefault()?.ActionId;
+        try
+        {
+            await AppendAsync([new StepInterrupted(_stepId, open, reason, clock.GetUtcNow())], CancellationToken.None);
+        }
+        catch (LeaseLostException)
+        {
+            // A newer run owns the task; it marks the step interrupted when it resumes.
+        }
+    }
+
+    public async Task<TaskMessage> AddMessageAsync(TaskRole role, IReadOnlyList<MessageContent> content, CancellationToken cancellationToken)
+    {
+        var stored = await IncomingContent.StoreBlobsAsync(blobs, content, cancellationToken);
+        var message = new MessageAdded(Guid.CreateVersion7(), role, stored, clock.GetUtcNow());
+        await AppendAsync([message], cancellationToken);
+        return _state.Messages[^1];
+    }
+
+    public async Task<ActionResult> ExecuteActionAsync(
+        string name, JsonElement input, Func<Guid, CancellationToken, Task<ActionResult>> execute, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(execute);
+        var actionId = Guid.CreateVersion7();
+        // Committed before the action runs (Rule X): after a crash the start is known, so it is never replayed.
+        await AppendAsync([new ActionStarted(_stepId, actionId, name, input.Clone(), clock.GetUtcNow())], cancellationToken);
+        ActionResult result;
+        try
+        {
+            result = await execute(actionId, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            result = new ActionResult(false, e.Message);
+        }
+        await AppendAsync([new ActionCompleted(_stepId, actionId, result.Succeeded, result.Error, result.Screenshot, clock.GetUtcNow())],
+            CancellationToken.None);
+        return result;
+    }
+
+    public Task<BlobReference> StoreBlobAsync(ReadOnlyMemory<byte> bytes, string mediaType, CancellationToken cancellationToken) =>
+        blobs.PutAsync(bytes, mediaType, cancellationToken);
+
+    public Task RecordUsageAsync(ModelUsage usage, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(usage);
+        return AppendAsync([new UsageRecorded(_stepId, usage.Model, usage.InputTokens, usage.OutputTokens, usage.Cost, clock.GetUtcNow())], cancellationToken);
+    }
+
+    public Task AddSummaryAsync(string content, IReadOnlyList<Guid> messageIds, CancellationToken cancellationToken) =>
+        AppendAsync([new SummaryAdded(Guid.CreateVersion7(), content, messageIds, clock.GetUtcNow())], cancellationToken);
+
+    /// <summary>
+    /// Appends at any version: API writes (messages, cancel) interleave with the run, and the fence, not the
+    /// version, decides whether this run may still write.
+    /// </summary>
+    private async Task AppendAsync(object[] events, CancellationToken cancellationToken)
+    {
+        var result = await store.AppendAsync(TaskEventTypes.StreamId(lease.TaskId), ExpectedVersion.Any,
+            [.. events.Select(e => new NewEvent(e) { Metadata = _fence })], cancellationToken);
+        // Pick up what others appended meanwhile (user messages), so the agent sees the full history.
+        if (result.StreamVersion != _state.Version + events.Length)
+        {
+            await foreach (var recorded in store.ReadStreamAsync(TaskEventTypes.StreamId(lease.TaskId), _state.Version + 1, cancellationToken))
+                _state.Apply(recorded.Data, recorded.Version);
+        }
+        else
+        {
+            foreach (var e in events)
+                _state.Apply(e, _state.Version + 1);
+        }
+    }
+}

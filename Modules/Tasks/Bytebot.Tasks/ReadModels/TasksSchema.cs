@@ -1,0 +1,81 @@
+using Bytebot.Platform.Postgres;
+
+namespace Bytebot.Tasks.ReadModels;
+
+internal static class TasksSchema
+{
+    public const string Module = "tasks";
+
+    public static readonly Migration ReadModels = new(1, "task read models and queue", """
+        create table tasks (
+            id uuid primary key,
+            description text not null,
+            type text not null,
+            status text not null,
+            priority text not null,
+            control text not null,
+            created_by text not null,
+            model jsonb not null,
+            scheduled_for timestamptz,
+            created_at timestamptz not null,
+            updated_at timestamptz not null,
+            executed_at timestamptz,
+            completed_at timestamptz,
+            error text,
+            result jsonb);
+        create index tasks_created on tasks (created_at desc, id);
+        create index tasks_status_created on tasks (status, created_at desc);
+        create table task_status_counts (status text primary key, count bigint not null);
+        create table task_messages (
+            id uuid primary key,
+            task_id uuid not null,
+            position bigint not null,
+            role text not null,
+            content jsonb not null,
+            created_at timestamptz not null,
+            summary_id uuid);
+        create index task_messages_task on task_messages (task_id, position);
+        create table task_summaries (
+            id uuid primary key,
+            task_id uuid not null,
+            content text not null,
+            created_at timestamptz not null);
+        create index task_summaries_task on task_summaries (task_id, created_at);
+        create table task_files (
+            id uuid primary key,
+            task_id uuid not null,
+            name text not null,
+            media_type text not null,
+            size bigint not null,
+            sha256 text not null,
+            created_at timestamptz not null);
+        create index task_files_task on task_files (task_id);
+        create table task_steps (
+            id uuid primary key,
+            task_id uuid not null,
+            number int not null,
+            started_at timestamptz not null,
+            ended_at timestamptz,
+            outcome text,
+            action text,
+            action_input jsonb,
+            action_error text,
+            screenshot jsonb,
+            input_tokens bigint not null default 0,
+            output_tokens bigint not null default 0,
+            cost numeric);
+        create index task_steps_task on task_steps (task_id, number);
+        -- Operational state, not a read model: leases live only here (see docs/adr/0007).
+        create table task_queue (
+            task_id uuid primary key,
+            state text not null,
+            priority_rank int not null,
+            created_at timestamptz not null,
+            scheduled_for timestamptz,
+            desktop_id text,
+            worker_id text,
+            lease_epoch bigint not null default 0,
+            lease_expires_at timestamptz);
+        create index task_queue_ready on task_queue (priority_rank desc, created_at) where state = 'ready';
+        """);
+}

@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Bytebot.Tasks;
+
+internal sealed class TasksOptions
+{
+    /// <summary>Identifies this host's desktop; started tasks are pinned to it. Must be unique per desktop.</summary>
+    public string DesktopId { get; set; } = Environment.MachineName;
+
+    public int MaxConcurrentTasks { get; set; } = 1;
+
+    public TimeSpan LeaseLength { get; set; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    public static TasksOptions FromConfiguration(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("Tasks");
+        var options = new TasksOptions();
+        options.DesktopId = section["DesktopId"] is { Length: > 0 } desktop ? desktop : options.DesktopId;
+        options.MaxConcurrentTasks = Math.Max(1, section.GetValue(nameof(MaxConcurrentTasks), options.MaxConcurrentTasks));
+        options.LeaseLength = section.GetValue(nameof(LeaseLength), options.LeaseLength);
+        options.HeartbeatInterval = section.GetValue(nameof(HeartbeatInterval), options.HeartbeatInterval);
+        options.PollInterval = section.GetValue(nameof(PollInterval), options.PollInterval);
+        return options;
+    }
+}
