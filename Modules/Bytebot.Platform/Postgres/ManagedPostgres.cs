@@ -159,7 +159,12 @@ public sealed class ManagedPostgres : IAsyncDisposable
     {
         if (_stopped)
             return;
+        var postmaster = Postmaster.FindRunning(ClusterDirectory);
         await ClusterUser.RunAsync(Tool("pg_ctl"), ["-D", ClusterDirectory, "-m", "fast", "-w", "stop"], cancellationToken);
+        // pg_ctl reports "stopped" once postmaster.pid is gone, which the postmaster removes just before it exits;
+        // "no postmaster left behind" means waiting for the process itself.
+        for (var waited = 0; postmaster is not null && Postmaster.IsPostgresProcess(postmaster.Pid) && waited < 10_000; waited += 20)
+            await Task.Delay(20, CancellationToken.None);
         _stopped = true;
         _logger.ClusterStopped();
     }
