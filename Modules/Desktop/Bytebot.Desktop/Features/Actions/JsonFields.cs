@@ -44,8 +44,15 @@ internal sealed class JsonFields(JsonElement value, string prefix, Dictionary<st
         return true;
     }
 
-    public string? String(string name, bool required = false) =>
-        TryGet(name, required, JsonValueKind.String, "a string", out var field) ? field.GetString() : null;
+    public string? String(string name, bool required = false)
+    {
+        if (!TryGet(name, required, JsonValueKind.String, "a string", out var field))
+            return null;
+        if (TryString(field) is { } text)
+            return text;
+        Error(name, "must be valid Unicode (it holds an unpaired surrogate).");
+        return null;
+    }
 
     public bool? Bool(string name) =>
         TryGet(name, false, JsonValueKind.True, "true or false", out var field) ? field.GetBoolean() : null;
@@ -111,8 +118,10 @@ internal sealed class JsonFields(JsonElement value, string prefix, Dictionary<st
         var i = 0;
         foreach (var item in field.EnumerateArray())
         {
-            if (item.ValueKind == JsonValueKind.String)
-                strings.Add(item.GetString()!);
+            if (item.ValueKind == JsonValueKind.String && TryString(item) is { } text)
+                strings.Add(text);
+            else if (item.ValueKind == JsonValueKind.String)
+                new JsonFields(item, $"{Path(name)}[{i}]", errors).Error("", "must be valid Unicode.");
             else
                 new JsonFields(item, $"{Path(name)}[{i}]", errors).Error("", $"must be a string, not {Describe(item.ValueKind)}.");
             i++;
@@ -156,6 +165,19 @@ internal sealed class JsonFields(JsonElement value, string prefix, Dictionary<st
                 Error(property.Name, "appears more than once.");
             else if (!_read.Contains(property.Name))
                 Error(property.Name, "is not a field of this action.");
+        }
+    }
+
+    // System.Text.Json refuses escaped lone surrogates ("\ud800") when it materializes the string.
+    private static string? TryString(JsonElement item)
+    {
+        try
+        {
+            return item.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
         }
     }
 
