@@ -35,7 +35,15 @@ internal static class TextRules
             violations.Add("text", "must not contain NUL characters.");
         if (!IsValidUnicode(text))
             violations.Add("text", "must be valid Unicode (it holds an unpaired surrogate).");
+        if (text.AsSpan().IndexOfAny(Invisible) is >= 0 and var at)
+            violations.Add("text", $"must not contain control, bidirectional-override or zero-width characters (U+{(int)text[at]:X4} at {at}).");
     }
+
+    // reliability.md S5/P1: invisible characters hide what is typed from the human watching. Newline and tab are typed
+    // as keys; ZWJ/ZWNJ stay allowed because emoji sequences and several scripts need them.
+    private static readonly SearchValues<char> Invisible = SearchValues.Create(
+        "\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u000B\u000C\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F\u007F"
+        + "\u200B\u2060\uFEFF\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069");
 
     private static bool IsValidUnicode(string text)
     {
