@@ -6,10 +6,16 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 
-// Start-up benchmark: process start → /health/ready 200, cold (first start: initdb) and warm (cluster reused),
-// plus the host's resident memory once idle. Usage: --host path/Bytebot.Host.dll --out dir [--warm-runs N]
+// --mode startup (default): process start → /health/ready 200, cold (first start: initdb) and warm (cluster reused),
+// plus the host's resident memory once idle. --mode desktop: our /computer-use next to xdotool and ImageMagick on one
+// display (DesktopBench.cs). Usage: --host path/Bytebot.Host.dll --out dir [--mode startup|desktop] [--warm-runs N] [--runs N]
 var options = Args.Parse(args);
 Directory.CreateDirectory(options.Out);
+if (options.Mode == "desktop")
+{
+    await DesktopBench.RunAsync(options);
+    return;
+}
 var dataDir = Directory.CreateTempSubdirectory("bytebot-bench-").FullName;
 var results = new List<StartupRun>();
 try
@@ -45,7 +51,7 @@ Console.WriteLine(md);
 
 internal sealed record StartupRun(string Kind, double LiveMs, double ReadyMs, double IdleRssMiB);
 
-internal sealed record Args(string HostDll, string Out, int WarmRuns)
+internal sealed record Args(string HostDll, string Out, int WarmRuns, string Mode, int Runs)
 {
     public static Args Parse(string[] args)
     {
@@ -53,7 +59,8 @@ internal sealed record Args(string HostDll, string Out, int WarmRuns)
             Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1]
             : fallback ?? throw new ArgumentException($"missing {name}");
         return new Args(Path.GetFullPath(Value("--host", null)), Path.GetFullPath(Value("--out", "artifacts/bench")),
-            int.Parse(Value("--warm-runs", "3"), CultureInfo.InvariantCulture));
+            int.Parse(Value("--warm-runs", "3"), CultureInfo.InvariantCulture), Value("--mode", "startup"),
+            int.Parse(Value("--runs", "50"), CultureInfo.InvariantCulture));
     }
 }
 
@@ -100,7 +107,7 @@ internal static partial class HostRun
         }
     }
 
-    private static async Task<double> PollAsync(HttpClient http, string path, Stopwatch clock, Process process)
+    public static async Task<double> PollAsync(HttpClient http, string path, Stopwatch clock, Process process)
     {
         while (clock.Elapsed < TimeSpan.FromMinutes(3))
         {
@@ -131,7 +138,7 @@ internal static partial class HostRun
         return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -139,5 +146,5 @@ internal static partial class HostRun
     }
 
     [LibraryImport("libc", EntryPoint = "kill")]
-    private static partial int Kill(int pid, int signal);
+    public static partial int Kill(int pid, int signal);
 }
