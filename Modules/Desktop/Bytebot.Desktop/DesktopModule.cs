@@ -1,4 +1,5 @@
 using Bytebot.Desktop.Contracts;
+using Bytebot.Desktop.Driver;
 using Bytebot.Desktop.Features;
 using Bytebot.Desktop.Features.Actions;
 using Bytebot.Desktop.Features.Apps;
@@ -13,6 +14,7 @@ using Bytebot.Platform.Messaging;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Bytebot.Desktop;
@@ -39,6 +41,7 @@ public static class DesktopModule
     {
         services.AddOptions<ComputerUseOptions>().Configure(options => ComputerUseOptions.Bind(options, configuration));
         services.AddSingleton<ActionQueue>();
+        services.TryAddSingleton<IDesktopDriver, UnavailableDesktopDriver>();
         services.AddSingleton<IKeyNames, KeyNameTable>();
         services.AddSingleton<ICommandRunner, ProcessCommandRunner>();
         services.AddSingleton<Workspace>();

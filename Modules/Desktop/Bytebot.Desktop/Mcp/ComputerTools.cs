@@ -49,6 +49,10 @@ internal sealed partial class ComputerTools(IMessageBus bus, ILogger<ComputerToo
         {
             return Error(rejected.Message);
         }
+        catch (DesktopUnavailableException unavailable)
+        {
+            return Error(unavailable.Message);
+        }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             LogFailed(logger, name, exception);

@@ -51,6 +51,10 @@ internal static partial class ComputerUseEndpoint
         {
             return TooLarge();
         }
+        catch (DesktopUnavailableException unavailable)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "desktop_unavailable", detail: unavailable.Message);
+        }
         catch (DesktopBusyException busy)
         {
             return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "The desktop is busy", detail: busy.Message);
