@@ -20,6 +20,9 @@ internal sealed class RecordingDriver : IDesktopDriver
 
     public string? FailOn { get; set; }
 
+    /// <summary>Size of the PNG screenshots it returns, to exercise the MCP size fallback.</summary>
+    public int PngBytes { get; set; } = 24;
+
     private Task Record(string text)
     {
         if (FailOn is { } failing && text.StartsWith(failing, StringComparison.Ordinal))
@@ -64,7 +67,8 @@ internal sealed class RecordingDriver : IDesktopDriver
             ImageFormat.Webp => "RIFF\0\0\0\0WEBP"u8.ToArray(),
             _ => [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A],
         };
-        return new EncodedImage([.. magic, .. new byte[16]], width, height, options.Format);
+        var size = options.Format == ImageFormat.Png ? Math.Max(PngBytes, magic.Length) : magic.Length + 16;
+        return new EncodedImage([.. magic, .. new byte[size - magic.Length]], width, height, options.Format);
     }
 
     public Task<SettleResult> WaitForSettleAsync(TimeSpan quiet, TimeSpan cap, CancellationToken cancellationToken)

@@ -68,6 +68,26 @@ public sealed class McpServerTests(RecordingComputerUseHost host)
     }
 
     [Fact]
+    public async Task A_png_over_one_megabyte_is_replaced_by_a_jpeg_for_mcp_clients()
+    {
+        using var http = host.CreateClient();
+        await using var client = await ConnectAsync(http);
+        host.Recorder!.PngBytes = 2 * 1024 * 1024;
+        try
+        {
+            var result = await client.CallToolAsync("computer_screenshot", cancellationToken: TestContext.Current.CancellationToken);
+
+            var image = result.Content.OfType<ImageContentBlock>().Single();
+            image.MimeType.ShouldBe("image/jpeg");
+            image.DecodedData.Length.ShouldBeLessThanOrEqualTo(1024 * 1024);
+        }
+        finally
+        {
+            host.Recorder.PngBytes = 24;
+        }
+    }
+
+    [Fact]
     public async Task An_invalid_call_is_a_tool_error_naming_the_field_and_presses_nothing()
     {
         using var http = host.CreateClient();
@@ -80,6 +100,16 @@ public sealed class McpServerTests(RecordingComputerUseHost host)
         result.IsError.ShouldBe(true);
         result.Content.OfType<TextContentBlock>().Single().Text.ShouldContain("keys[1]");
         host.Recorder.Events.Count.ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task The_sdk_client_without_a_token_cannot_connect()
+    {
+        using var http = host.CreateClient(authenticated: false);
+
+        var failure = await Should.ThrowAsync<HttpRequestException>(() => ConnectAsync(http));
+
+        failure.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }
 
     [Fact]
