@@ -1,7 +1,7 @@
 using System.Globalization;
 using Bytebot.Bench;
 
-// Side-by-side benchmarks. Usage: --mode startup|tasks --host path/Bytebot.Host.dll --out dir [--warm-runs N]
+// Side-by-side benchmarks. Usage: --mode startup|tasks|desktop --host path/Bytebot.Host.dll --out dir [--warm-runs N] [--runs N]
 var options = BenchArgs.Parse(args);
 Directory.CreateDirectory(options.Out);
 switch (options.Mode)
@@ -12,15 +12,18 @@ switch (options.Mode)
     case "tasks":
         await TasksBench.RunAsync(options);
         break;
+    case "desktop":
+        await DesktopBench.RunAsync(options);
+        break;
     default:
-        Console.Error.WriteLine($"unknown --mode {options.Mode}; use startup or tasks");
+        Console.Error.WriteLine($"unknown --mode {options.Mode}; use startup, tasks or desktop");
         return 2;
 }
 return 0;
 
 namespace Bytebot.Bench
 {
-    internal sealed record BenchArgs(string Mode, string HostDll, string Out, int WarmRuns)
+    internal sealed record BenchArgs(string Mode, string HostDll, string Out, int WarmRuns, int Runs)
     {
         public static BenchArgs Parse(string[] args)
         {
@@ -28,7 +31,8 @@ namespace Bytebot.Bench
                 Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1]
                 : fallback ?? throw new ArgumentException($"missing {name}");
             return new BenchArgs(Value("--mode", "startup"), Path.GetFullPath(Value("--host", null)),
-                Path.GetFullPath(Value("--out", "artifacts/bench")), int.Parse(Value("--warm-runs", "3"), CultureInfo.InvariantCulture));
+                Path.GetFullPath(Value("--out", "artifacts/bench")), int.Parse(Value("--warm-runs", "3"), CultureInfo.InvariantCulture),
+                int.Parse(Value("--runs", "30"), CultureInfo.InvariantCulture));
         }
     }
 }

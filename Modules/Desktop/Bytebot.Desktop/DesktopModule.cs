@@ -1,9 +1,20 @@
 using Bytebot.Desktop.Contracts;
+using Bytebot.Desktop.Driver;
+using Bytebot.Desktop.Features;
+using Bytebot.Desktop.Features.Actions;
+using Bytebot.Desktop.Features.Apps;
+using Bytebot.Desktop.Features.Files;
+using Bytebot.Desktop.Features.Keyboard;
+using Bytebot.Desktop.Features.Mouse;
+using Bytebot.Desktop.Features.Screen;
 using Bytebot.Desktop.Health;
+using Bytebot.Desktop.Mcp;
 using Bytebot.Desktop.VirtualDisplay;
+using Bytebot.Platform.Messaging;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Bytebot.Desktop;
@@ -24,8 +35,38 @@ public static class DesktopModule
         services.AddHealthChecks()
             .AddCheck<DisplayHealthCheck>("display", tags: ["ready"])
             .AddCheck<VncHealthCheck>("vnc", tags: ["ready"]);
-        return services;
+        return services.AddComputerUse(configuration);
     }
 
-    public static IEndpointRouteBuilder MapDesktopEndpoints(this IEndpointRouteBuilder endpoints) => endpoints;
+    private static IServiceCollection AddComputerUse(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ComputerUseOptions>().Configure(options => ComputerUseOptions.Bind(options, configuration));
+        services.AddSingleton<ActionQueue>();
+        services.TryAddSingleton<IDesktopDriver, UnavailableDesktopDriver>();
+        services.AddSingleton<IKeyNames, KeyNameTable>();
+        services.AddSingleton<ICommandRunner, ProcessCommandRunner>();
+        services.AddSingleton<Workspace>();
+        services.AddSingleton<ComputerTools>();
+        return services
+            .AddHandler<MoveMouseHandler>()
+            .AddHandler<TraceMouseHandler>()
+            .AddHandler<ClickMouseHandler>()
+            .AddHandler<PressMouseHandler>()
+            .AddHandler<DragMouseHandler>()
+            .AddHandler<ScrollHandler>()
+            .AddHandler<TypeKeysHandler>()
+            .AddHandler<PressKeysHandler>()
+            .AddHandler<TypeTextHandler>()
+            .AddHandler<PasteTextHandler>()
+            .AddHandler<WaitHandler>()
+            .AddHandler<ScreenshotHandler>()
+            .AddHandler<CursorPositionHandler>()
+            .AddHandler<WaitForSettleHandler>()
+            .AddHandler<ApplicationHandler>()
+            .AddHandler<WriteFileHandler>()
+            .AddHandler<ReadFileHandler>();
+    }
+
+    public static IEndpointRouteBuilder MapDesktopEndpoints(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapComputerUse().MapMcp();
 }

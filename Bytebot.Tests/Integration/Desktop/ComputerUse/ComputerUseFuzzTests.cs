@@ -1,0 +1,121 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace Bytebot.Tests.Integration.Desktop.ComputerUse;
+
+/// <summary>
+/// Issue 3, acceptance 4: over a thousand malformed bodies, each a valid action with one field broken, get 400 (or 413)
+/// problem+json, never a 5xx, and nothing reaches the display.
+/// </summary>
+[Collection(RecordingHostGroup.Name)]
+public sealed class ComputerUseFuzzTests(RecordingComputerUseHost host)
+{
+    private static readonly string[] ValidBodies =
+    [
+        """{"action":"move_mouse","coordinates":{"x":10,"y":10}}""",
+        """{"action":"trace_mouse","path":[{"x":1,"y":1},{"x":2,"y":2}],"holdKeys":["shift"]}""",
+        """{"action":"click_mouse","button":"left","clickCount":1,"coordinates":{"x":1,"y":1},"holdKeys":["ctrl"]}""",
+        """{"action":"press_mouse","button":"left","press":"down","coordinates":{"x":1,"y":1}}""",
+        """{"action":"drag_mouse","path":[{"x":1,"y":1}],"button":"right","holdKeys":[]}""",
+        """{"action":"scroll","direction":"up","scrollCount":2,"coordinates":{"x":1,"y":1}}""",
+        """{"action":"type_keys","keys":["a","b"],"delay":1,"chord":false}""",
+        """{"action":"press_keys","keys":["shift"],"press":"up"}""",
+        """{"action":"type_text","text":"hi","delay":0}""",
+        """{"action":"paste_text","text":"hi"}""",
+        """{"action":"wait","duration":1}""",
+        """{"action":"screenshot","format":"jpeg","quality":50,"maxWidth":100,"region":{"x":0,"y":0,"width":10,"height":10}}""",
+        """{"action":"application","application":"terminal"}""",
+        """{"action":"write_file","path":"f.txt","data":"eA=="}""",
+        """{"action":"read_file","path":"f.txt"}""",
+    ];
+
+    private static readonly JsonNode?[] BadValues =
+    [
+        null, true, false, "", "1", "💥", "\u202Ertl", "zero\u200Bwidth", "bell\u0007", new string('x', 100_001), -1, 0, 0.5, 9.5, 2147483648L,
+        -2147483649L, 1e308, -1e308, new JsonArray(), new JsonArray(1, 2), new JsonArray("a"), new JsonArray(new JsonArray()), new JsonObject(),
+        new JsonObject { ["x"] = "1" }, new JsonObject { ["x"] = 1, ["y"] = 1, ["z"] = 1 }, "../../etc/passwd", "/proc/self/environ",
+    ];
+
+    private static readonly HashSet<string> Optional = ["holdKeys", "coordinates", "delay", "chord", "quality", "maxWidth", "region", "format"];
+
+    /// <summary>Bodies that must be refused: each valid body with one field replaced by a bad value or removed.</summary>
+    public static IEnumerable<string> MalformedBodies()
+    {
+        foreach (var json in ValidBodies)
+        {
+            var valid = JsonNode.Parse(json)!.AsObject();
+            var action = valid["action"]!.GetValue<string>();
+            foreach (var (field, _) in valid)
+            {
+                foreach (var bad in BadValues.Where(value => !StillValid(action, field, value)))
+                {
+                    var body = valid.DeepClone().AsObject();
+                    body[field] = bad?.DeepClone();
+                    yield return body.ToJsonString();
+                }
+                if (!Optional.Contains(field))
+                {
+                    var without = valid.DeepClone().AsObject();
+                    without.Remove(field);
+                    yield return without.ToJsonString();
+                }
+            }
+            var extra = valid.DeepClone().AsObject();
+            extra["unexpected"] = 1;
+            yield return extra.ToJsonString();
+            yield return json[..^1];
+            yield return json.Replace("\"action\":\"", "\"action\":\"x", StringComparison.Ordinal);
+        }
+        yield return "";
+        yield return "null";
+        yield return "\"move_mouse\"";
+        yield return "{\"action\":\"move_mouse\",\"coordinates\":{\"x\":NaN,\"y\":1}}";
+        yield return "{\"action\":\"move_mouse\",\"coordinates\":{\"x\":Infinity,\"y\":1}}";
+    }
+
+    // Some replacements are still valid for that field (any plain string is text, 0 is a fine delay): those are not malformed.
+    private static bool StillValid(string action, string field, JsonNode? value)
+    {
+        var text = value is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+        var number = value is JsonValue n && n.TryGetValue<int>(out var i) ? i : (int?)null;
+        return (field, text, number) switch
+        {
+            _ when value is null => Optional.Contains(field),
+            ("holdKeys" or "keys", _, _) => value is JsonArray array && array.All(k => k is JsonValue key && key.TryGetValue<string>(out var name) && name == "a")
+                && (array.Count > 0 || field == "holdKeys"),
+            ("delay" or "duration", _, 0) => true,
+            ("chord", _, _) => value is JsonValue b && b.TryGetValue<bool>(out _),
+            ("text", { } t, _) => t.Length <= 100_000 && t.All(c => c >= ' ' && c is not ('\u200B' or '\u202E' or '\u007F')),
+            ("path", { } p, _) => action is "read_file" or "write_file" && p.Trim().Length > 0 && !p.Contains("..", StringComparison.Ordinal) && !p.StartsWith('/'),
+            ("data", { } d, _) => d.Length % 4 == 0 && d.All(char.IsAsciiLetterOrDigit),
+            _ => false,
+        };
+    }
+
+    [Fact]
+    public async Task Over_a_thousand_malformed_bodies_are_all_rejected_as_problems_and_press_nothing()
+    {
+        using var client = host.CreateClient();
+        var before = host.Recorder!.Events.Count;
+        var failures = new List<string>();
+        var count = 0;
+
+        foreach (var body in MalformedBodies())
+        {
+            using var response = await client.PostActionAsync(body);
+            count++;
+            var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            var rejected = response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge
+                && response.Content.Headers.ContentType?.MediaType == "application/problem+json"
+                && text.Contains("\"errors\"", StringComparison.Ordinal);
+            if (!rejected)
+                failures.Add($"{(int)response.StatusCode} for {Shorten(body)}: {Shorten(text)}");
+        }
+
+        count.ShouldBeGreaterThanOrEqualTo(1000);
+        failures.ShouldBeEmpty(string.Join("\n", failures.Take(30)));
+        host.Recorder.Events.Count.ShouldBe(before);
+    }
+
+    private static string Shorten(string text) => text.Length > 160 ? text[..160] + "…" : text;
+}

@@ -1,0 +1,84 @@
+using Bytebot.Desktop.Contracts;
+using Bytebot.Desktop.Features;
+using Bytebot.Desktop.Features.Actions;
+using Bytebot.Desktop.Features.Apps;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using NSubstitute;
+
+namespace Bytebot.Tests.Unit.Desktop;
+
+public sealed class ApplicationTests : IAsyncDisposable
+{
+    private readonly ICommandRunner _runner = Substitute.For<ICommandRunner>();
+    private readonly IDesktopEnvironment _desktop = Substitute.For<IDesktopEnvironment>();
+    private readonly ActionQueue _queue = new();
+
+    public ApplicationTests()
+    {
+        _desktop.Display.Returns(":42");
+        _runner.RunAsync(default!, default!, default, default).ReturnsForAnyArgs(new CommandOutput(0, ""));
+    }
+
+    private ApplicationHandler Handler(Dictionary<string, string?>? settings = null)
+    {
+        var options = new ComputerUseOptions();
+        ComputerUseOptions.Bind(options, new ConfigurationBuilder().AddInMemoryCollection(settings ?? []).Build());
+        return new ApplicationHandler(_runner, _desktop, Options.Create(options), _queue);
+    }
+
+    private static IReadOnlyList<string> Command(params string[] words) => Arg.Is<IReadOnlyList<string>>(c => c.SequenceEqual(words));
+
+    private void WindowsOpen(string wmctrlList) =>
+        _runner.RunAsync(Command("wmctrl", "-lx"), ":42", Arg.Any<TimeSpan>(), Arg.Any<CancellationToken>())
+            .Returns(new CommandOutput(0, wmctrlList));
+
+    [Fact]
+    public async Task An_app_that_is_not_open_is_launched_detached_on_the_desktops_display()
+    {
+        WindowsOpen("0x01  0 xfdesktop.Xfdesktop  host Desktop\n");
+
+        await Handler().HandleAsync(new Application("terminal"), TestContext.Current.CancellationToken);
+
+        await _runner.Received(1).StartDetachedAsync(Command("xfce4-terminal"), ":42", Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task An_open_app_is_activated_and_maximized_instead_of_launched_again()
+    {
+        WindowsOpen("0x02  0 Navigator.firefox-esr  host Mozilla Firefox\n");
+
+        await Handler().HandleAsync(new Application("firefox"), TestContext.Current.CancellationToken);
+
+        await _runner.Received(1).RunAsync(Command("wmctrl", "-x", "-a", "Navigator.firefox-esr"), ":42", Arg.Any<TimeSpan>(), Arg.Any<CancellationToken>());
+        await _runner.Received(1).RunAsync(Arg.Is<IReadOnlyList<string>>(c => c.Contains("add,maximized_vert,maximized_horz")), ":42", Arg.Any<TimeSpan>(), Arg.Any<CancellationToken>());
+        await _runner.DidNotReceiveWithAnyArgs().StartDetachedAsync(default!, default!, TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task Desktop_runs_the_show_desktop_command()
+    {
+        await Handler().HandleAsync(new Application("desktop"), TestContext.Current.CancellationToken);
+
+        await _runner.Received(1).RunAsync(Command("wmctrl", "-k", "on"), ":42", Arg.Any<TimeSpan>(), Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task Vscode_is_not_installed_unless_configured_and_runs_once_it_is()
+    {
+        var rejected = await Should.ThrowAsync<ComputerActionRejectedException>(() => Handler().HandleAsync(new Application("vscode"), TestContext.Current.CancellationToken));
+        rejected.Errors["application"].Single().ShouldContain("not installed");
+
+        await Handler(new() { ["Desktop:Applications:vscode:Command"] = "code --new-window", ["Desktop:Applications:vscode:WindowClass"] = "code.Code" })
+            .HandleAsync(new Application("vscode"), TestContext.Current.CancellationToken);
+
+        await _runner.Received(1).StartDetachedAsync(Command("code", "--new-window"), ":42", Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task A_default_app_can_be_removed_by_configuring_an_empty_command() =>
+        await Should.ThrowAsync<ComputerActionRejectedException>(() =>
+            Handler(new() { ["Desktop:Applications:thunderbird:Command"] = "" }).HandleAsync(new Application("thunderbird"), TestContext.Current.CancellationToken));
+
+    public async ValueTask DisposeAsync() => await _queue.DisposeAsync();
+}

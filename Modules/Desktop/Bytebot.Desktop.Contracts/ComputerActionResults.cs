@@ -1,0 +1,96 @@
+namespace Bytebot.Desktop.Contracts;
+
+/// <summary>What a <see cref="ComputerAction"/> answers.</summary>
+public abstract record ComputerActionResult;
+
+/// <summary>The action ran; Bytebot answers these with an empty 201.</summary>
+public sealed record ActionCompleted : ComputerActionResult
+{
+    /// <summary>The one instance; the result carries nothing.</summary>
+    public static ActionCompleted Instance { get; } = new();
+}
+
+/// <summary>A captured screen image.</summary>
+/// <param name="Image">The encoded image bytes (base64 in the HTTP body's <c>image</c>).</param>
+/// <param name="Width">Image width in pixels, after region and scaling.</param>
+/// <param name="Height">Image height in pixels, after region and scaling.</param>
+/// <param name="Format">The image encoding.</param>
+public sealed record ScreenshotImage(byte[] Image, int Width, int Height, ImageEncoding Format) : ComputerActionResult
+{
+    /// <summary>The IANA media type of <see cref="Image"/>.</summary>
+    public string MediaType => Format switch
+    {
+        ImageEncoding.Jpeg => "image/jpeg",
+        ImageEncoding.Webp => "image/webp",
+        _ => "image/png",
+    };
+}
+
+/// <summary>The pointer's position.</summary>
+/// <param name="X">Pixels from the left edge.</param>
+/// <param name="Y">Pixels from the top edge.</param>
+public sealed record CursorPoint(int X, int Y) : ComputerActionResult;
+
+/// <summary>The outcome of <see cref="WriteFile"/>; I/O failures are reported here rather than thrown, as in Bytebot.</summary>
+/// <param name="Success">True when the file was written.</param>
+/// <param name="Message">What happened, for the caller (and the model) to read.</param>
+public sealed record FileWritten(bool Success, string Message) : ComputerActionResult;
+
+/// <summary>The outcome of <see cref="ReadFile"/>; I/O failures are reported here rather than thrown, as in Bytebot.</summary>
+/// <param name="Success">True when the file was read.</param>
+/// <param name="Data">The content, when read.</param>
+/// <param name="Name">The file name without directory, when read.</param>
+/// <param name="Size">The size in bytes, when read.</param>
+/// <param name="MediaType">The media type guessed from the extension, when read.</param>
+/// <param name="Message">Why the file could not be read, when not.</param>
+public sealed record FileContent(bool Success, byte[]? Data, string? Name, long? Size, string? MediaType, string? Message) : ComputerActionResult;
+
+/// <summary>What <see cref="WaitForSettle"/> observed.</summary>
+/// <param name="WaitedMilliseconds">How long it waited.</param>
+/// <param name="Settled">False when the cap was reached while the screen was still changing.</param>
+public sealed record SettleReport(long WaitedMilliseconds, bool Settled) : ComputerActionResult;
+
+/// <summary>
+/// The action was refused before anything reached the display (HTTP 400): a field is missing, has a bad value or is
+/// unknown, a key name does not exist, a path leaves the workspace, an application is not installed.
+/// </summary>
+public sealed class ComputerActionRejectedException : Exception
+{
+    /// <summary>Creates the exception for one field.</summary>
+    /// <param name="field">The field path, for example <c>keys[1]</c> or <c>coordinates.x</c>.</param>
+    /// <param name="problem">What is wrong with it.</param>
+    public ComputerActionRejectedException(string field, string problem)
+        : this(new Dictionary<string, string[]> { [field] = [problem] })
+    {
+    }
+
+    /// <summary>Creates the exception for several fields.</summary>
+    /// <param name="errors">Problems keyed by field path.</param>
+    public ComputerActionRejectedException(IReadOnlyDictionary<string, string[]> errors)
+        : base(Describe(errors)) => Errors = errors;
+
+    /// <summary>Creates the exception with a message only (keyed by the empty field path).</summary>
+    public ComputerActionRejectedException()
+        : this("", "The action is invalid.")
+    {
+    }
+
+    /// <summary>Creates the exception with a message only (keyed by the empty field path).</summary>
+    /// <param name="message">What is wrong.</param>
+    public ComputerActionRejectedException(string message)
+        : this("", message)
+    {
+    }
+
+    /// <summary>Creates the exception with a message only (keyed by the empty field path).</summary>
+    /// <param name="message">What is wrong.</param>
+    /// <param name="innerException">The cause.</param>
+    public ComputerActionRejectedException(string message, Exception innerException)
+        : base(message, innerException) => Errors = new Dictionary<string, string[]> { [""] = [message] };
+
+    /// <summary>Problems keyed by field path.</summary>
+    public IReadOnlyDictionary<string, string[]> Errors { get; }
+
+    private static string Describe(IReadOnlyDictionary<string, string[]> errors) =>
+        string.Join(" ", errors.SelectMany(e => e.Value.Select(problem => e.Key.Length == 0 ? problem : $"{e.Key}: {problem}")));
+}

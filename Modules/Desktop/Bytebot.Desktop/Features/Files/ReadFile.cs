@@ -1,0 +1,47 @@
+using Bytebot.Desktop.Contracts;
+using Bytebot.Desktop.Features.Actions;
+using Bytebot.Platform.Messaging;
+using Microsoft.Extensions.Logging;
+
+namespace Bytebot.Desktop.Features.Files;
+
+internal sealed partial class ReadFileHandler(Workspace workspace, ActionQueue queue, ILogger<ReadFileHandler> logger) : IHandler<ReadFile, FileContent>
+{
+    // Bytebot's only limit was its 50 MB request body; base64 of more would not fit a response an agent can use either.
+    public const long MaxBytes = 50L * 1024 * 1024;
+
+    public Task<FileContent> HandleAsync(ReadFile message, CancellationToken cancellationToken) =>
+        queue.RunAsync(async token =>
+        {
+            try
+            {
+                using var handle = workspace.OpenForRead(message.Path, out var realPath);
+                if (handle is null)
+                    return Failed($"Error reading file: {message.Path} does not exist.");
+                var size = RandomAccess.GetLength(handle);
+                if (size > MaxBytes)
+                    return Failed($"Error reading file: {size} bytes is more than the {MaxBytes} bytes limit.");
+                var data = new byte[size];
+                var read = 0;
+                while (read < data.Length)
+                {
+                    var count = await RandomAccess.ReadAsync(handle, data.AsMemory(read), read, token);
+                    if (count == 0)
+                        break;
+                    read += count;
+                }
+                var name = Path.GetFileName(realPath);
+                return new FileContent(true, read == data.Length ? data : data[..read], name, read, MediaTypes.ForFileName(name), null);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                LogReadFailed(logger, exception);
+                return Failed($"Error reading file: {exception.Message}");
+            }
+        }, cancellationToken);
+
+    private static FileContent Failed(string message) => new(false, null, null, null, null, message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "read_file failed")]
+    private static partial void LogReadFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,31 @@
+using Bytebot.Desktop.Contracts;
+using Bytebot.Desktop.Driver;
+using Bytebot.Desktop.Features.Actions;
+using Bytebot.Platform.Messaging;
+
+namespace Bytebot.Desktop.Features.Screen;
+
+/// <summary>For the agent only: it decides when to wait; the HTTP endpoint keeps Bytebot's contract and never settles by itself.</summary>
+internal sealed class WaitForSettleHandler(IDesktopDriver driver, ActionQueue queue) : IHandler<WaitForSettle, SettleReport>
+{
+    public static readonly TimeSpan DefaultQuiet = TimeSpan.FromMilliseconds(100);
+    public static readonly TimeSpan DefaultCap = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan MaxCap = TimeSpan.FromSeconds(30);
+
+    public Task<SettleReport> HandleAsync(WaitForSettle message, CancellationToken cancellationToken)
+    {
+        var quiet = message.Quiet ?? DefaultQuiet;
+        var cap = message.Cap ?? DefaultCap;
+        var violations = new Violations();
+        if (quiet <= TimeSpan.Zero || quiet > cap)
+            violations.Add("quiet", $"must be positive and at most the cap ({cap.TotalMilliseconds} ms).");
+        if (cap > MaxCap)
+            violations.Add("cap", $"must be at most {MaxCap.TotalMilliseconds} ms.");
+        violations.ThrowIfAny();
+        return queue.RunAsync(async token =>
+        {
+            var result = await driver.WaitForSettleAsync(quiet, cap, token);
+            return new SettleReport((long)result.Waited.TotalMilliseconds, result.Settled);
+        }, cancellationToken);
+    }
+}

@@ -1,0 +1,84 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ModelContextProtocol.Protocol;
+
+namespace Bytebot.Desktop.Mcp;
+
+/// <summary>The input schemas of Bytebot's zod tool definitions, field for field, plus our screenshot options.</summary>
+internal static class ToolSchemas
+{
+    private static JsonObject Coordinates() => Object(new() { ["x"] = Integer(), ["y"] = Integer() }, "x", "y");
+
+    private static JsonObject Path() => new() { ["type"] = "array", ["items"] = Coordinates(), ["minItems"] = 1 };
+
+    private static JsonObject Keys() => new() { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" } };
+
+    private static JsonObject Button() => Enum("left", "right", "middle");
+
+    private static JsonObject Press() => Enum("up", "down");
+
+    private static JsonObject Integer(int? minimum = null) =>
+        minimum is { } min ? new() { ["type"] = "integer", ["minimum"] = min } : new() { ["type"] = "integer" };
+
+    private static JsonObject Text() => new() { ["type"] = "string" };
+
+    private static JsonObject Enum(params string[] values) => new() { ["type"] = "string", ["enum"] = new JsonArray([.. values.Select(v => (JsonNode)v)]) };
+
+    private static JsonObject Object(Dictionary<string, JsonNode> properties, params string[] required) => new()
+    {
+        ["type"] = "object",
+        ["properties"] = new JsonObject(properties.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
+        ["required"] = new JsonArray([.. required.Select(r => (JsonNode)r)]),
+        ["additionalProperties"] = false,
+    };
+
+    private static Tool Tool(string name, string description, JsonObject schema) => new()
+    {
+        Name = ComputerTools.Prefix + name,
+        Description = description,
+        InputSchema = JsonSerializer.SerializeToElement(schema),
+    };
+
+    public static IList<Tool> All() =>
+    [
+        Tool("move_mouse", "Moves the mouse cursor to the specified coordinates.",
+            Object(new() { ["coordinates"] = Coordinates() }, "coordinates")),
+        Tool("trace_mouse", "Moves the mouse along a path of coordinates, optionally holding keys.",
+            Object(new() { ["path"] = Path(), ["holdKeys"] = Keys() }, "path")),
+        Tool("click_mouse", "Clicks a mouse button, optionally at coordinates and holding keys.",
+            Object(new() { ["coordinates"] = Coordinates(), ["button"] = Button(), ["holdKeys"] = Keys(), ["clickCount"] = Integer(1) }, "button", "clickCount")),
+        Tool("press_mouse", "Presses or releases a mouse button, optionally at coordinates.",
+            Object(new() { ["coordinates"] = Coordinates(), ["button"] = Button(), ["press"] = Press() }, "button", "press")),
+        Tool("drag_mouse", "Drags the mouse along a path with a button held, optionally holding keys.",
+            Object(new() { ["path"] = Path(), ["button"] = Button(), ["holdKeys"] = Keys() }, "path", "button")),
+        Tool("scroll", "Scrolls, optionally at coordinates and holding keys.",
+            Object(new() { ["coordinates"] = Coordinates(), ["direction"] = Enum("up", "down", "left", "right"), ["scrollCount"] = Integer(1), ["holdKeys"] = Keys() }, "direction", "scrollCount")),
+        Tool("type_keys", "Presses keys one after the other (or together with chord: true), waiting delay ms between them.",
+            Object(new() { ["keys"] = Keys(), ["delay"] = Integer(0), ["chord"] = new JsonObject { ["type"] = "boolean" } }, "keys")),
+        Tool("press_keys", "Presses or releases keys, for holding modifiers across actions.",
+            Object(new() { ["keys"] = Keys(), ["press"] = Press() }, "keys", "press")),
+        Tool("type_text", "Types text (any Unicode), waiting delay ms between characters.",
+            Object(new() { ["text"] = Text(), ["delay"] = Integer(0), ["isSensitive"] = new JsonObject { ["type"] = "boolean" } }, "text")),
+        Tool("paste_text", "Pastes text through the clipboard.",
+            Object(new() { ["text"] = Text(), ["isSensitive"] = new JsonObject { ["type"] = "boolean" } }, "text")),
+        Tool("wait", "Waits for duration milliseconds (default 500).",
+            Object(new() { ["duration"] = Integer(0) })),
+        Tool("screenshot", "Takes a screenshot of the screen.",
+            Object(new()
+            {
+                ["format"] = Enum("png", "jpeg", "webp"),
+                ["quality"] = Integer(1),
+                ["scale"] = new JsonObject { ["type"] = "number", ["exclusiveMinimum"] = 0, ["maximum"] = 1 },
+                ["maxWidth"] = Integer(1),
+                ["maxHeight"] = Integer(1),
+                ["region"] = Object(new() { ["x"] = Integer(0), ["y"] = Integer(0), ["width"] = Integer(1), ["height"] = Integer(1) }, "x", "y", "width", "height"),
+            })),
+        Tool("cursor_position", "Gets the current position of the mouse cursor.", Object(new())),
+        Tool("application", "Opens or focuses an application.",
+            Object(new() { ["application"] = Enum("firefox", "1password", "thunderbird", "vscode", "terminal", "desktop", "directory") }, "application")),
+        Tool("write_file", "Writes a file (base64 data) into the workspace; relative paths go under the Desktop folder.",
+            Object(new() { ["path"] = Text(), ["data"] = Text() }, "path", "data")),
+        Tool("read_file", "Reads a file from the workspace; relative paths go under the Desktop folder.",
+            Object(new() { ["path"] = Text() }, "path")),
+    ];
+}
