@@ -1,4 +1,5 @@
 using Bytebot.Desktop.Contracts;
+using Bytebot.Desktop.Driver;
 using Bytebot.Desktop.Health;
 using Bytebot.Desktop.VirtualDisplay;
 using Microsoft.AspNetCore.Routing;
@@ -20,6 +21,7 @@ public static class DesktopModule
         services.AddSingleton<DesktopSupervisor>();
         services.AddSingleton<IDesktopEnvironment>(sp => sp.GetRequiredService<DesktopSupervisor>());
         services.AddHostedService(sp => sp.GetRequiredService<DesktopSupervisor>());
+        services.AddSingleton<IDesktopDriver, XDesktopDriver>();
         services.AddHealthChecks()
             .AddCheck<DisplayHealthCheck>("display", tags: ["ready"])
             .AddCheck<VncHealthCheck>("vnc", tags: ["ready"]);

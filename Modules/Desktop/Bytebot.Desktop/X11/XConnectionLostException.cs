@@ -1,0 +1,4 @@
+namespace Bytebot.Desktop.X11;
+
+/// <summary>The X server went away or never came up; the next call connects again.</summary>
+internal sealed class XConnectionLostException(string message) : Exception(message);
