@@ -39,7 +39,7 @@ public sealed class KeyboardTests(NativeDesktop desktop) : IClassFixture<NativeD
         var (folder, _) = await StartLineWriterAsync("rebinding-target", "+100+400");
         const string Greek = "αβγδεζηθικλμνξοπρστυφχψω ÀÉÎÕÜ";
 
-        for (var run = 0; run < 3; run++)
+        for (var run = 0; run < 5; run++)
         {
             await desktop.Driver.TypeTextAsync(Greek + "\n", TimeSpan.Zero, Token);
             (await ReadLineAsync(folder, run)).ShouldBe(Greek, $"run {run}");
