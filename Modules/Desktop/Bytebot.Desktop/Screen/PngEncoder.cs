@@ -30,23 +30,13 @@ internal static class PngEncoder
             var row = new byte[1 + width * 3];
             for (var y = 0; y < height; y++)
             {
-                ToRgb(bgrx.Slice(y * stride, width * 4), row.AsSpan(1));
+                Pixels.BgrxToRgb(bgrx.Slice(y * stride, width * 4), row.AsSpan(1));
                 zlib.Write(row);
             }
         }
         WriteChunk(output, "IDAT"u8, compressed.GetBuffer().AsSpan(0, (int)compressed.Length));
         WriteChunk(output, "IEND"u8, []);
         return output.ToArray();
-    }
-
-    private static void ToRgb(ReadOnlySpan<byte> bgrx, Span<byte> rgb)
-    {
-        for (int s = 0, d = 0; d < rgb.Length; s += 4, d += 3)
-        {
-            rgb[d] = bgrx[s + 2];
-            rgb[d + 1] = bgrx[s + 1];
-            rgb[d + 2] = bgrx[s];
-        }
     }
 
     private static void WriteChunk(Stream output, ReadOnlySpan<byte> type, ReadOnlySpan<byte> data)

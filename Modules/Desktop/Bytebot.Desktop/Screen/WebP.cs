@@ -11,16 +11,7 @@ internal static unsafe partial class WebP
     {
         var bgr = new byte[width * height * 3];
         for (var y = 0; y < height; y++)
-        {
-            var source = bgrx.Slice(y * stride, width * 4);
-            var target = bgr.AsSpan(y * width * 3, width * 3);
-            for (int s = 0, d = 0; d < target.Length; s += 4, d += 3)
-            {
-                target[d] = source[s];
-                target[d + 1] = source[s + 1];
-                target[d + 2] = source[s + 2];
-            }
-        }
+            Pixels.BgrxToBgr(bgrx.Slice(y * stride, width * 4), bgr.AsSpan(y * width * 3, width * 3));
         byte* output = null;
         try
         {
