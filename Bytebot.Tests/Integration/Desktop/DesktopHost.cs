@@ -26,6 +26,8 @@ internal sealed class DesktopHost : IAsyncDisposable
 
     public DesktopSupervisor Desktop => _host.Services.GetRequiredService<DesktopSupervisor>();
 
+    public IServiceProvider Services => _host.Services;
+
     public static async Task<DesktopHost> StartAsync(IDictionary<string, string?> settings)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "bytebot-desktop-" + Guid.NewGuid().ToString("N"));

@@ -14,7 +14,6 @@ using Bytebot.Platform.Messaging;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Bytebot.Desktop;
@@ -32,6 +31,7 @@ public static class DesktopModule
         services.AddSingleton<IDesktopEnvironment>(sp => sp.GetRequiredService<DesktopSupervisor>());
         services.AddSingleton<IDesktopControl, Control.DesktopControl>();
         services.AddHostedService(sp => sp.GetRequiredService<DesktopSupervisor>());
+        services.AddSingleton<IDesktopDriver, XDesktopDriver>();
         services.AddHealthChecks()
             .AddCheck<DisplayHealthCheck>("display", tags: ["ready"])
             .AddCheck<VncHealthCheck>("vnc", tags: ["ready"]);
@@ -42,7 +42,6 @@ public static class DesktopModule
     {
         services.AddOptions<ComputerUseOptions>().Configure(options => ComputerUseOptions.Bind(options, configuration));
         services.AddSingleton<ActionQueue>();
-        services.TryAddSingleton<IDesktopDriver, UnavailableDesktopDriver>();
         services.AddSingleton<IKeyNames, KeyNameTable>();
         services.AddSingleton<ICommandRunner, ProcessCommandRunner>();
         services.AddSingleton<Workspace>();

@@ -1,3 +1,4 @@
+using Bytebot.Desktop.Driver;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bytebot.Desktop.Contracts;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Bytebot.Desktop.Native;
+using Bytebot.Desktop.X11;
 using Microsoft.Extensions.Logging;
 
 namespace Bytebot.Desktop.VirtualDisplay;

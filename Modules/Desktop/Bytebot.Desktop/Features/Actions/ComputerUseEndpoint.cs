@@ -1,3 +1,4 @@
+using Bytebot.Desktop.Driver;
 using System.Text.Json;
 using Bytebot.Desktop.Contracts;
 using Bytebot.Platform.Messaging;

@@ -1,0 +1,78 @@
+using Bytebot.Desktop.Driver;
+using Bytebot.Desktop.Input;
+using Bytebot.Desktop.Screen;
+using Bytebot.Tests.Integration.Desktop.Native;
+
+namespace Bytebot.Tests.Unit.Desktop;
+
+public sealed class ScreenshotEncodingTests
+{
+    [Fact]
+    public void The_png_keeps_every_pixel_and_ignores_the_undefined_fourth_byte()
+    {
+        var frame = Frame(7, 5, (x, y) => [(byte)(x * 30), (byte)(y * 40), (byte)(x + y), (byte)(x * y)]);
+
+        var png = PngImage.Decode(PngEncoder.Encode(frame.Pixels, frame.Width, frame.Height, frame.Stride));
+
+        (png.Width, png.Height, png.ColorType).ShouldBe((7, 5, (byte)2));
+        for (var y = 0; y < 5; y++)
+        {
+            for (var x = 0; x < 7; x++)
+                png.Rgb.AsSpan((y * 7 + x) * 3, 3).ToArray().ShouldBe(new[] { (byte)(x + y), (byte)(y * 40), (byte)(x * 30) });
+        }
+    }
+
+    [Fact]
+    public void A_region_is_cut_out_before_scaling_and_averaged_by_area()
+    {
+        var frame = Frame(8, 8, (x, y) => x < 4 ? [0, 0, 0, 0] : [200, 100, 50, 7]);
+
+        var image = Screenshot.Encode(frame, new CaptureOptions(Region: new ScreenRect(2, 0, 4, 4), Scale: 0.5));
+
+        (image.Width, image.Height).ShouldBe((2, 2));
+        var png = PngImage.Decode(image.Bytes);
+        png.Rgb.AsSpan(0, 3).ToArray().ShouldBe(new byte[] { 0, 0, 0 });
+        png.Rgb.AsSpan(3, 3).ToArray().ShouldBe(new byte[] { 50, 100, 200 });
+    }
+
+    [Fact]
+    public void Max_width_and_height_fit_the_image_without_enlarging_it()
+    {
+        var frame = Frame(400, 300, (_, _) => [1, 2, 3, 4]);
+
+        Screenshot.Encode(frame, new CaptureOptions(MaxWidth: 200)).ShouldSatisfyAllConditions(
+            i => i.Width.ShouldBe(200), i => i.Height.ShouldBe(150));
+        Screenshot.Encode(frame, new CaptureOptions(MaxWidth: 1000, MaxHeight: 1000)).ShouldSatisfyAllConditions(
+            i => i.Width.ShouldBe(400), i => i.Height.ShouldBe(300));
+    }
+
+    [Theory]
+    [InlineData(0, null, null, null, "quality")]
+    [InlineData(101, null, null, null, "quality")]
+    [InlineData(80, 0.0, null, null, "scale")]
+    [InlineData(80, 1.01, null, null, "scale")]
+    [InlineData(80, 0.5, 100, null, "scale")]
+    [InlineData(80, null, 0, null, "maxWidth")]
+    [InlineData(80, null, null, -5, "maxHeight")]
+    public void Invalid_options_name_the_parameter(int quality, double? scale, int? maxWidth, int? maxHeight, string parameter) =>
+        Should.Throw<ArgumentException>(() => Screenshot.Validate(new CaptureOptions(Quality: quality, Scale: scale, MaxWidth: maxWidth, MaxHeight: maxHeight)))
+            .ParamName.ShouldBe(parameter);
+
+    [Fact]
+    public void Text_becomes_keysyms_with_newline_as_return_and_tab_as_tab()
+    {
+        Keyboard.ToKeysyms("a\r\nb\tÿ€😀\r").ShouldBe(new nuint[] { 0x61, 0xff0d, 0x62, 0xff09, 0xff, 0x10020ac, 0x101f600, 0xff0d });
+        Should.Throw<ArgumentException>(() => Keyboard.ToKeysyms("bell\a")).ParamName.ShouldBe("text");
+    }
+
+    private static ScreenFrame Frame(int width, int height, Func<int, int, byte[]> bgrx)
+    {
+        var pixels = new byte[width * height * 4];
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+                bgrx(x, y).CopyTo(pixels, (y * width + x) * 4);
+        }
+        return new ScreenFrame(pixels, width, height, width * 4);
+    }
+}
