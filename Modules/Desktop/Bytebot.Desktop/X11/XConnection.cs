@@ -6,7 +6,7 @@ namespace Bytebot.Desktop.X11;
 
 /// <summary>
 /// The single thread that owns the X Display. Work runs in arrival order; between items the thread pumps X events
-/// (selection requests must be answered, MappingNotify refreshes the keymap). A lost connection is dropped and the
+/// (selection requests must be answered even while the host is idle). A lost connection is dropped and the
 /// next item connects again, retrying with backoff while the display is (re)starting.
 /// </summary>
 internal sealed unsafe class XConnection : IDisposable
