@@ -78,6 +78,36 @@ public sealed class KeyboardTests(NativeDesktop desktop) : IClassFixture<NativeD
     }
 
     [Fact]
+    public async Task A_held_shift_and_caps_lock_are_released_before_typing_so_case_stays_exact()
+    {
+        var (folder, _) = await StartLineWriterAsync("modifier-target", "+700+400");
+
+        await desktop.Driver.SetKeysAsync(Keys("CapsLock"), down: true, Token);
+        await desktop.Driver.SetKeysAsync(Keys("CapsLock"), down: false, Token);
+        await desktop.Driver.SetKeysAsync(Keys("shift"), down: true, Token);
+        await desktop.Driver.TypeTextAsync("abc XYZ 1!\n", TimeSpan.Zero, Token);
+
+        (await ReadLineAsync(folder, 0)).ShouldBe("abc XYZ 1!");
+    }
+
+    [Fact]
+    public async Task After_the_layout_changes_to_german_typing_still_produces_the_same_text()
+    {
+        var (folder, _) = await StartLineWriterAsync("layout-target", "+700+650");
+        desktop.Run("setxkbmap", "de").ExitCode.ShouldBe(0);
+        try
+        {
+            await desktop.Driver.TypeTextAsync("yz ZY ß ä @/\n", TimeSpan.Zero, Token);
+
+            (await ReadLineAsync(folder, 0)).ShouldBe("yz ZY ß ä @/");
+        }
+        finally
+        {
+            desktop.Run("setxkbmap", "us");
+        }
+    }
+
+    [Fact]
     public async Task Typing_text_with_a_control_character_is_refused_before_anything_is_typed()
     {
         var error = await Should.ThrowAsync<ArgumentException>(() => desktop.Driver.TypeTextAsync("ok\u0007", TimeSpan.Zero, Token));

@@ -28,6 +28,23 @@ public sealed class ReconnectTests(NativeDesktop desktop) : IClassFixture<Native
     }
 
     [Fact]
+    public async Task Disposing_the_driver_reverts_the_spare_keycodes_it_bound()
+    {
+        var driver = new XDesktopDriver(() => desktop.Display, TimeSpan.FromSeconds(20), NullLogger.Instance);
+        try
+        {
+            await driver.TypeTextAsync("ŋ", TimeSpan.Zero, Token);
+            desktop.Run("xmodmap", "-pke").Output.ShouldMatch("= U014B");
+        }
+        finally
+        {
+            driver.Dispose();
+        }
+
+        desktop.Run("xmodmap", "-pke").Output.ShouldNotMatch("= U014B");
+    }
+
+    [Fact]
     public async Task After_Xvfb_is_killed_and_restarted_the_next_call_reconnects_and_works()
     {
         var before = await desktop.Driver.ScreenshotAsync(new CaptureOptions(ImageFormat.Jpeg), Token);

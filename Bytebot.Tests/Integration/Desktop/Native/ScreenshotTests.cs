@@ -37,6 +37,9 @@ public sealed class ScreenshotTests(NativeDesktop desktop) : IClassFixture<Nativ
         jpeg.MediaType.ShouldBe("image/jpeg");
         System.Text.Encoding.ASCII.GetString(webp.Bytes, 0, 4).ShouldBe("RIFF");
         System.Text.Encoding.ASCII.GetString(webp.Bytes, 8, 4).ShouldBe("WEBP");
+        System.Text.Encoding.ASCII.GetString(webp.Bytes, 12, 4).ShouldBe("VP8 ");
+        (BinaryPrimitives.ReadUInt16LittleEndian(webp.Bytes.AsSpan(26)) & 0x3fff).ShouldBe(640);
+        (BinaryPrimitives.ReadUInt16LittleEndian(webp.Bytes.AsSpan(28)) & 0x3fff).ShouldBe(480);
         (webp.Width, webp.Height).ShouldBe((640, 480));
     }
 

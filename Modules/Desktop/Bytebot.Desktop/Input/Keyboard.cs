@@ -24,13 +24,10 @@ internal sealed unsafe class Keyboard(XSession session)
     private readonly Dictionary<nuint, SpareKey> _boundByKeysym = [];
     private readonly List<SpareKey> _spare = [];
     private bool _loaded;
-    private bool _dirty;
-
-    public void MappingChanged() => _dirty = true;
 
     public void SetKeys(IReadOnlyList<KeySymbol> keys, bool down, CancellationToken cancellationToken)
     {
-        EnsureLoaded();
+        ReadKeymap();
         var codes = keys.Select(k => Resolve(k.Keysym, cancellationToken).Keycode).ToArray();
         foreach (var code in codes)
             Key(code, down);
@@ -40,7 +37,7 @@ internal sealed unsafe class Keyboard(XSession session)
     public void Type(string text, TimeSpan delay, CancellationToken cancellationToken)
     {
         var keysyms = ToKeysyms(text);
-        EnsureLoaded();
+        ReadKeymap();
         ReleaseStuckModifiers();
         var shift = Keycode(ShiftL);
         foreach (var keysym in keysyms)
@@ -158,10 +155,12 @@ internal sealed unsafe class Keyboard(XSession session)
         session.Sync();
     }
 
-    private void EnsureLoaded()
+    /// <summary>
+    /// Read before every typing call (one round trip): a layout switch with setxkbmap sends XKB notifications but
+    /// no core MappingNotify to this connection, so waiting for an event left a stale table (tested).
+    /// </summary>
+    private void ReadKeymap()
     {
-        if (_loaded && !_dirty)
-            return;
         Xlib.XDisplayKeycodes(session.Display, out var min, out var max);
         var map = Xlib.XGetKeyboardMapping(session.Display, (uint)min, max - min + 1, out var perCode);
         if (map is null)
@@ -175,31 +174,34 @@ internal sealed unsafe class Keyboard(XSession session)
             Xlib.XFree(map);
         }
         _loaded = true;
-        _dirty = false;
     }
 
+    /// <summary>
+    /// Spare = a keycode with no symbols, or one still carrying our own binding. A layout switch may take a spare
+    /// keycode into use or wipe our bindings; both are noticed here.
+    /// </summary>
     private void Load(ReadOnlySpan<nuint> map, int min, int perCode)
     {
-        var spareCodes = _spare.Select(s => s.Keycode).ToHashSet();
+        var previous = _spare.ToDictionary(s => s.Keycode);
+        _spare.Clear();
+        _boundByKeysym.Clear();
         _table.Clear();
         for (var i = 0; i < map.Length / perCode; i++)
         {
             var keycode = (uint)(min + i);
             var syms = map.Slice(i * perCode, perCode);
-            if (!_loaded && syms.IndexOfAnyExcept((nuint)0) < 0)
+            var spare = previous.GetValueOrDefault(keycode);
+            if (spare is { Keysym: not 0 } && syms[0] == spare.Keysym && syms.IndexOfAnyExcept(spare.Keysym, (nuint)0) < 0)
             {
-                _spare.Add(new SpareKey(keycode));
+                _spare.Add(spare);
+                _boundByKeysym[spare.Keysym] = spare;
                 continue;
             }
-            if (spareCodes.Contains(keycode))
+            if (syms.IndexOfAnyExcept((nuint)0) < 0)
             {
-                // Someone else (xdotool, setxkbmap) may have rebound it: forget a binding that is no longer ours.
-                var spare = _spare.First(s => s.Keycode == keycode);
-                if (spare.Keysym != 0 && syms[0] != spare.Keysym)
-                {
-                    _boundByKeysym.Remove(spare.Keysym);
-                    spare.Keysym = 0;
-                }
+                spare ??= new SpareKey(keycode);
+                spare.Keysym = 0;
+                _spare.Add(spare);
                 continue;
             }
             for (var level = 0; level < Math.Min(2, perCode); level++)
@@ -211,9 +213,8 @@ internal sealed unsafe class Keyboard(XSession session)
         // A level-0 entry from a later keycode must win over a level-1 entry from an earlier one ('<' on 94 vs ',').
         for (var i = 0; i < map.Length / perCode; i++)
         {
-            var keycode = (uint)(min + i);
-            if (map[i * perCode] is var plain and not 0 && !spareCodes.Contains(keycode) && _table[plain].Shift)
-                _table[plain] = new KeyStroke(keycode, false);
+            if (map[i * perCode] is var plain and not 0 && _table.TryGetValue(plain, out var stroke) && stroke.Shift)
+                _table[plain] = new KeyStroke((uint)(min + i), false);
         }
     }
 

@@ -6,7 +6,7 @@ namespace Bytebot.Desktop.X11;
 
 /// <summary>
 /// The single thread that owns the X Display. Work runs in arrival order; between items the thread pumps X events
-/// (selection requests must be answered, MappingNotify refreshes the keymap). A lost connection is dropped and the
+/// (selection requests must be answered even while the host is idle). A lost connection is dropped and the
 /// next item connects again, retrying with backoff while the display is (re)starting.
 /// </summary>
 internal sealed unsafe class XConnection : IDisposable
@@ -38,7 +38,7 @@ internal sealed unsafe class XConnection : IDisposable
     public Task<T> InvokeAsync<T>(Func<XSession, CancellationToken, T> work, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_stopping, this);
-        var item = new WorkItem<T>(work, cancellationToken);
+        var item = new WorkItem<T>(work, cancellationToken).Register();
         ObjectDisposedException.ThrowIf(!_work.Writer.TryWrite(item), this);
         Wake();
         return item.Task;
@@ -182,6 +182,9 @@ internal sealed unsafe class XConnection : IDisposable
     {
         public CancellationToken Token { get; } = token;
 
+        /// <summary>Ends the caller's wait at once; the X thread skips the item when it gets to it.</summary>
+        protected CancellationTokenRegistration WhenCancelled(Action cancel) => Token.Register(cancel);
+
         public abstract void Run(XSession session);
 
         public abstract void Fail(Exception exception);
@@ -192,12 +195,30 @@ internal sealed unsafe class XConnection : IDisposable
     private sealed class WorkItem<T>(Func<XSession, CancellationToken, T> work, CancellationToken token) : WorkItem(token)
     {
         private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private CancellationTokenRegistration _registration;
 
         public Task<T> Task => _completion.Task;
 
-        public override void Run(XSession session) => _completion.TrySetResult(work(session, Token));
+        public WorkItem<T> Register()
+        {
+            _registration = WhenCancelled(Cancel);
+            return this;
+        }
 
-        public override void Fail(Exception exception) => _completion.TrySetException(exception);
+        public override void Run(XSession session)
+        {
+            if (_completion.Task.IsCompleted)
+                return;
+            var result = work(session, Token);
+            _registration.Dispose();
+            _completion.TrySetResult(result);
+        }
+
+        public override void Fail(Exception exception)
+        {
+            _registration.Dispose();
+            _completion.TrySetException(exception);
+        }
 
         public override void Cancel() => _completion.TrySetCanceled(Token);
     }

@@ -59,10 +59,6 @@ internal sealed unsafe class XSession : IDisposable
             Xlib.XNextEvent(Display, ev);
             switch (*(int*)ev)
             {
-                case Xlib.MappingNotify:
-                    Xlib.XRefreshKeyboardMapping(ev);
-                    Keyboard.MappingChanged();
-                    break;
                 case Xlib.SelectionRequest:
                     Clipboard.Answer((Xlib.XSelectionRequestEvent*)ev);
                     break;

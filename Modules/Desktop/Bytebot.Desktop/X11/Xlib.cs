@@ -17,7 +17,6 @@ internal static unsafe partial class Xlib
     public const int SelectionClear = 29;
     public const int SelectionRequest = 30;
     public const int SelectionNotify = 31;
-    public const int MappingNotify = 34;
 
     public const uint ShiftMask = 1;
     public const uint LockMask = 2;
@@ -88,9 +87,6 @@ internal static unsafe partial class Xlib
 
     [LibraryImport(Lib)]
     public static partial void XChangeKeyboardMapping(nint display, int firstKeycode, int keysymsPerKeycode, nuint* keysyms, int numCodes);
-
-    [LibraryImport(Lib)]
-    public static partial void XRefreshKeyboardMapping(byte* mappingEvent);
 
     [LibraryImport(Lib)]
     public static partial nuint XCreateSimpleWindow(nint display, nuint parent, int x, int y, uint width, uint height, uint borderWidth, nuint border, nuint background);
