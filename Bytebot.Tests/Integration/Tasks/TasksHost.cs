@@ -23,7 +23,7 @@ internal static class TasksHost
     public static Dictionary<string, string?> Settings(string desktopId, string actionLog) => new()
     {
         ["Desktop:Mode"] = "External",
-        ["DISPLAY"] = ":0",
+        ["DISPLAY"] = TestDisplays.Unreachable,
         ["Desktop:Vnc"] = "false",
         ["Tasks:DesktopId"] = desktopId,
         ["Tasks:PollInterval"] = "00:00:00.200",

@@ -14,7 +14,7 @@ public sealed class RateLimitTests(PostgresFixture postgres)
             ["Security:RateLimitBurst"] = "5",
             ["Desktop:Mode"] = "External",
             ["Desktop:Vnc"] = "false",
-            ["DISPLAY"] = ":0",
+            ["DISPLAY"] = TestDisplays.Unreachable,
         });
         await using (factory)
         {

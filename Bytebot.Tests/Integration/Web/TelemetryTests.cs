@@ -53,7 +53,7 @@ public sealed class TelemetryTests(PostgresFixture postgres)
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
             ["Desktop:Mode"] = "External",
             ["Desktop:Vnc"] = "false",
-            ["DISPLAY"] = ":0",
+            ["DISPLAY"] = TestDisplays.Unreachable,
         });
         await using (factory)
         {

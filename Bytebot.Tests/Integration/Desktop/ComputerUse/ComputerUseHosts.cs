@@ -68,7 +68,7 @@ public sealed class RecordingComputerUseHost(PostgresFixture postgres) : Compute
 {
     ["Desktop:Mode"] = "External",
     ["Desktop:Vnc"] = "false",
-    ["DISPLAY"] = ":0",
+    ["DISPLAY"] = TestDisplays.Unreachable,
 });
 
 /// <summary>The real host on its own managed Xvfb with the real driver.</summary>

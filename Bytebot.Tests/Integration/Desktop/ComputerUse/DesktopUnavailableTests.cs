@@ -13,7 +13,7 @@ public sealed class DesktopUnavailableTests(PostgresFixture postgres)
         {
             ["Desktop:Mode"] = "External",
             ["Desktop:Vnc"] = "false",
-            ["DISPLAY"] = ":0",
+            ["DISPLAY"] = TestDisplays.Unreachable,
         });
         using var client = factory.CreateAuthenticatedClient();
 
