@@ -33,6 +33,8 @@ internal sealed class AnthropicMessagesProvider : IModelProvider, IDisposable
             BaseUrl = model.BaseUrl ?? "https://api.anthropic.com",
             // Retries belong to RetryingModelProvider, which honours Retry-After on the injected TimeProvider.
             MaxRetries = 0,
+            // The SDK's default deadline is sized for short calls; a non-streamed 16k-token turn can take minutes.
+            Timeout = TimeSpan.FromMinutes(10),
             HttpClient = http,
         });
     }

@@ -71,7 +71,7 @@ internal sealed class ChatCompletionsProvider(ConfiguredModel model, TimeProvide
             if (block is ToolResultBlock result)
             {
                 yield return new ToolChatMessage(result.ToolUseId, OpenAICalls.ResultText(result));
-                parts.AddRange(result.Content.Select(ToPart).OfType<ChatMessageContentPart>());
+                parts.AddRange(result.Content.Where(b => b is not TextBlock).Select(ToPart).OfType<ChatMessageContentPart>());
             }
             else if (ToPart(block) is { } part)
             {

@@ -72,7 +72,7 @@ internal sealed class OpenAIResponsesProvider(ConfiguredModel model, TimeProvide
             if (block is ToolResultBlock result)
             {
                 yield return ResponseItem.CreateFunctionCallOutputItem(result.ToolUseId, OpenAICalls.ResultText(result));
-                parts.AddRange(result.Content.Select(ToPart).OfType<ResponseContentPart>());
+                parts.AddRange(result.Content.Where(b => b is not TextBlock).Select(ToPart).OfType<ResponseContentPart>());
             }
             else if (ToPart(block) is { } part)
             {
@@ -85,7 +85,7 @@ internal sealed class OpenAIResponsesProvider(ConfiguredModel model, TimeProvide
     private static ResponseContentPart? ToPart(ContentBlock block) => block switch
     {
         TextBlock text => ResponseContentPart.CreateInputTextPart(text.Text),
-        ImageBlock image => ResponseContentPart.CreateInputImagePart(BinaryData.FromBytes(image.Data), ResponseImageDetailLevel.High),
+        ImageBlock image => ResponseContentPart.CreateInputImagePart(BinaryData.FromBytes(image.Data).WithMediaType(image.MediaType), ResponseImageDetailLevel.High),
         DocumentBlock document => ResponseContentPart.CreateInputFilePart(BinaryData.FromBytes(document.Data), document.MediaType, document.Name ?? "document"),
         _ => null,
     };
