@@ -5,30 +5,15 @@ using Bytebot.Tests.Fakes.Llm;
 
 namespace Bytebot.Tests.Integration.Agent;
 
-public sealed class AnthropicMessagesProviderTests : IAsyncLifetime
+public sealed class AnthropicMessagesProviderTests() : ProviderTest(TimeProvider.System)
 {
-    private FakeLlmServer _server = null!;
-    private ModelCatalog _catalog = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _server = await FakeLlmServer.StartAsync();
-        _catalog = ProviderScenario.Catalog(_server, TimeProvider.System);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _catalog.Dispose();
-        await _server.DisposeAsync();
-    }
-
     [Fact]
     public async Task A_tool_call_and_the_final_answer_round_trip_through_the_Messages_API()
     {
-        _server.Script(FakeLlmServer.AnthropicMessages,
+        Server.Script(FakeLlmServer.AnthropicMessages,
             ScriptedReplies.AnthropicToolUse("toolu_1", "computer_click_mouse", new { button = "left", clickCount = 1, coordinates = new { x = 10, y = 20 } }),
             ScriptedReplies.AnthropicText("The terminal is open."));
-        var provider = _catalog.Provider(ProviderScenario.Claude);
+        var provider = Catalog.Provider(ProviderScenario.Claude);
 
         var first = ProviderScenario.FirstStep();
         var turn = await provider.CompleteAsync(first, TestContext.Current.CancellationToken);
@@ -40,7 +25,7 @@ public sealed class AnthropicMessagesProviderTests : IAsyncLifetime
         final.Content.ShouldHaveSingleItem().ShouldBeOfType<TextBlock>().Text.ShouldBe("The terminal is open.");
         final.StopReason.ShouldBe(StopReason.EndTurn);
 
-        var sent = _server.Bodies(FakeLlmServer.AnthropicMessages);
+        var sent = Server.Bodies(FakeLlmServer.AnthropicMessages);
         sent[0].GetProperty("model").GetString().ShouldBe("claude-sonnet-4-20250514");
         sent[0].GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("name").GetString()).ShouldBe(["computer_screenshot", "computer_click_mouse"]);
         sent[0].GetProperty("tools")[1].GetProperty("input_schema").GetProperty("required").GetArrayLength().ShouldBe(2);
@@ -51,17 +36,17 @@ public sealed class AnthropicMessagesProviderTests : IAsyncLifetime
         result.GetProperty("tool_use_id").GetString().ShouldBe("toolu_1");
         result.GetProperty("content").EnumerateArray().Select(b => b.GetProperty("type").GetString()).ShouldBe(["text", "image"]);
         sent[1].GetProperty("messages")[1].GetProperty("content")[0].GetProperty("type").GetString().ShouldBe("tool_use");
-        _server.Requests[0].Headers["authorization"].ShouldBe("Bearer sk-ant-test");
+        Server.Requests[0].Headers["authorization"].ShouldBe("Bearer sk-ant-test");
     }
 
     [Fact]
     public async Task Prompt_cache_breakpoints_sit_on_the_system_prompt_the_last_tool_and_the_newest_user_block()
     {
-        _server.Script(FakeLlmServer.AnthropicMessages, ScriptedReplies.AnthropicText("ok"));
+        Server.Script(FakeLlmServer.AnthropicMessages, ScriptedReplies.AnthropicText("ok"));
 
-        await _catalog.Provider(ProviderScenario.Claude).CompleteAsync(ProviderScenario.FirstStep(), TestContext.Current.CancellationToken);
+        await Catalog.Provider(ProviderScenario.Claude).CompleteAsync(ProviderScenario.FirstStep(), TestContext.Current.CancellationToken);
 
-        var body = _server.Bodies(FakeLlmServer.AnthropicMessages).Single();
+        var body = Server.Bodies(FakeLlmServer.AnthropicMessages).Single();
         static bool Cached(JsonElement e) => e.TryGetProperty("cache_control", out var c) && c.GetProperty("type").GetString() == "ephemeral";
         Cached(body.GetProperty("system")[0]).ShouldBeTrue();
         body.GetProperty("tools").EnumerateArray().Select(Cached).ShouldBe([false, true]);
@@ -71,9 +56,9 @@ public sealed class AnthropicMessagesProviderTests : IAsyncLifetime
     [Fact]
     public async Task Usage_keeps_cache_reads_and_writes_apart_from_uncached_input()
     {
-        _server.Script(FakeLlmServer.AnthropicMessages, ScriptedReplies.AnthropicText("ok", inputTokens: 12, cacheRead: 3000, cacheWrite: 200));
+        Server.Script(FakeLlmServer.AnthropicMessages, ScriptedReplies.AnthropicText("ok", inputTokens: 12, cacheRead: 3000, cacheWrite: 200));
 
-        var turn = await _catalog.Provider(ProviderScenario.Claude).CompleteAsync(ProviderScenario.FirstStep(), TestContext.Current.CancellationToken);
+        var turn = await Catalog.Provider(ProviderScenario.Claude).CompleteAsync(ProviderScenario.FirstStep(), TestContext.Current.CancellationToken);
 
         turn.Usage.ShouldBe(new TokenUsage(Input: 12, Output: 5, CacheRead: 3000, CacheWrite: 200));
         turn.Usage.ContextTokens.ShouldBe(3212);

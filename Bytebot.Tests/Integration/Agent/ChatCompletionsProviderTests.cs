@@ -4,30 +4,15 @@ using Bytebot.Tests.Fakes.Llm;
 
 namespace Bytebot.Tests.Integration.Agent;
 
-public sealed class ChatCompletionsProviderTests : IAsyncLifetime
+public sealed class ChatCompletionsProviderTests() : ProviderTest(TimeProvider.System)
 {
-    private FakeLlmServer _server = null!;
-    private ModelCatalog _catalog = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _server = await FakeLlmServer.StartAsync();
-        _catalog = ProviderScenario.Catalog(_server, TimeProvider.System);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _catalog.Dispose();
-        await _server.DisposeAsync();
-    }
-
     [Fact]
     public async Task A_tool_call_and_the_final_answer_round_trip_through_Chat_Completions()
     {
-        _server.Script(FakeLlmServer.ChatCompletions,
+        Server.Script(FakeLlmServer.ChatCompletions,
             ScriptedReplies.ChatToolCall("call_7", "computer_click_mouse", """{"button":"left","clickCount":2}"""),
             ScriptedReplies.ChatText("The terminal is open.", inputTokens: 900, cached: 512));
-        var provider = _catalog.Provider(ProviderScenario.Qwen);
+        var provider = Catalog.Provider(ProviderScenario.Qwen);
 
         var first = ProviderScenario.FirstStep();
         var turn = await provider.CompleteAsync(first, TestContext.Current.CancellationToken);
@@ -38,7 +23,7 @@ public sealed class ChatCompletionsProviderTests : IAsyncLifetime
         final.Content.ShouldHaveSingleItem().ShouldBeOfType<TextBlock>().Text.ShouldBe("The terminal is open.");
         final.Usage.ShouldBe(new TokenUsage(Input: 388, Output: 5, CacheRead: 512, CacheWrite: 0));
 
-        var sent = _server.Bodies(FakeLlmServer.ChatCompletions);
+        var sent = Server.Bodies(FakeLlmServer.ChatCompletions);
         sent[0].GetProperty("model").GetString().ShouldBe("qwen3-vl");
         sent[0].GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("function").GetProperty("name").GetString())
             .ShouldBe(["computer_screenshot", "computer_click_mouse"]);
@@ -52,10 +37,10 @@ public sealed class ChatCompletionsProviderTests : IAsyncLifetime
     [Fact]
     public async Task A_Qwen_style_tool_call_written_as_text_becomes_a_tool_use_block()
     {
-        _server.Script(FakeLlmServer.ChatCompletions, ScriptedReplies.ChatText(
+        Server.Script(FakeLlmServer.ChatCompletions, ScriptedReplies.ChatText(
             """I will look first.<tool_call>{"name": "computer_screenshot", "arguments": {}}</tool_call>"""));
 
-        var turn = await _catalog.Provider(ProviderScenario.Qwen).CompleteAsync(ProviderScenario.FirstStep(), TestContext.Current.CancellationToken);
+        var turn = await Catalog.Provider(ProviderScenario.Qwen).CompleteAsync(ProviderScenario.FirstStep(), TestContext.Current.CancellationToken);
 
         turn.Content.Count.ShouldBe(2);
         turn.Content[0].ShouldBeOfType<TextBlock>().Text.ShouldBe("I will look first.");

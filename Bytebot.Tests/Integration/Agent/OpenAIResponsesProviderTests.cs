@@ -4,30 +4,15 @@ using Bytebot.Tests.Fakes.Llm;
 
 namespace Bytebot.Tests.Integration.Agent;
 
-public sealed class OpenAIResponsesProviderTests : IAsyncLifetime
+public sealed class OpenAIResponsesProviderTests() : ProviderTest(TimeProvider.System)
 {
-    private FakeLlmServer _server = null!;
-    private ModelCatalog _catalog = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _server = await FakeLlmServer.StartAsync();
-        _catalog = ProviderScenario.Catalog(_server, TimeProvider.System);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _catalog.Dispose();
-        await _server.DisposeAsync();
-    }
-
     [Fact]
     public async Task A_function_call_and_the_final_answer_round_trip_through_the_Responses_API()
     {
-        _server.Script(FakeLlmServer.OpenAIResponses,
+        Server.Script(FakeLlmServer.OpenAIResponses,
             ScriptedReplies.ResponsesFunctionCall("call_1", "computer_screenshot", "{}"),
             ScriptedReplies.ResponsesText("The terminal is open.", inputTokens: 1500, cached: 1200));
-        var provider = _catalog.Provider(ProviderScenario.Gpt);
+        var provider = Catalog.Provider(ProviderScenario.Gpt);
 
         var first = ProviderScenario.FirstStep();
         var turn = await provider.CompleteAsync(first, TestContext.Current.CancellationToken);
@@ -39,7 +24,7 @@ public sealed class OpenAIResponsesProviderTests : IAsyncLifetime
         final.Content.ShouldHaveSingleItem().ShouldBeOfType<TextBlock>().Text.ShouldBe("The terminal is open.");
         final.Usage.ShouldBe(new TokenUsage(Input: 300, Output: 5, CacheRead: 1200, CacheWrite: 0));
 
-        var sent = _server.Bodies(FakeLlmServer.OpenAIResponses);
+        var sent = Server.Bodies(FakeLlmServer.OpenAIResponses);
         sent[0].GetProperty("model").GetString().ShouldBe("gpt-4.1-2025-04-14");
         sent[0].GetProperty("instructions").GetString().ShouldBe("You are Bytebot.");
         sent[0].GetProperty("store").GetBoolean().ShouldBeFalse();
@@ -53,6 +38,6 @@ public sealed class OpenAIResponsesProviderTests : IAsyncLifetime
         input[2].GetProperty("call_id").GetString().ShouldBe("call_1");
         input[3].GetProperty("content").EnumerateArray().Count(p => p.GetProperty("type").GetString() == "input_image").ShouldBe(1);
         input[3].GetProperty("content")[0].GetProperty("image_url").GetString().ShouldStartWith("data:image/png;base64,");
-        _server.Requests[0].Headers["authorization"].ShouldBe("Bearer sk-openai-test");
+        Server.Requests[0].Headers["authorization"].ShouldBe("Bearer sk-openai-test");
     }
 }

@@ -3,23 +3,8 @@ using Bytebot.Tests.Fakes.Llm;
 
 namespace Bytebot.Tests.Integration.Agent;
 
-public sealed class ProviderErrorTests : IAsyncLifetime
+public sealed class ProviderErrorTests() : ProviderTest(TimeProvider.System)
 {
-    private FakeLlmServer _server = null!;
-    private ModelCatalog _catalog = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _server = await FakeLlmServer.StartAsync();
-        _catalog = ProviderScenario.Catalog(_server, TimeProvider.System);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _catalog.Dispose();
-        await _server.DisposeAsync();
-    }
-
     public static TheoryData<string, string> Models() => new()
     {
         { ProviderScenario.Claude, FakeLlmServer.AnthropicMessages },
@@ -31,13 +16,13 @@ public sealed class ProviderErrorTests : IAsyncLifetime
     [MemberData(nameof(Models))]
     public async Task A_429_surfaces_as_a_retryable_error_carrying_Retry_After(string model, string path)
     {
-        _server.Script(path, ScriptedReply.Error(429, retryAfter: "7"));
+        Server.Script(path, ScriptedReply.Error(429, retryAfter: "7"));
 
         var error = await Should.ThrowAsync<ModelProviderException>(
-            () => _catalog.Provider(model).CompleteAsync(ProviderScenario.FirstStep(), TestContext.Current.CancellationToken));
+            () => Catalog.Provider(model).CompleteAsync(ProviderScenario.FirstStep(), TestContext.Current.CancellationToken));
 
         (error.StatusCode, error.RetryAfter, error.IsRetryable).ShouldBe((429, TimeSpan.FromSeconds(7), true));
-        _server.Requests.Count.ShouldBe(1, "the SDK's own retries are off; RetryingModelProvider owns them");
+        Server.Requests.Count.ShouldBe(1, "the SDK's own retries are off; RetryingModelProvider owns them");
     }
 
     [Theory]
@@ -45,8 +30,8 @@ public sealed class ProviderErrorTests : IAsyncLifetime
     public async Task Server_errors_and_overload_are_retryable_and_client_errors_are_not(string model, string path)
     {
         int[] statuses = [500, 529, 400, 401, 403];
-        _server.Script(path, [.. statuses.Select(status => ScriptedReply.Error(status))]);
-        var provider = _catalog.Provider(model);
+        Server.Script(path, [.. statuses.Select(status => ScriptedReply.Error(status))]);
+        var provider = Catalog.Provider(model);
 
         List<(int?, bool)> outcomes = [];
         foreach (var _ in statuses)

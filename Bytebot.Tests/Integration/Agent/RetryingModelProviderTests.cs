@@ -4,30 +4,24 @@ using Bytebot.Tests.Fakes.Llm;
 
 namespace Bytebot.Tests.Integration.Agent;
 
-public sealed class RetryingModelProviderTests : IAsyncLifetime
+public sealed class RetryingModelProviderTests : ProviderTest
 {
-    private readonly RecordingTimeProvider _time = new();
-    private FakeLlmServer _server = null!;
-    private ModelCatalog _catalog = null!;
+    private readonly RecordingTimeProvider _time;
 
-    public async ValueTask InitializeAsync()
+    public RetryingModelProviderTests()
+        : this(new RecordingTimeProvider())
     {
-        _server = await FakeLlmServer.StartAsync();
-        _catalog = ProviderScenario.Catalog(_server, _time);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _catalog.Dispose();
-        await _server.DisposeAsync();
-    }
+    private RetryingModelProviderTests(RecordingTimeProvider time)
+        : base(time) => _time = time;
 
-    private RetryingModelProvider Retrying(string model) => new(_catalog.Provider(model), _time, RetrySettings.Default);
+    private RetryingModelProvider Retrying(string model) => new(Catalog.Provider(model), _time, RetrySettings.Default);
 
     [Fact]
     public async Task A_429_is_retried_after_exactly_the_wait_the_server_asked_for()
     {
-        _server.Script(FakeLlmServer.AnthropicMessages, ScriptedReply.Error(429, retryAfter: "7"), ScriptedReplies.AnthropicText("done"));
+        Server.Script(FakeLlmServer.AnthropicMessages, ScriptedReply.Error(429, retryAfter: "7"), ScriptedReplies.AnthropicText("done"));
 
         var turn = await Retrying(ProviderScenario.Claude).CompleteAsync(ProviderScenario.FirstStep(), TestContext.Current.CancellationToken);
 
@@ -38,7 +32,7 @@ public sealed class RetryingModelProviderTests : IAsyncLifetime
     [Fact]
     public async Task Server_errors_and_overload_are_retried_with_backoff_until_the_model_answers()
     {
-        _server.Script(FakeLlmServer.ChatCompletions, ScriptedReply.Error(500), ScriptedReply.Error(529), ScriptedReplies.ChatText("done"));
+        Server.Script(FakeLlmServer.ChatCompletions, ScriptedReply.Error(500), ScriptedReply.Error(529), ScriptedReplies.ChatText("done"));
 
         var turn = await Retrying(ProviderScenario.Qwen).CompleteAsync(ProviderScenario.FirstStep(), TestContext.Current.CancellationToken);
 
@@ -50,25 +44,25 @@ public sealed class RetryingModelProviderTests : IAsyncLifetime
     [Fact]
     public async Task An_authentication_failure_fails_at_once_without_waiting()
     {
-        _server.Script(FakeLlmServer.OpenAIResponses, ScriptedReply.Error(401));
+        Server.Script(FakeLlmServer.OpenAIResponses, ScriptedReply.Error(401));
 
         var error = await Should.ThrowAsync<ModelProviderException>(
             () => Retrying(ProviderScenario.Gpt).CompleteAsync(ProviderScenario.FirstStep(), TestContext.Current.CancellationToken));
 
         error.StatusCode.ShouldBe(401);
-        _server.Requests.Count.ShouldBe(1);
+        Server.Requests.Count.ShouldBe(1);
         _time.Waits.ShouldBeEmpty();
     }
 
     [Fact]
     public async Task Retries_stop_after_the_budget_and_the_last_error_surfaces()
     {
-        _server.Script(FakeLlmServer.ChatCompletions, [.. Enumerable.Repeat(ScriptedReply.Error(503), 5)]);
+        Server.Script(FakeLlmServer.ChatCompletions, [.. Enumerable.Repeat(ScriptedReply.Error(503), 5)]);
 
         var error = await Should.ThrowAsync<ModelProviderException>(
             () => Retrying(ProviderScenario.Qwen).CompleteAsync(ProviderScenario.FirstStep(), TestContext.Current.CancellationToken));
 
         error.StatusCode.ShouldBe(503);
-        _server.Requests.Count.ShouldBe(1 + RetrySettings.Default.MaxAttempts);
+        Server.Requests.Count.ShouldBe(1 + RetrySettings.Default.MaxAttempts);
     }
 }

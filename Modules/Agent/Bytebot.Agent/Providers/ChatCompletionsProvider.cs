@@ -33,14 +33,12 @@ internal sealed class ChatCompletionsProvider(ConfiguredModel model, TimeProvide
             ? [.. Text(text), .. completion.ToolCalls.Select(call => new ToolUseBlock(call.Id, call.FunctionName, OpenAICalls.ParseArguments(call.FunctionArguments.ToString())))]
             : [.. TextToolCallParser.Parse(text, request.Tools)];
 
-        var usage = completion.Usage;
-        var cached = usage?.InputTokenDetails?.CachedTokenCount ?? 0;
         return new ModelTurn(
             content,
             content.OfType<ToolUseBlock>().Any() ? StopReason.ToolUse
                 : completion.FinishReason == ChatFinishReason.Length ? StopReason.MaxTokens
                 : StopReason.EndTurn,
-            new TokenUsage((usage?.InputTokenCount ?? 0) - cached, usage?.OutputTokenCount ?? 0, cached, 0),
+            OpenAICalls.Usage(completion.Usage?.InputTokenCount ?? 0, completion.Usage?.OutputTokenCount ?? 0, completion.Usage?.InputTokenDetails?.CachedTokenCount ?? 0),
             time.GetElapsedTime(started));
     }
 

@@ -51,6 +51,9 @@ internal static class OpenAICalls
         }
     }
 
+    // OpenAI counts cached tokens inside input_tokens; TokenUsage keeps them apart as Anthropic does.
+    public static TokenUsage Usage(int input, int output, int cached) => new(input - cached, output, cached, 0);
+
     public static string ResultText(ToolResultBlock result)
     {
         var text = string.Join("\n", result.Content.OfType<TextBlock>().Select(t => t.Text));

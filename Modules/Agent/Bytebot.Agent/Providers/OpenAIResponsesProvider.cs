@@ -42,14 +42,12 @@ internal sealed class OpenAIResponsesProvider(ConfiguredModel model, TimeProvide
             }
         }
 
-        var usage = response.Usage;
-        var cached = usage?.InputTokenDetails?.CachedTokenCount ?? 0;
         return new ModelTurn(
             content,
             content.OfType<ToolUseBlock>().Any() ? StopReason.ToolUse
                 : response.Status == ResponseStatus.Incomplete ? StopReason.MaxTokens
                 : StopReason.EndTurn,
-            new TokenUsage((usage?.InputTokenCount ?? 0) - cached, usage?.OutputTokenCount ?? 0, cached, 0),
+            OpenAICalls.Usage(response.Usage?.InputTokenCount ?? 0, response.Usage?.OutputTokenCount ?? 0, response.Usage?.InputTokenDetails?.CachedTokenCount ?? 0),
             time.GetElapsedTime(started));
     }
 
