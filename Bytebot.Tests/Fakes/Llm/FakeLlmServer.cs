@@ -9,7 +9,8 @@ namespace Bytebot.Tests.Fakes.Llm;
 
 /// <summary>
 /// A loopback server speaking the providers' wire protocols, so the official SDK clients run for real.
-/// Each endpoint answers from its own script queue and records every request body it received.
+/// Each endpoint answers from its own script queue and records every request body it received; an Anthropic
+/// request with <c>"stream": true</c> gets the scripted message as server-sent events.
 /// </summary>
 internal sealed class FakeLlmServer : IAsyncDisposable
 {
@@ -60,8 +61,18 @@ internal sealed class FakeLlmServer : IAsyncDisposable
             ? next
             : new ScriptedReply(500, """{"error":{"type":"script_exhausted","message":"the test scripted no further reply"}}""");
         context.Response.StatusCode = reply.Status;
-        context.Response.ContentType = "application/json";
         foreach (var (name, value) in reply.Headers ?? new Dictionary<string, string>()) context.Response.Headers[name] = value;
+        if (reply.Status == 200 && path == AnthropicMessages && body.RootElement.TryGetProperty("stream", out var stream) && stream.GetBoolean())
+        {
+            context.Response.ContentType = "text/event-stream";
+            foreach (var sse in AnthropicEventStream.Events(reply.Body))
+            {
+                await context.Response.WriteAsync(sse, context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+            }
+            return;
+        }
+        context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(reply.Body, context.RequestAborted);
     }
 

@@ -7,13 +7,15 @@ namespace Bytebot.Tests.Integration.Agent;
 
 public sealed class AnthropicMessagesProviderTests() : ProviderTest(TimeProvider.System)
 {
-    [Fact]
-    public async Task A_tool_call_and_the_final_answer_round_trip_through_the_Messages_API()
+    [Theory]
+    [InlineData(ProviderScenario.Claude, true)]
+    [InlineData(ProviderScenario.ClaudeUnstreamed, false)]
+    public async Task A_tool_call_and_the_final_answer_round_trip_through_the_Messages_API(string model, bool streamed)
     {
         Server.Script(FakeLlmServer.AnthropicMessages,
             ScriptedReplies.AnthropicToolUse("toolu_1", "computer_click_mouse", new { button = "left", clickCount = 1, coordinates = new { x = 10, y = 20 } }),
             ScriptedReplies.AnthropicText("The terminal is open."));
-        var provider = Catalog.Provider(ProviderScenario.Claude);
+        var provider = Catalog.Provider(model);
 
         var first = ProviderScenario.FirstStep();
         var turn = await provider.CompleteAsync(first, TestContext.Current.CancellationToken);
@@ -27,6 +29,7 @@ public sealed class AnthropicMessagesProviderTests() : ProviderTest(TimeProvider
 
         var sent = Server.Bodies(FakeLlmServer.AnthropicMessages);
         sent[0].GetProperty("model").GetString().ShouldBe("claude-sonnet-4-20250514");
+        sent.Select(body => body.TryGetProperty("stream", out var stream) && stream.GetBoolean()).ShouldAllBe(stream => stream == streamed);
         sent[0].GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("name").GetString()).ShouldBe(["computer_screenshot", "computer_click_mouse"]);
         sent[0].GetProperty("tools")[1].GetProperty("input_schema").GetProperty("required").GetArrayLength().ShouldBe(2);
         var image = sent[0].GetProperty("messages")[0].GetProperty("content")[1];

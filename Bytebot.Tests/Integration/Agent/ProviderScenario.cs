@@ -10,6 +10,7 @@ namespace Bytebot.Tests.Integration.Agent;
 internal static class ProviderScenario
 {
     public const string Claude = "claude-sonnet-4-20250514";
+    public const string ClaudeUnstreamed = "claude-unstreamed";
     public const string Gpt = "gpt-4.1-2025-04-14";
     public const string Qwen = "qwen";
 
@@ -42,6 +43,10 @@ internal static class ProviderScenario
             ["Agent:Models:0:Provider"] = "openai-compatible",
             ["Agent:Models:0:Model"] = "qwen3-vl",
             ["Agent:Models:0:BaseUrl"] = new Uri(server.BaseUrl, "v1").ToString(),
+            ["Agent:Models:1:Name"] = ClaudeUnstreamed,
+            ["Agent:Models:1:Provider"] = "anthropic",
+            ["Agent:Models:1:Model"] = "claude-sonnet-4-20250514",
+            ["Agent:Models:1:Stream"] = "false",
         }).Build(),
         time);
 

@@ -8,13 +8,14 @@ using Sdk = Anthropic.Models.Messages;
 
 namespace Bytebot.Agent.Providers;
 
-// Anthropic Messages API, non-streaming: the loop needs the whole turn before acting on any tool call.
+// Anthropic Messages API. Streamed turns are aggregated: the loop acts only on a complete turn.
 internal sealed class AnthropicMessagesProvider : IModelProvider, IDisposable
 {
     private const string ProviderName = "anthropic";
     private static readonly JsonObject Ephemeral = new() { ["type"] = "ephemeral" };
 
     private readonly string _model;
+    private readonly bool _stream;
     private readonly TimeProvider _time;
     private readonly RetryAfterCapture _retryAfter;
     private readonly AnthropicClient _client;
@@ -22,6 +23,7 @@ internal sealed class AnthropicMessagesProvider : IModelProvider, IDisposable
     public AnthropicMessagesProvider(ConfiguredModel model, TimeProvider time)
     {
         _model = model.Model;
+        _stream = model.Stream;
         _time = time;
         _retryAfter = new RetryAfterCapture(time);
 #pragma warning disable CA2000 // the HttpClient owns the handler and the client owns the HttpClient; both die in Dispose
@@ -58,7 +60,9 @@ internal sealed class AnthropicMessagesProvider : IModelProvider, IDisposable
         {
             try
             {
-                message = await _client.Messages.Create(parameters, cancellationToken).ConfigureAwait(false);
+                message = _stream
+                    ? await _client.Messages.CreateStreaming(parameters, cancellationToken).Aggregate().ConfigureAwait(false)
+                    : await _client.Messages.Create(parameters, cancellationToken).ConfigureAwait(false);
             }
             catch (AnthropicApiException ex)
             {

@@ -4,7 +4,8 @@ using Microsoft.Extensions.Configuration;
 
 namespace Bytebot.Agent.Providers;
 
-internal sealed record ConfiguredModel(string Name, string Provider, string Title, string Model, string? BaseUrl, string? ApiKey);
+// Stream: only the Anthropic adapter honours it so far; streaming keeps long turns alive through proxies' idle timeouts.
+internal sealed record ConfiguredModel(string Name, string Provider, string Title, string Model, string? BaseUrl, string? ApiKey, bool Stream = true);
 
 // Models come from ANTHROPIC_API_KEY / OPENAI_API_KEY (Bytebot's defaults) and from Agent:Models entries.
 internal sealed class ModelCatalog : IModelCatalog, IDisposable
@@ -79,7 +80,8 @@ internal sealed class ModelCatalog : IModelCatalog, IDisposable
                 entry["Title"] ?? entry["Name"] ?? model,
                 model,
                 entry["BaseUrl"] ?? configuration[urlName],
-                entry["ApiKey"] ?? configuration[keyName]));
+                entry["ApiKey"] ?? configuration[keyName],
+                entry.GetValue("Stream", defaultValue: true)));
         }
         return models;
     }
