@@ -66,4 +66,20 @@ public sealed class AnthropicMessagesProviderTests() : ProviderTest(TimeProvider
         turn.Usage.ShouldBe(new TokenUsage(Input: 12, Output: 5, CacheRead: 3000, CacheWrite: 200));
         turn.Usage.ContextTokens.ShouldBe(3212);
     }
+
+    [Fact]
+    public async Task A_failed_action_goes_back_as_is_error_and_a_read_file_as_a_document_block()
+    {
+        Server.Script(FakeLlmServer.AnthropicMessages, ScriptedReplies.AnthropicText("ok"));
+
+        await Catalog.Provider(ProviderScenario.Claude).CompleteAsync(ProviderScenario.FailedActionAndFileRead(), TestContext.Current.CancellationToken);
+
+        var results = Server.Bodies(FakeLlmServer.AnthropicMessages).Single().GetProperty("messages")[2].GetProperty("content");
+        results[0].GetProperty("is_error").GetBoolean().ShouldBeTrue();
+        results[0].GetProperty("content")[0].GetProperty("text").GetString().ShouldBe("Unknown key 'Ctrl'");
+        results[1].GetProperty("is_error").GetBoolean().ShouldBeFalse();
+        var document = results[1].GetProperty("content")[0];
+        (document.GetProperty("type").GetString(), document.GetProperty("source").GetProperty("media_type").GetString(), document.GetProperty("title").GetString())
+            .ShouldBe(("document", "application/pdf", "report.pdf"));
+    }
 }

@@ -47,4 +47,17 @@ public sealed class ChatCompletionsProviderTests() : ProviderTest(TimeProvider.S
         turn.Content[1].ShouldBeOfType<ToolUseBlock>().Name.ShouldBe("computer_screenshot");
         turn.StopReason.ShouldBe(StopReason.ToolUse);
     }
+
+    [Fact]
+    public async Task A_failed_action_goes_back_as_an_error_tool_message_and_a_read_file_as_a_file_part()
+    {
+        Server.Script(FakeLlmServer.ChatCompletions, ScriptedReplies.ChatText("ok"));
+
+        await Catalog.Provider(ProviderScenario.Qwen).CompleteAsync(ProviderScenario.FailedActionAndFileRead(), TestContext.Current.CancellationToken);
+
+        var messages = Server.Bodies(FakeLlmServer.ChatCompletions).Single().GetProperty("messages").EnumerateArray().ToList();
+        messages.Select(m => m.GetProperty("role").GetString()).ShouldBe(["system", "user", "assistant", "tool", "tool", "user"]);
+        messages[3].GetProperty("content").GetString().ShouldBe("ERROR: Unknown key 'Ctrl'");
+        messages[5].GetProperty("content").EnumerateArray().ShouldHaveSingleItem().GetProperty("type").GetString().ShouldBe("file");
+    }
 }

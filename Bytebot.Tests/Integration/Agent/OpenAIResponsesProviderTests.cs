@@ -40,4 +40,19 @@ public sealed class OpenAIResponsesProviderTests() : ProviderTest(TimeProvider.S
         input[3].GetProperty("content")[0].GetProperty("image_url").GetString().ShouldStartWith("data:image/png;base64,");
         Server.Requests[0].Headers["authorization"].ShouldBe("Bearer sk-openai-test");
     }
+
+    [Fact]
+    public async Task A_failed_action_goes_back_as_an_error_output_and_a_read_file_as_an_input_file()
+    {
+        Server.Script(FakeLlmServer.OpenAIResponses, ScriptedReplies.ResponsesText("ok"));
+
+        await Catalog.Provider(ProviderScenario.Gpt).CompleteAsync(ProviderScenario.FailedActionAndFileRead(), TestContext.Current.CancellationToken);
+
+        var input = Server.Bodies(FakeLlmServer.OpenAIResponses).Single().GetProperty("input").EnumerateArray().ToList();
+        var outputs = input.Where(i => i.TryGetProperty("type", out var t) && t.GetString() == "function_call_output").ToList();
+        outputs.Select(o => o.GetProperty("call_id").GetString()).ShouldBe(["t1", "t2"]);
+        outputs[0].GetProperty("output").GetString().ShouldBe("ERROR: Unknown key 'Ctrl'");
+        var file = input[^1].GetProperty("content").EnumerateArray().ShouldHaveSingleItem();
+        (file.GetProperty("type").GetString(), file.GetProperty("filename").GetString()).ShouldBe(("input_file", "report.pdf"));
+    }
 }

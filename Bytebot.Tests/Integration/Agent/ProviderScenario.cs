@@ -67,5 +67,24 @@ internal static class ProviderScenario
         ],
     };
 
+    /// <summary>A failed action and a file read, as the loop reports them after one turn with two tool calls.</summary>
+    public static ModelRequest FailedActionAndFileRead()
+    {
+        var first = FirstStep();
+        return first with
+        {
+            Messages =
+            [
+                .. first.Messages,
+                ConversationMessage.Assistant(
+                    new ToolUseBlock("t1", "computer_type_keys", JsonDocument.Parse("""{"keys":["Ctrl"]}""").RootElement),
+                    new ToolUseBlock("t2", "computer_read_file", JsonSerializer.SerializeToElement(new { path = "/home/user/report.pdf" }))),
+                ConversationMessage.User(
+                    new ToolResultBlock("t1", [new TextBlock("Unknown key 'Ctrl'")], IsError: true),
+                    new ToolResultBlock("t2", [new DocumentBlock("%PDF-1.7"u8.ToArray(), "application/pdf", "report.pdf")])),
+            ],
+        };
+    }
+
     public static string PngBase64 => Convert.ToBase64String(Png);
 }

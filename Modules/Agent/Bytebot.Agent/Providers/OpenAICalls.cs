@@ -57,7 +57,8 @@ internal static class OpenAICalls
     public static string ResultText(ToolResultBlock result)
     {
         var text = string.Join("\n", result.Content.OfType<TextBlock>().Select(t => t.Text));
-        if (text.Length == 0) text = result.Content.Any(b => b is ImageBlock) ? "screenshot" : "done";
+        // Function outputs hold text only; the adapters send images and files in the user message that follows.
+        if (text.Length == 0) text = result.Content.Count > 0 ? "(attached in the next message)" : "done";
         return result.IsError ? $"ERROR: {text}" : text;
     }
 }
