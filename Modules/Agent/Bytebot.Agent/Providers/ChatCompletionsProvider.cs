@@ -33,12 +33,12 @@ internal sealed class ChatCompletionsProvider(ConfiguredModel model, TimeProvide
             ? [.. Text(text), .. completion.ToolCalls.Select(call => new ToolUseBlock(call.Id, call.FunctionName, OpenAICalls.ParseArguments(call.FunctionArguments.ToString())))]
             : [.. TextToolCallParser.Parse(text, request.Tools)];
 
-        return new ModelTurn(
+        return OpenAICalls.Turn(
             content,
-            content.OfType<ToolUseBlock>().Any() ? StopReason.ToolUse
-                : completion.FinishReason == ChatFinishReason.Length ? StopReason.MaxTokens
-                : StopReason.EndTurn,
-            OpenAICalls.Usage(completion.Usage?.InputTokenCount ?? 0, completion.Usage?.OutputTokenCount ?? 0, completion.Usage?.InputTokenDetails?.CachedTokenCount ?? 0),
+            completion.FinishReason == ChatFinishReason.Length,
+            completion.Usage?.InputTokenCount ?? 0,
+            completion.Usage?.OutputTokenCount ?? 0,
+            completion.Usage?.InputTokenDetails?.CachedTokenCount ?? 0,
             time.GetElapsedTime(started));
     }
 

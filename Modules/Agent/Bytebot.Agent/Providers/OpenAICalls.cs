@@ -51,8 +51,13 @@ internal static class OpenAICalls
         }
     }
 
+    // The stop reason follows the content because a tool call parsed from text has no finish reason of its own.
     // OpenAI counts cached tokens inside input_tokens; TokenUsage keeps them apart as Anthropic does.
-    public static TokenUsage Usage(int input, int output, int cached) => new(input - cached, output, cached, 0);
+    public static ModelTurn Turn(IReadOnlyList<ContentBlock> content, bool truncated, int input, int output, int cached, TimeSpan latency) => new(
+        content,
+        content.OfType<ToolUseBlock>().Any() ? StopReason.ToolUse : truncated ? StopReason.MaxTokens : StopReason.EndTurn,
+        new TokenUsage(input - cached, output, cached, 0),
+        latency);
 
     public static string ResultText(ToolResultBlock result)
     {

@@ -42,12 +42,12 @@ internal sealed class OpenAIResponsesProvider(ConfiguredModel model, TimeProvide
             }
         }
 
-        return new ModelTurn(
+        return OpenAICalls.Turn(
             content,
-            content.OfType<ToolUseBlock>().Any() ? StopReason.ToolUse
-                : response.Status == ResponseStatus.Incomplete ? StopReason.MaxTokens
-                : StopReason.EndTurn,
-            OpenAICalls.Usage(response.Usage?.InputTokenCount ?? 0, response.Usage?.OutputTokenCount ?? 0, response.Usage?.InputTokenDetails?.CachedTokenCount ?? 0),
+            response.Status == ResponseStatus.Incomplete,
+            response.Usage?.InputTokenCount ?? 0,
+            response.Usage?.OutputTokenCount ?? 0,
+            response.Usage?.InputTokenDetails?.CachedTokenCount ?? 0,
             time.GetElapsedTime(started));
     }
 
