@@ -62,6 +62,12 @@ internal sealed class FakeLlmServer : IAsyncDisposable
             : new ScriptedReply(500, """{"error":{"type":"script_exhausted","message":"the test scripted no further reply"}}""");
         context.Response.StatusCode = reply.Status;
         foreach (var (name, value) in reply.Headers ?? new Dictionary<string, string>()) context.Response.Headers[name] = value;
+        if (reply.ContentType is { } contentType)
+        {
+            context.Response.ContentType = contentType;
+            await context.Response.WriteAsync(reply.Body, context.RequestAborted);
+            return;
+        }
         if (reply.Status == 200 && path == AnthropicMessages && body.RootElement.TryGetProperty("stream", out var stream) && stream.GetBoolean())
         {
             context.Response.ContentType = "text/event-stream";
@@ -83,9 +89,21 @@ internal sealed class FakeLlmServer : IAsyncDisposable
     }
 }
 
-internal sealed record ScriptedReply(int Status, string Body, IReadOnlyDictionary<string, string>? Headers = null)
+// ContentType set: Body goes out verbatim, not as JSON or as a converted stream.
+internal sealed record ScriptedReply(int Status, string Body, IReadOnlyDictionary<string, string>? Headers = null, string? ContentType = null)
 {
     public static ScriptedReply Json(object body) => new(200, JsonSerializer.Serialize(body));
+
+    /// <summary>A stream that starts and then fails, as Anthropic does when it is overloaded mid-answer (HTTP 200).</summary>
+    public static ScriptedReply AnthropicStreamError(string errorType) => new(200, $$$$"""
+        event: message_start
+        data: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"claude-test","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":10,"output_tokens":1}}}
+
+        event: error
+        data: {"type":"error","error":{"type":"{{{{errorType}}}}","message":"scripted"}}
+
+
+        """, ContentType: "text/event-stream");
 
     /// <summary>An error in the shape all three APIs share closely enough for their SDKs to parse.</summary>
     public static ScriptedReply Error(int status, string? retryAfter = null) => new(

@@ -43,4 +43,15 @@ public sealed class ProviderErrorTests() : ProviderTest(TimeProvider.System)
 
         outcomes.ShouldBe([(500, true), (529, true), (400, false), (401, false), (403, false)]);
     }
+
+    [Fact]
+    public async Task An_overload_in_the_middle_of_a_stream_is_retryable()
+    {
+        Server.Script(FakeLlmServer.AnthropicMessages, ScriptedReply.AnthropicStreamError("overloaded_error"));
+
+        var error = await Should.ThrowAsync<ModelProviderException>(
+            () => Catalog.Provider(ProviderScenario.Claude).CompleteAsync(ProviderScenario.FirstStep(), TestContext.Current.CancellationToken));
+
+        (error.StatusCode, error.IsRetryable).ShouldBe((529, true), error.ToString());
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Anthropic;
 using Anthropic.Core;
 using Anthropic.Exceptions;
@@ -9,7 +10,7 @@ using Sdk = Anthropic.Models.Messages;
 namespace Bytebot.Agent.Providers;
 
 // Anthropic Messages API. Streamed turns are aggregated: the loop acts only on a complete turn.
-internal sealed class AnthropicMessagesProvider : IModelProvider, IDisposable
+internal sealed partial class AnthropicMessagesProvider : IModelProvider, IDisposable
 {
     private const string ProviderName = "anthropic";
     private static readonly JsonObject Ephemeral = new() { ["type"] = "ephemeral" };
@@ -68,6 +69,10 @@ internal sealed class AnthropicMessagesProvider : IModelProvider, IDisposable
             {
                 throw new ModelProviderException(ProviderName, (int)ex.StatusCode, capture.RetryAfter, $"Anthropic returned {(int)ex.StatusCode}: {ex.ResponseBody}", ex);
             }
+            catch (AnthropicSseException ex)
+            {
+                throw new ModelProviderException(ProviderName, StreamErrorStatus(ex.Message), null, $"Anthropic stream failed: {ex.Message}", ex);
+            }
             catch (Exception ex) when (ex is AnthropicException or HttpRequestException
                                        || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
@@ -90,6 +95,23 @@ internal sealed class AnthropicMessagesProvider : IModelProvider, IDisposable
     }
 
     public void Dispose() => _client.Dispose();
+
+    // An error inside a 200 stream has no HTTP status; its documented error type maps to the one it would have had.
+    private static int? StreamErrorStatus(string message) => StreamErrorType().Match(message).Groups["type"].Value switch
+    {
+        "invalid_request_error" => 400,
+        "authentication_error" => 401,
+        "permission_error" => 403,
+        "not_found_error" => 404,
+        "request_too_large" => 413,
+        "rate_limit_error" => 429,
+        "api_error" => 500,
+        "overloaded_error" => 529,
+        _ => null,
+    };
+
+    [GeneratedRegex(""""error"\s*:\s*\{\s*"type"\s*:\s*"(?<type>\w+)"""")]
+    private static partial Regex StreamErrorType();
 
     private static JsonElement ToolJson(ToolDefinition tool, bool cache)
     {
