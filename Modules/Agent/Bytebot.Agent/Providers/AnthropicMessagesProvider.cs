@@ -18,7 +18,6 @@ internal sealed partial class AnthropicMessagesProvider : IModelProvider, IDispo
     private readonly string _model;
     private readonly bool _stream;
     private readonly TimeProvider _time;
-    private readonly RetryAfterCapture _retryAfter;
     private readonly AnthropicClient _client;
 
     public AnthropicMessagesProvider(ConfiguredModel model, TimeProvider time)
@@ -26,9 +25,8 @@ internal sealed partial class AnthropicMessagesProvider : IModelProvider, IDispo
         _model = model.Model;
         _stream = model.Stream;
         _time = time;
-        _retryAfter = new RetryAfterCapture(time);
 #pragma warning disable CA2000 // the HttpClient owns the handler and the client owns the HttpClient; both die in Dispose
-        var http = new HttpClient(_retryAfter) { Timeout = Timeout.InfiniteTimeSpan };
+        var http = new HttpClient(new RetryAfterCapture(time)) { Timeout = Timeout.InfiniteTimeSpan };
 #pragma warning restore CA2000
         _client = new AnthropicClient(new ClientOptions
         {
@@ -36,7 +34,7 @@ internal sealed partial class AnthropicMessagesProvider : IModelProvider, IDispo
             BaseUrl = model.BaseUrl ?? "https://api.anthropic.com",
             // Retries belong to RetryingModelProvider, which honours Retry-After on the injected TimeProvider.
             MaxRetries = 0,
-            // The SDK's default deadline is sized for short calls; a non-streamed 16k-token turn can take minutes.
+            // Left alone, the SDK announced a 30 s deadline (x-stainless-timeout); a 16k-token turn can take minutes.
             Timeout = TimeSpan.FromMinutes(10),
             HttpClient = http,
         });
