@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Anthropic;
 using Anthropic.Core;
@@ -13,7 +12,6 @@ namespace Bytebot.Agent.Providers;
 internal sealed partial class AnthropicMessagesProvider : IModelProvider, IDisposable
 {
     private const string ProviderName = "anthropic";
-    private static readonly JsonObject Ephemeral = new() { ["type"] = "ephemeral" };
 
     private readonly string _model;
     private readonly bool _stream;
@@ -47,10 +45,9 @@ internal sealed partial class AnthropicMessagesProvider : IModelProvider, IDispo
         {
             Model = _model,
             MaxTokens = request.MaxTokens,
-            System = new Sdk.MessageCreateParamsSystem(JsonSerializer.SerializeToElement(new JsonArray(
-                new JsonObject { ["type"] = "text", ["text"] = request.SystemPrompt, ["cache_control"] = Ephemeral.DeepClone() }))),
-            Tools = [.. request.Tools.Select((tool, i) => new Sdk.ToolUnion(ToolJson(tool, cache: i == request.Tools.Count - 1)))],
-            Messages = [.. MessagesJson(request.Messages).Select(message => new Sdk.MessageParam(message))],
+            System = new Sdk.MessageCreateParamsSystem(AnthropicRequestJson.SystemPrompt(request.SystemPrompt)),
+            Tools = [.. request.Tools.Select((tool, i) => new Sdk.ToolUnion(AnthropicRequestJson.Tool(tool, cache: i == request.Tools.Count - 1)))],
+            Messages = [.. AnthropicRequestJson.Messages(request.Messages).Select(message => new Sdk.MessageParam(message))],
         };
 
         var started = _time.GetTimestamp();
@@ -110,85 +107,6 @@ internal sealed partial class AnthropicMessagesProvider : IModelProvider, IDispo
 
     [GeneratedRegex(""""error"\s*:\s*\{\s*"type"\s*:\s*"(?<type>\w+)"""")]
     private static partial Regex StreamErrorType();
-
-    private static JsonElement ToolJson(ToolDefinition tool, bool cache)
-    {
-        var json = new JsonObject
-        {
-            ["name"] = tool.Name,
-            ["description"] = tool.Description,
-            ["input_schema"] = JsonNode.Parse(tool.InputSchema.GetRawText()),
-        };
-        if (cache) json["cache_control"] = Ephemeral.DeepClone();
-        return JsonSerializer.SerializeToElement(json);
-    }
-
-    private static IEnumerable<JsonElement> MessagesJson(IReadOnlyList<ConversationMessage> messages)
-    {
-        // The cache breakpoint on the newest user block makes the whole history before it a cache read next step.
-        var lastUser = messages.Select((m, i) => (m, i)).LastOrDefault(x => x.m.Role == MessageRole.User).i;
-        for (var i = 0; i < messages.Count; i++)
-        {
-            var blocks = new JsonArray([.. messages[i].Content.Select(BlockJson).OfType<JsonObject>()]);
-            if (i == lastUser && blocks.Count > 0) blocks[^1]!["cache_control"] = Ephemeral.DeepClone();
-            yield return JsonSerializer.SerializeToElement(new JsonObject
-            {
-                ["role"] = messages[i].Role == MessageRole.User ? "user" : "assistant",
-                ["content"] = blocks,
-            });
-        }
-    }
-
-    private static JsonObject? BlockJson(ContentBlock block) => block switch
-    {
-        TextBlock text => new JsonObject { ["type"] = "text", ["text"] = text.Text },
-        ImageBlock image => new JsonObject
-        {
-            ["type"] = "image",
-            ["source"] = Base64Source(image.MediaType, image.Data),
-        },
-        DocumentBlock { MediaType: var type } document when type.StartsWith("text/", StringComparison.Ordinal) => new JsonObject
-        {
-            ["type"] = "document",
-            ["source"] = new JsonObject { ["type"] = "text", ["media_type"] = "text/plain", ["data"] = System.Text.Encoding.UTF8.GetString(document.Data.Span) },
-            ["title"] = document.Name,
-        },
-        DocumentBlock document => new JsonObject
-        {
-            ["type"] = "document",
-            ["source"] = Base64Source(document.MediaType, document.Data),
-            ["title"] = document.Name,
-        },
-        ToolUseBlock use => new JsonObject
-        {
-            ["type"] = "tool_use",
-            ["id"] = use.Id,
-            ["name"] = use.Name,
-            ["input"] = JsonNode.Parse(use.Input.GetRawText()),
-        },
-        ToolResultBlock result => new JsonObject
-        {
-            ["type"] = "tool_result",
-            ["tool_use_id"] = result.ToolUseId,
-            ["content"] = new JsonArray([.. result.Content.Select(BlockJson).OfType<JsonObject>()]),
-            ["is_error"] = result.IsError,
-        },
-        // Unsigned thinking (from another provider) is rejected by the API, so it stays out of the request.
-        ThinkingBlock { Signature: { } signature } thinking => new JsonObject
-        {
-            ["type"] = "thinking",
-            ["thinking"] = thinking.Thinking,
-            ["signature"] = signature,
-        },
-        _ => null,
-    };
-
-    private static JsonObject Base64Source(string mediaType, ReadOnlyMemory<byte> data) => new()
-    {
-        ["type"] = "base64",
-        ["media_type"] = mediaType,
-        ["data"] = Convert.ToBase64String(data.Span),
-    };
 
     private static ContentBlock? FromAnthropic(Sdk.ContentBlock block)
     {
