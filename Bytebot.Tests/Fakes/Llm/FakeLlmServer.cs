@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Bytebot.Tests.Fakes.Llm;
+
+/// <summary>
+/// A loopback server speaking the providers' wire protocols, so the official SDK clients run for real.
+/// Each endpoint answers from its own script queue and records every request body it received; an Anthropic
+/// request with <c>"stream": true</c> gets the scripted message as server-sent events.
+/// </summary>
+internal sealed class FakeLlmServer : IAsyncDisposable
+{
+    public const string AnthropicMessages = "/v1/messages";
+    public const string OpenAIResponses = "/v1/responses";
+    public const string ChatCompletions = "/v1/chat/completions";
+
+    private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<ScriptedReply>> _scripts = new();
+    private readonly ConcurrentQueue<RecordedRequest> _requests = new();
+
+    private FakeLlmServer(WebApplication app) => _app = app;
+
+    public Uri BaseUrl { get; private set; } = null!;
+
+    public IReadOnlyList<RecordedRequest> Requests => [.. _requests];
+
+    public static async Task<FakeLlmServer> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var server = new FakeLlmServer(app);
+        foreach (var path in new[] { AnthropicMessages, OpenAIResponses, ChatCompletions })
+            app.MapPost(path, (HttpContext context) => server.ReplyAsync(path, context));
+        await app.StartAsync();
+        server.BaseUrl = new Uri(app.Urls.Single());
+        return server;
+    }
+
+    public FakeLlmServer Script(string path, params ScriptedReply[] replies)
+    {
+        var queue = _scripts.GetOrAdd(path, _ => new ConcurrentQueue<ScriptedReply>());
+        foreach (var reply in replies) queue.Enqueue(reply);
+        return this;
+    }
+
+    public IReadOnlyList<JsonElement> Bodies(string path) => [.. _requests.Where(r => r.Path == path).Select(r => r.Body)];
+
+    private async Task ReplyAsync(string path, HttpContext context)
+    {
+        using var body = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+        _requests.Enqueue(new RecordedRequest(path, body.RootElement.Clone(),
+            context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString())));
+
+        var reply = _scripts.TryGetValue(path, out var queue) && queue.TryDequeue(out var next)
+            ? next
+            : new ScriptedReply(500, """{"error":{"type":"script_exhausted","message":"the test scripted no further reply"}}""");
+        context.Response.StatusCode = reply.Status;
+        foreach (var (name, value) in reply.Headers ?? new Dictionary<string, string>()) context.Response.Headers[name] = value;
+        if (reply.ContentType is { } contentType)
+        {
+            context.Response.ContentType = contentType;
+            await context.Response.WriteAsync(reply.Body, context.RequestAborted);
+            return;
+        }
+        if (reply.Status == 200 && path == AnthropicMessages && body.RootElement.TryGetProperty("stream", out var stream) && stream.GetBoolean())
+        {
+            context.Response.ContentType = "text/event-stream";
+            foreach (var sse in AnthropicEventStream.Events(reply.Body))
+            {
+                await context.Response.WriteAsync(sse, context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+            }
+            return;
+        }
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(reply.Body, context.RequestAborted);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
+
+// ContentType set: Body goes out verbatim, not as JSON or as a converted stream.
+internal sealed record ScriptedReply(int Status, string Body, IReadOnlyDictionary<string, string>? Headers = null, string? ContentType = null)
+{
+    public static ScriptedReply Json(object body) => new(200, JsonSerializer.Serialize(body));
+
+    /// <summary>A stream that starts and then fails, as Anthropic does when it is overloaded mid-answer (HTTP 200).</summary>
+    public static ScriptedReply AnthropicStreamError(string errorType) => new(200, $$$$"""
+        event: message_start
+        data: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"claude-test","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":10,"output_tokens":1}}}
+
+        event: error
+        data: {"type":"error","error":{"type":"{{{{errorType}}}}","message":"scripted"}}
+
+
+        """, ContentType: "text/event-stream");
+
+    /// <summary>An error in the shape all three APIs share closely enough for their SDKs to parse.</summary>
+    public static ScriptedReply Error(int status, string? retryAfter = null) => new(
+        status,
+        JsonSerializer.Serialize(new { type = "error", error = new { type = "scripted_error", message = $"scripted {status}" } }),
+        retryAfter is null ? null : new Dictionary<string, string> { ["retry-after"] = retryAfter });
+}
+
+internal sealed record RecordedRequest(string Path, JsonElement Body, IReadOnlyDictionary<string, string> Headers);

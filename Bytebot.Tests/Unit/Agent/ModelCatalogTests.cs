@@ -1,0 +1,59 @@
+using Bytebot.Agent.Contracts;
+using Bytebot.Agent.Providers;
+using Microsoft.Extensions.Configuration;
+
+namespace Bytebot.Tests.Unit.Agent;
+
+public sealed class ModelCatalogTests
+{
+    private static ModelCatalog Catalog(Dictionary<string, string?> settings) =>
+        new(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), TimeProvider.System);
+
+    [Fact]
+    public void Keys_turn_on_the_hosted_providers_and_Agent_Models_adds_compatible_servers()
+    {
+        using var catalog = Catalog(new()
+        {
+            ["ANTHROPIC_API_KEY"] = "a",
+            ["OPENAI_API_KEY"] = "o",
+            ["Agent:Models:0:Name"] = "local-qwen",
+            ["Agent:Models:0:Title"] = "Qwen3 VL (Ollama)",
+            ["Agent:Models:0:Provider"] = "openai-compatible",
+            ["Agent:Models:0:Model"] = "qwen3-vl:8b",
+            ["Agent:Models:0:BaseUrl"] = "http://127.0.0.1:11434/v1",
+        });
+
+        catalog.Models.ShouldBe(
+        [
+            new ModelDescriptor("claude-opus-4-1-20250805", "anthropic", "Claude Opus 4.1"),
+            new ModelDescriptor("claude-sonnet-4-20250514", "anthropic", "Claude Sonnet 4"),
+            new ModelDescriptor("o3-2025-04-16", "openai", "o3"),
+            new ModelDescriptor("gpt-4.1-2025-04-14", "openai", "GPT-4.1"),
+            new ModelDescriptor("local-qwen", "openai-compatible", "Qwen3 VL (Ollama)"),
+        ]);
+        catalog.Provider("local-qwen").ShouldBeOfType<ChatCompletionsProvider>();
+    }
+
+    [Fact]
+    public void Without_keys_or_entries_nothing_is_listed()
+    {
+        using var catalog = Catalog([]);
+
+        catalog.Models.ShouldBeEmpty();
+        Should.Throw<KeyNotFoundException>(() => catalog.Provider("claude-sonnet-4-20250514"));
+    }
+
+    [Fact]
+    public void An_entry_for_a_hosted_provider_inherits_its_key_and_base_url()
+    {
+        using var catalog = Catalog(new()
+        {
+            ["OPENAI_API_KEY"] = "o",
+            ["OPENAI_BASE_URL"] = "http://proxy:4000/v1",
+            ["Agent:Models:0:Provider"] = "openai",
+            ["Agent:Models:0:Model"] = "gpt-5",
+        });
+
+        catalog.Configured[^1].ShouldBe(new ConfiguredModel("gpt-5", "openai", "gpt-5", "gpt-5", "http://proxy:4000/v1", "o"));
+    }
+}

@@ -1,0 +1,40 @@
+using Bytebot.Agent.Providers;
+
+namespace Bytebot.Tests.Unit.Agent;
+
+public sealed class ModelProviderExceptionTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 22, 3, 0, 0, TimeSpan.Zero);
+
+    [Theory]
+    [InlineData(null, "7", 7_000)]
+    [InlineData("1500", "2", 1_500)]
+    [InlineData(null, "Sun, 22 Nov 2026 03:00:30 GMT", 30_000)]
+    [InlineData(null, "Sun, 22 Nov 2026 02:59:00 GMT", 0)]
+    public void Retry_after_prefers_milliseconds_and_reads_seconds_and_dates(string? retryAfterMs, string retryAfter, int expectedMs)
+    {
+        ModelProviderException.ParseRetryAfter(retryAfterMs, retryAfter, Now).ShouldBe(TimeSpan.FromMilliseconds(expectedMs));
+    }
+
+    [Fact]
+    public void Without_a_header_there_is_no_retry_after()
+    {
+        ModelProviderException.ParseRetryAfter(null, null, Now).ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData(408, true)]
+    [InlineData(429, true)]
+    [InlineData(500, true)]
+    [InlineData(503, true)]
+    [InlineData(529, true)]
+    [InlineData(400, false)]
+    [InlineData(401, false)]
+    [InlineData(403, false)]
+    [InlineData(404, false)]
+    public void Only_transient_failures_are_retryable(int? status, bool retryable)
+    {
+        new ModelProviderException("anthropic", status, null, "failed", null).IsRetryable.ShouldBe(retryable);
+    }
+}

@@ -1,0 +1,118 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Anthropic;
+using Anthropic.Core;
+using Anthropic.Exceptions;
+using Bytebot.Agent.Conversation;
+using Sdk = Anthropic.Models.Messages;
+
+namespace Bytebot.Agent.Providers;
+
+// Anthropic Messages API. Streamed turns are aggregated: the loop acts only on a complete turn.
+internal sealed partial class AnthropicMessagesProvider : IModelProvider, IDisposable
+{
+    private const string ProviderName = "anthropic";
+
+    private readonly string _model;
+    private readonly bool _stream;
+    private readonly TimeProvider _time;
+    private readonly AnthropicClient _client;
+
+    public AnthropicMessagesProvider(ConfiguredModel model, TimeProvider time)
+    {
+        _model = model.Model;
+        _stream = model.Stream;
+        _time = time;
+#pragma warning disable CA2000 // the HttpClient owns the handler and the client owns the HttpClient; both die in Dispose
+        var http = new HttpClient(new RetryAfterCapture(time)) { Timeout = Timeout.InfiniteTimeSpan };
+#pragma warning restore CA2000
+        _client = new AnthropicClient(new ClientOptions
+        {
+            ApiKey = model.ApiKey ?? "",
+            BaseUrl = model.BaseUrl ?? "https://api.anthropic.com",
+            // Retries belong to RetryingModelProvider, which honours Retry-After on the injected TimeProvider.
+            MaxRetries = 0,
+            // Left alone, the SDK announced a 30 s deadline (x-stainless-timeout); a 16k-token turn can take minutes.
+            Timeout = TimeSpan.FromMinutes(10),
+            HttpClient = http,
+        });
+    }
+
+    public async Task<ModelTurn> CompleteAsync(ModelRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var parameters = new Sdk.MessageCreateParams
+        {
+            Model = _model,
+            MaxTokens = request.MaxTokens,
+            System = new Sdk.MessageCreateParamsSystem(AnthropicRequestJson.SystemPrompt(request.SystemPrompt)),
+            Tools = [.. request.Tools.Select((tool, i) => new Sdk.ToolUnion(AnthropicRequestJson.Tool(tool, cache: i == request.Tools.Count - 1)))],
+            Messages = [.. AnthropicRequestJson.Messages(request.Messages).Select(message => new Sdk.MessageParam(message))],
+        };
+
+        var started = _time.GetTimestamp();
+        Sdk.Message message;
+        using (var capture = RetryAfterCapture.Begin())
+        {
+            try
+            {
+                message = _stream
+                    ? await _client.Messages.CreateStreaming(parameters, cancellationToken).Aggregate().ConfigureAwait(false)
+                    : await _client.Messages.Create(parameters, cancellationToken).ConfigureAwait(false);
+            }
+            catch (AnthropicApiException ex)
+            {
+                throw new ModelProviderException(ProviderName, (int)ex.StatusCode, capture.RetryAfter, $"Anthropic returned {(int)ex.StatusCode}: {ex.ResponseBody}", ex);
+            }
+            catch (AnthropicSseException ex)
+            {
+                throw new ModelProviderException(ProviderName, StreamErrorStatus(ex.Message), null, $"Anthropic stream failed: {ex.Message}", ex);
+            }
+            catch (Exception ex) when (ex is AnthropicException or HttpRequestException
+                                       || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                throw new ModelProviderException(ProviderName, null, null, $"Anthropic call failed: {ex.Message}", ex);
+            }
+        }
+
+        return new ModelTurn(
+            [.. message.Content.Select(FromAnthropic).OfType<ContentBlock>()],
+            message.StopReason?.Raw() switch
+            {
+                "tool_use" => StopReason.ToolUse,
+                "end_turn" or "stop_sequence" => StopReason.EndTurn,
+                "max_tokens" => StopReason.MaxTokens,
+                _ => StopReason.Other,
+            },
+            new TokenUsage(message.Usage.InputTokens, message.Usage.OutputTokens,
+                message.Usage.CacheReadInputTokens ?? 0, message.Usage.CacheCreationInputTokens ?? 0),
+            _time.GetElapsedTime(started));
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    // An error inside a 200 stream has no HTTP status; its documented error type maps to the one it would have had.
+    private static int? StreamErrorStatus(string message) => StreamErrorType().Match(message).Groups["type"].Value switch
+    {
+        "invalid_request_error" => 400,
+        "authentication_error" => 401,
+        "permission_error" => 403,
+        "not_found_error" => 404,
+        "request_too_large" => 413,
+        "rate_limit_error" => 429,
+        "api_error" => 500,
+        "overloaded_error" => 529,
+        _ => null,
+    };
+
+    [GeneratedRegex(""""error"\s*:\s*\{\s*"type"\s*:\s*"(?<type>\w+)"""")]
+    private static partial Regex StreamErrorType();
+
+    private static ContentBlock? FromAnthropic(Sdk.ContentBlock block)
+    {
+        if (block.TryPickText(out var text)) return new TextBlock(text.Text);
+        if (block.TryPickToolUse(out var use)) return new ToolUseBlock(use.ID, use.Name, JsonSerializer.SerializeToElement(use.Input));
+        if (block.TryPickThinking(out var thinking)) return new ThinkingBlock(thinking.Thinking, thinking.Signature);
+        return null;
+    }
+}

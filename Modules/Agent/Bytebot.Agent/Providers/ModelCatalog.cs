@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using Bytebot.Agent.Contracts;
+using Microsoft.Extensions.Configuration;
+
+namespace Bytebot.Agent.Providers;
+
+// Stream: only the Anthropic adapter honours it so far; streaming keeps long turns alive through proxies' idle timeouts.
+internal sealed record ConfiguredModel(string Name, string Provider, string Title, string Model, string? BaseUrl, string? ApiKey, bool Stream = true);
+
+// Models come from ANTHROPIC_API_KEY / OPENAI_API_KEY (Bytebot's defaults) and from Agent:Models entries.
+internal sealed class ModelCatalog : IModelCatalog, IDisposable
+{
+    public const string Anthropic = "anthropic";
+    public const string OpenAI = "openai";
+    public const string OpenAICompatible = "openai-compatible";
+
+    private readonly TimeProvider _time;
+    private readonly Dictionary<string, ConfiguredModel> _byName;
+    private readonly ConcurrentDictionary<string, IModelProvider> _providers = new(StringComparer.Ordinal);
+
+    public ModelCatalog(IConfiguration configuration, TimeProvider time)
+    {
+        _time = time;
+        Configured = Read(configuration);
+        _byName = Configured.DistinctBy(m => m.Name).ToDictionary(m => m.Name, StringComparer.Ordinal);
+        Models = [.. Configured.Select(m => new ModelDescriptor(m.Name, m.Provider, m.Title))];
+    }
+
+    public IReadOnlyList<ConfiguredModel> Configured { get; }
+
+    public IReadOnlyList<ModelDescriptor> Models { get; }
+
+    public IModelProvider Provider(string name) =>
+        _byName.TryGetValue(name, out var model)
+            ? _providers.GetOrAdd(name, _ => Create(model))
+            : throw new KeyNotFoundException($"No model named '{name}' is configured.");
+
+    public void Dispose()
+    {
+        foreach (var provider in _providers.Values.OfType<IDisposable>()) provider.Dispose();
+    }
+
+    private IModelProvider Create(ConfiguredModel model) => model.Provider switch
+    {
+        Anthropic => new AnthropicMessagesProvider(model, _time),
+        OpenAI => new OpenAIResponsesProvider(model, _time),
+        OpenAICompatible => new ChatCompletionsProvider(model, _time),
+        var other => throw new InvalidOperationException($"Agent:Models entry '{model.Name}' names unknown provider '{other}'."),
+    };
+
+    private static List<ConfiguredModel> Read(IConfiguration configuration)
+    {
+        List<ConfiguredModel> models = [];
+        if (configuration["ANTHROPIC_API_KEY"] is { Length: > 0 } anthropicKey)
+        {
+            var url = configuration["ANTHROPIC_BASE_URL"];
+            models.Add(new("claude-opus-4-1-20250805", Anthropic, "Claude Opus 4.1", "claude-opus-4-1-20250805", url, anthropicKey));
+            models.Add(new("claude-sonnet-4-20250514", Anthropic, "Claude Sonnet 4", "claude-sonnet-4-20250514", url, anthropicKey));
+        }
+        if (configuration["OPENAI_API_KEY"] is { Length: > 0 } openAIKey)
+        {
+            var url = configuration["OPENAI_BASE_URL"];
+            models.Add(new("o3-2025-04-16", OpenAI, "o3", "o3-2025-04-16", url, openAIKey));
+            models.Add(new("gpt-4.1-2025-04-14", OpenAI, "GPT-4.1", "gpt-4.1-2025-04-14", url, openAIKey));
+        }
+        foreach (var entry in configuration.GetSection("Agent:Models").GetChildren())
+        {
+            var model = entry["Model"] ?? throw new InvalidOperationException($"Agent:Models:{entry.Key}:Model is required.");
+            var provider = entry["Provider"] ?? OpenAICompatible;
+            // Entries for the hosted providers inherit the key and URL from the top-level variables.
+            var (keyName, urlName) = provider switch
+            {
+                Anthropic => ("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"),
+                OpenAI => ("OPENAI_API_KEY", "OPENAI_BASE_URL"),
+                _ => ("", ""),
+            };
+            models.Add(new(
+                entry["Name"] ?? model,
+                provider,
+                entry["Title"] ?? entry["Name"] ?? model,
+                model,
+                entry["BaseUrl"] ?? configuration[urlName],
+                entry["ApiKey"] ?? configuration[keyName],
+                entry.GetValue("Stream", defaultValue: true)));
+        }
+        return models;
+    }
+}

@@ -1,0 +1,90 @@
+using System.ClientModel;
+using Bytebot.Agent.Conversation;
+using OpenAI.Responses;
+
+namespace Bytebot.Agent.Providers;
+
+// OpenAI's Responses API with function tools; stateless (store=false) because the task owns the history.
+internal sealed class OpenAIResponsesProvider(ConfiguredModel model, TimeProvider time) : IModelProvider
+{
+    private const string ProviderName = "openai";
+
+    private readonly ResponsesClient _client = new(
+        new ApiKeyCredential(model.ApiKey ?? ""),
+        OpenAICalls.Configure(new ResponsesClientOptions(), model.BaseUrl, static (o, uri) => o.Endpoint = uri));
+
+    public async Task<ModelTurn> CompleteAsync(ModelRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var options = new CreateResponseOptions(model.Model, [.. request.Messages.SelectMany(ToItems)])
+        {
+            Instructions = request.SystemPrompt,
+            MaxOutputTokenCount = request.MaxTokens,
+            StoredOutputEnabled = false,
+        };
+        foreach (var tool in request.Tools)
+            options.Tools.Add(ResponseTool.CreateFunctionTool(tool.Name, BinaryData.FromString(tool.InputSchema.GetRawText()), strictModeEnabled: false, tool.Description));
+
+        var started = time.GetTimestamp();
+        var response = await OpenAICalls.Run(ProviderName, time, () => _client.CreateResponseAsync(options, cancellationToken), cancellationToken).ConfigureAwait(false);
+
+        List<ContentBlock> content = [];
+        foreach (var item in response.OutputItems)
+        {
+            switch (item)
+            {
+                case FunctionCallResponseItem call:
+                    content.Add(new ToolUseBlock(call.CallId, call.FunctionName, OpenAICalls.ParseArguments(call.FunctionArguments.ToString())));
+                    break;
+                case MessageResponseItem message:
+                    content.AddRange(message.Content.Where(part => !string.IsNullOrEmpty(part.Text)).Select(part => new TextBlock(part.Text)));
+                    break;
+            }
+        }
+
+        return OpenAICalls.Turn(
+            content,
+            response.Status == ResponseStatus.Incomplete,
+            response.Usage?.InputTokenCount ?? 0,
+            response.Usage?.OutputTokenCount ?? 0,
+            response.Usage?.InputTokenDetails?.CachedTokenCount ?? 0,
+            time.GetElapsedTime(started));
+    }
+
+    private static IEnumerable<ResponseItem> ToItems(ConversationMessage message)
+    {
+        if (message.Role == Conversation.MessageRole.Assistant)
+        {
+            foreach (var block in message.Content)
+            {
+                if (block is TextBlock text) yield return ResponseItem.CreateAssistantMessageItem(text.Text, []);
+                else if (block is ToolUseBlock use) yield return ResponseItem.CreateFunctionCallItem(use.Id, use.Name, BinaryData.FromString(use.Input.GetRawText()));
+            }
+            yield break;
+        }
+
+        // A function_call_output holds only text, so images returned by tools follow as a user message (as Bytebot does).
+        List<ResponseContentPart> parts = [];
+        foreach (var block in message.Content)
+        {
+            if (block is ToolResultBlock result)
+            {
+                yield return ResponseItem.CreateFunctionCallOutputItem(result.ToolUseId, OpenAICalls.ResultText(result));
+                parts.AddRange(result.Content.Where(b => b is not TextBlock).Select(ToPart).OfType<ResponseContentPart>());
+            }
+            else if (ToPart(block) is { } part)
+            {
+                parts.Add(part);
+            }
+        }
+        if (parts.Count > 0) yield return ResponseItem.CreateUserMessageItem(parts);
+    }
+
+    private static ResponseContentPart? ToPart(ContentBlock block) => block switch
+    {
+        TextBlock text => ResponseContentPart.CreateInputTextPart(text.Text),
+        ImageBlock image => ResponseContentPart.CreateInputImagePart(BinaryData.FromBytes(image.Data).WithMediaType(image.MediaType), ResponseImageDetailLevel.High),
+        DocumentBlock document => ResponseContentPart.CreateInputFilePart(BinaryData.FromBytes(document.Data), document.MediaType, document.Name ?? "document"),
+        _ => null,
+    };
+}
