@@ -52,6 +52,27 @@ public sealed class MouseTests(NativeDesktop desktop) : IClassFixture<NativeDesk
         back.Bytes.ShouldBe(before.Bytes);
     }
 
+    [Fact]
+    public async Task Dragging_across_a_line_of_a_terminal_selects_that_text()
+    {
+        await desktop.StartXtermAsync("drag-window", "50x4+300+150", "printf 'DRAG_SELECTS_THIS_LINE\\n'; sleep 600");
+        // xwininfo's absolute position is the client area's; xdotool's is off by the frame under a reparenting WM.
+        var info = desktop.Run("xwininfo", "-name", "drag-window").Output.Split('\n').Select(l => l.Trim()).ToList();
+        int Field(string name) => int.Parse(info.First(l => l.StartsWith(name, StringComparison.Ordinal))[name.Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        var (left, top, width) = (Field("Absolute upper-left X:"), Field("Absolute upper-left Y:"), Field("Width:"));
+        await desktop.Driver.WaitForSettleAsync(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(5), Token);
+
+        // Press at the first row's left edge, move across in steps (as drag_mouse does along its path), release past the text.
+        await desktop.Driver.MoveMouseAsync(new ScreenPoint(left + 3, top + 8), Token);
+        await desktop.Driver.SetButtonAsync(MouseButton.Left, true, Token);
+        foreach (var x in new[] { left + 60, left + 150, left + width - 6 })
+            await desktop.Driver.MoveMouseAsync(new ScreenPoint(x, top + 8), Token);
+        await desktop.Driver.SetButtonAsync(MouseButton.Left, false, Token);
+
+        await NativeDesktop.WaitForAsync(() => desktop.Run("xclip", "-o", "-selection", "primary").Output.Trim() == "DRAG_SELECTS_THIS_LINE",
+            "the dragged line in the PRIMARY selection");
+    }
+
     private async Task ClickAsync(ScreenPoint point)
     {
         await desktop.Driver.MoveMouseAsync(point, Token);
