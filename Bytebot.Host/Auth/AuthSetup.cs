@@ -24,13 +24,15 @@ internal static class AuthSetup
             options.XmlRepository = new FileSystemXmlRepository(keys, loggers);
         });
 
+        var allowAnonymousLoopback = configuration.GetValue("Auth:AllowAnonymousLoopback", false);
         services.AddAuthentication(PolicyScheme)
             .AddPolicyScheme(PolicyScheme, "Bearer token or dashboard cookie", options =>
                 options.ForwardDefaultSelector = context =>
-                    context.Request.Headers.ContainsKey("Authorization")
-                        ? BearerTokenHandler.SchemeName
-                        : CookieAuthenticationDefaults.AuthenticationScheme)
+                    context.Request.Headers.ContainsKey("Authorization") ? BearerTokenHandler.SchemeName
+                    : LoopbackClientHandler.Applies(context, allowAnonymousLoopback) ? LoopbackClientHandler.SchemeName
+                    : CookieAuthenticationDefaults.AuthenticationScheme)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, LoopbackClientHandler>(LoopbackClientHandler.SchemeName, null)
             .AddCookie(CookieAuthenticationDefaults.AuthenticationScheme, options =>
             {
                 options.Cookie.Name = "bytebot.session";
