@@ -40,10 +40,7 @@ public sealed class BytebotHostFactory(string connectionString, IReadOnlyDiction
     /// <summary>Serves the host on a real loopback port (for browsers and raw sockets); returns its base URL.</summary>
     public string StartKestrel()
     {
-        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
+        var port = Bytebot.Platform.Os.LoopbackPort.Free();
         UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, port));
         var baseUrl = $"http://127.0.0.1:{port}";
         ClientOptions.BaseAddress = new Uri(baseUrl);

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
 namespace Bytebot.Bench;
@@ -30,7 +29,7 @@ internal sealed partial class HostProcess : IAsyncDisposable
 
     public static HostProcess Start(string hostDll, IDictionary<string, string> environment)
     {
-        var port = FreePort();
+        var port = Bytebot.Platform.Os.LoopbackPort.Free();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(hostDll);
         start.Environment.Remove("DISPLAY");
@@ -100,13 +99,6 @@ internal sealed partial class HostProcess : IAsyncDisposable
         }
         _process.Dispose();
         Http.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     [LibraryImport("libc", EntryPoint = "kill")]

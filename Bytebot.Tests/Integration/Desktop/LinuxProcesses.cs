@@ -4,22 +4,9 @@ namespace Bytebot.Tests.Integration.Desktop;
 
 internal static class LinuxProcesses
 {
-    /// <summary>A zombie only waits for a parent to reap it; it runs nothing and holds nothing, so it counts as gone.</summary>
-    public static bool IsAlive(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[stat.LastIndexOf(')') + 2] != 'Z';
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
+    public static bool IsAlive(int pid) => Bytebot.Platform.Os.LinuxProcess.IsRunning(pid);
 
-    public static string CommandName(int pid) =>
-        File.Exists($"/proc/{pid}/comm") ? File.ReadAllText($"/proc/{pid}/comm").Trim() : "";
+    public static string CommandName(int pid) => Bytebot.Platform.Os.LinuxProcess.Stat(pid)?.Command ?? "";
 
     public static async Task<string> RunAsync(string fileName, params string[] arguments)
     {

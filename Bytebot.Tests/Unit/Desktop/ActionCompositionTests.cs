@@ -13,14 +13,13 @@ public sealed class ActionCompositionTests : IAsyncDisposable
 {
     private readonly RecordingDriver _driver = new();
     private readonly ActionQueue _queue = new();
-    private readonly TestKeyNames _keys = new();
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task A_double_click_is_two_press_release_pairs_after_the_move()
     {
-        await new ClickMouseHandler(_driver, _queue, _keys).HandleAsync(new ClickMouse(PointerButton.Left, 2, new Coordinates(5, 6), []), Token);
+        await new ClickMouseHandler(_driver, _queue).HandleAsync(new ClickMouse(PointerButton.Left, 2, new Coordinates(5, 6), []), Token);
 
         _driver.Events.ShouldBe(["move 5,6", "button Left down", "button Left up", "button Left down", "button Left up"]);
     }
@@ -31,7 +30,7 @@ public sealed class ActionCompositionTests : IAsyncDisposable
         _driver.FailOn = "button Right down";
 
         await Should.ThrowAsync<InvalidOperationException>(() =>
-            new ClickMouseHandler(_driver, _queue, _keys).HandleAsync(new ClickMouse(PointerButton.Right, 1, null, ["ctrl", "shift"]), Token));
+            new ClickMouseHandler(_driver, _queue).HandleAsync(new ClickMouse(PointerButton.Right, 1, null, ["ctrl", "shift"]), Token));
 
         _driver.Events.ShouldBe(["keys ctrl,shift down", "keys shift,ctrl up"]);
     }
@@ -42,7 +41,7 @@ public sealed class ActionCompositionTests : IAsyncDisposable
         _driver.FailOn = "move 9,9";
 
         await Should.ThrowAsync<InvalidOperationException>(() =>
-            new DragMouseHandler(_driver, _queue, _keys).HandleAsync(
+            new DragMouseHandler(_driver, _queue).HandleAsync(
                 new DragMouse([new Coordinates(1, 1), new Coordinates(9, 9)], PointerButton.Left, []), Token));
 
         _driver.Events.ShouldBe(["move 1,1", "button Left down", "button Left up"]);
@@ -51,7 +50,7 @@ public sealed class ActionCompositionTests : IAsyncDisposable
     [Fact]
     public async Task Trace_mouse_moves_to_the_start_before_holding_keys_and_releases_them_at_the_end()
     {
-        await new TraceMouseHandler(_driver, _queue, _keys).HandleAsync(
+        await new TraceMouseHandler(_driver, _queue).HandleAsync(
             new TraceMouse([new Coordinates(1, 1), new Coordinates(2, 2), new Coordinates(3, 3)], ["alt"]), Token);
 
         _driver.Events.ShouldBe(["move 1,1", "keys alt down", "move 2,2", "move 3,3", "keys alt up"]);
@@ -60,7 +59,7 @@ public sealed class ActionCompositionTests : IAsyncDisposable
     [Fact]
     public async Task Type_keys_presses_and_releases_each_key_in_sequence()
     {
-        await new TypeKeysHandler(_driver, _queue, _keys, TimeProvider.System).HandleAsync(new TypeKeys(["a", "b", "Return"]), Token);
+        await new TypeKeysHandler(_driver, _queue, TimeProvider.System).HandleAsync(new TypeKeys(["a", "b", "Return"]), Token);
 
         _driver.Events.ShouldBe(["keys a down", "keys a up", "keys b down", "keys b up", "keys Return down", "keys Return up"]);
     }
@@ -68,7 +67,7 @@ public sealed class ActionCompositionTests : IAsyncDisposable
     [Fact]
     public async Task Type_keys_as_a_chord_presses_all_then_releases_in_reverse()
     {
-        await new TypeKeysHandler(_driver, _queue, _keys, TimeProvider.System).HandleAsync(new TypeKeys(["ctrl", "shift", "Escape"], Chord: true), Token);
+        await new TypeKeysHandler(_driver, _queue, TimeProvider.System).HandleAsync(new TypeKeys(["ctrl", "shift", "Escape"], Chord: true), Token);
 
         _driver.Events.ShouldBe(["keys ctrl,shift,Escape down", "keys Escape,shift,ctrl up"]);
     }
@@ -77,7 +76,7 @@ public sealed class ActionCompositionTests : IAsyncDisposable
     public async Task An_unknown_key_rejects_the_whole_action_before_any_key_is_pressed()
     {
         var rejected = await Should.ThrowAsync<ComputerActionRejectedException>(() =>
-            new TypeKeysHandler(_driver, _queue, _keys, TimeProvider.System).HandleAsync(new TypeKeys(["ctrl", "hyper", "a"]), Token));
+            new TypeKeysHandler(_driver, _queue, TimeProvider.System).HandleAsync(new TypeKeys(["ctrl", "hyper", "a"]), Token));
 
         rejected.Errors.Keys.ShouldBe(["keys[1]"]);
         _driver.Events.ShouldBeEmpty();
@@ -86,7 +85,7 @@ public sealed class ActionCompositionTests : IAsyncDisposable
     [Fact]
     public async Task Press_keys_up_releases_in_reverse_order()
     {
-        await new PressKeysHandler(_driver, _queue, _keys).HandleAsync(new PressKeys(["ctrl", "shift"], Press.Up), Token);
+        await new PressKeysHandler(_driver, _queue).HandleAsync(new PressKeys(["ctrl", "shift"], Press.Up), Token);
 
         _driver.Events.ShouldBe(["keys shift,ctrl up"]);
     }
@@ -94,7 +93,7 @@ public sealed class ActionCompositionTests : IAsyncDisposable
     [Fact]
     public async Task Paste_text_sets_the_clipboard_then_presses_control_v_with_no_sleep_between()
     {
-        await new PasteTextHandler(_driver, _queue, _keys).HandleAsync(new PasteText("héllo"), Token);
+        await new PasteTextHandler(_driver, _queue).HandleAsync(new PasteText("héllo"), Token);
 
         _driver.Events.ShouldBe(["clipboard héllo", "keys Control_L,v down", "keys v,Control_L up"]);
     }
@@ -102,7 +101,7 @@ public sealed class ActionCompositionTests : IAsyncDisposable
     [Fact]
     public async Task Scroll_moves_first_and_holds_keys_around_the_wheel_steps()
     {
-        await new ScrollHandler(_driver, _queue, _keys).HandleAsync(new Scroll(Direction.Left, 4, new Coordinates(8, 8), ["shift"]), Token);
+        await new ScrollHandler(_driver, _queue).HandleAsync(new Scroll(Direction.Left, 4, new Coordinates(8, 8), ["shift"]), Token);
 
         _driver.Events.ShouldBe(["move 8,8", "keys shift down", "scroll Left 4", "keys shift up"]);
     }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Bytebot.Desktop.Driver;
-using Bytebot.Desktop.Features.Keyboard;
 
 namespace Bytebot.Tests.Unit.Desktop;
 
@@ -75,18 +74,5 @@ internal sealed class RecordingDriver : IDesktopDriver
     {
         _events.Enqueue("settle");
         return Task.FromResult(new SettleResult(quiet, true));
-    }
-}
-
-/// <summary>A few real key names, until the driver's KeyNames table is merged.</summary>
-internal sealed class TestKeyNames : IKeyNames
-{
-    private static readonly string[] Known = ["ctrl", "Control_L", "shift", "alt", "a", "b", "c", "v", "Return", "Enter", "Escape", "Tab", "F5"];
-
-    public bool TryResolve(string name, out KeySymbol key)
-    {
-        var match = Known.FirstOrDefault(k => k.Equals(name, StringComparison.OrdinalIgnoreCase));
-        key = match is null ? default : new KeySymbol(match, (nuint)match.GetHashCode(StringComparison.Ordinal));
-        return match is not null;
     }
 }

@@ -27,7 +27,7 @@ public sealed class ScreenshotEncodingTests
     {
         var frame = Frame(8, 8, (x, y) => x < 4 ? [0, 0, 0, 0] : [200, 100, 50, 7]);
 
-        var image = Screenshot.Encode(frame, new CaptureOptions(Region: new ScreenRect(2, 0, 4, 4), Scale: 0.5));
+        var image = ScreenshotEncoder.Encode(frame, new CaptureOptions(Region: new ScreenRect(2, 0, 4, 4), Scale: 0.5));
 
         (image.Width, image.Height).ShouldBe((2, 2));
         var png = PngImage.Decode(image.Bytes);
@@ -40,9 +40,9 @@ public sealed class ScreenshotEncodingTests
     {
         var frame = Frame(400, 300, (_, _) => [1, 2, 3, 4]);
 
-        Screenshot.Encode(frame, new CaptureOptions(MaxWidth: 200)).ShouldSatisfyAllConditions(
+        ScreenshotEncoder.Encode(frame, new CaptureOptions(MaxWidth: 200)).ShouldSatisfyAllConditions(
             i => i.Width.ShouldBe(200), i => i.Height.ShouldBe(150));
-        Screenshot.Encode(frame, new CaptureOptions(MaxWidth: 1000, MaxHeight: 1000)).ShouldSatisfyAllConditions(
+        ScreenshotEncoder.Encode(frame, new CaptureOptions(MaxWidth: 1000, MaxHeight: 1000)).ShouldSatisfyAllConditions(
             i => i.Width.ShouldBe(400), i => i.Height.ShouldBe(300));
     }
 
@@ -55,7 +55,7 @@ public sealed class ScreenshotEncodingTests
     [InlineData(80, null, 0, null, "maxWidth")]
     [InlineData(80, null, null, -5, "maxHeight")]
     public void Invalid_options_name_the_parameter(int quality, double? scale, int? maxWidth, int? maxHeight, string parameter) =>
-        Should.Throw<ArgumentException>(() => Screenshot.Validate(new CaptureOptions(Quality: quality, Scale: scale, MaxWidth: maxWidth, MaxHeight: maxHeight)))
+        Should.Throw<ArgumentException>(() => ScreenshotEncoder.Validate(new CaptureOptions(Quality: quality, Scale: scale, MaxWidth: maxWidth, MaxHeight: maxHeight)))
             .ParamName.ShouldBe(parameter);
 
     [Fact]

@@ -1,7 +1,6 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
+using Bytebot.Platform.Os;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -89,7 +88,7 @@ public sealed class ManagedPostgres : IAsyncDisposable
         }
         for (var attempt = 1; ; attempt++)
         {
-            Port = _options.Port ?? FreeLoopbackPort();
+            Port = _options.Port ?? LoopbackPort.Free();
             try
             {
                 await ClusterUser.RunAsync(Tool("pg_ctl"),
@@ -172,13 +171,6 @@ public sealed class ManagedPostgres : IAsyncDisposable
     public async ValueTask DisposeAsync() => await StopAsync();
 
     private string Tool(string name) => Path.Combine(_options.BinDirectory, name);
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static async Task<string> ReadOrCreatePasswordAsync(string path, CancellationToken cancellationToken)
     {

@@ -1,5 +1,7 @@
 using System.Globalization;
 
+using Bytebot.Platform.Os;
+
 namespace Bytebot.Platform.Postgres;
 
 /// <summary>The postmaster named by a cluster's <c>postmaster.pid</c>, if that process is alive.</summary>
@@ -29,22 +31,6 @@ internal sealed record Postmaster(int Pid, int Port)
     /// True while <paramref name="pid"/> is a live postgres process; a reused pid or a zombie (a container
     /// init that does not reap) does not count.
     /// </summary>
-    public static bool IsPostgresProcess(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
-            var open = stat.IndexOf('(', StringComparison.Ordinal);
-            var close = stat.LastIndexOf(')');
-            if (open < 0 || close < open)
-                return false;
-            var command = stat[(open + 1)..close];
-            var state = stat[(close + 2)..].Split(' ', 2)[0];
-            return command is "postgres" or "postmaster" && state != "Z";
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
+    public static bool IsPostgresProcess(int pid) =>
+        LinuxProcess.Stat(pid) is { State: not 'Z', Command: "postgres" or "postmaster" };
 }

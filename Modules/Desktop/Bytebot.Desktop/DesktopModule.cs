@@ -42,7 +42,6 @@ public static class DesktopModule
     {
         services.AddOptions<ComputerUseOptions>().Configure(options => ComputerUseOptions.Bind(options, configuration));
         services.AddSingleton<ActionQueue>();
-        services.AddSingleton<IKeyNames, KeyNameTable>();
         services.AddSingleton<ICommandRunner, ProcessCommandRunner>();
         services.AddSingleton<Workspace>();
         services.AddSingleton<ComputerTools>();

@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using Bytebot.Desktop.Driver;
-using Bytebot.Desktop.Features.Keyboard;
 using Bytebot.Tests.Infrastructure;
 using Bytebot.Tests.Unit.Desktop;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -33,7 +32,6 @@ public abstract class ComputerUseHost(PostgresFixture postgres, bool recording, 
         _host = Recorder is null ? _factory : _factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<IDesktopDriver>(Recorder);
-            services.AddSingleton<IKeyNames, TestKeyNames>();
         }));
         using var client = CreateClient();
         // Without a display the host never gets ready (display check); it is live, which is all the recording tests need.

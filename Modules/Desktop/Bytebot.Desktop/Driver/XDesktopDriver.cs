@@ -2,8 +2,8 @@ using System.Diagnostics;
 using Bytebot.Desktop.Clipboard;
 using Bytebot.Desktop.Contracts;
 using Bytebot.Desktop.Input;
+using Bytebot.Desktop.Screen;
 using Bytebot.Desktop.X11;
-using Screenshot = Bytebot.Desktop.Screen.Screenshot;
 using Microsoft.Extensions.Logging;
 
 namespace Bytebot.Desktop.Driver;
@@ -99,13 +99,13 @@ internal sealed class XDesktopDriver : IDesktopDriver, IDisposable
 
     public async Task<EncodedImage> ScreenshotAsync(CaptureOptions options, CancellationToken cancellationToken)
     {
-        Screenshot.Validate(options);
+        ScreenshotEncoder.Validate(options);
         var frame = await _connection.InvokeAsync((x, _) =>
         {
-            Screenshot.ValidateRegion(options.Region, x.Width, x.Height);
+            ScreenshotEncoder.ValidateRegion(options.Region, x.Width, x.Height);
             return x.Capture.Grab();
         }, cancellationToken).ConfigureAwait(false);
-        return Screenshot.Encode(frame, options);
+        return ScreenshotEncoder.Encode(frame, options);
     }
 
     public Task<SettleResult> WaitForSettleAsync(TimeSpan quiet, TimeSpan cap, CancellationToken cancellationToken)

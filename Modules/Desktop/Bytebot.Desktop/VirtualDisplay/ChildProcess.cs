@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Bytebot.Desktop.X11;
+using Bytebot.Platform.Os;
 using Microsoft.Extensions.Logging;
 
 namespace Bytebot.Desktop.VirtualDisplay;
@@ -88,7 +89,7 @@ internal sealed class ChildProcess : IDisposable
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
-                && HasMarker(pid) && !IsZombie(pid))
+                && HasMarker(pid) && LinuxProcess.IsRunning(pid))
                 members.Add(pid);
         }
         return members;
@@ -144,31 +145,7 @@ internal sealed class ChildProcess : IDisposable
         }
     }
 
-    private static bool IsZombie(int pid)
-    {
-        try
-        {
-            // The command name in parentheses may contain spaces; the state is the first field after the last ')'.
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[stat.LastIndexOf(')') + 2] == 'Z';
-        }
-        catch (IOException)
-        {
-            return true;
-        }
-    }
-
-    private static string CommandName(int pid)
-    {
-        try
-        {
-            return File.ReadAllText($"/proc/{pid}/comm").Trim();
-        }
-        catch (IOException)
-        {
-            return "?";
-        }
-    }
+    private static string CommandName(int pid) => LinuxProcess.Stat(pid)?.Command ?? "?";
 
     private void Log(string? line)
     {

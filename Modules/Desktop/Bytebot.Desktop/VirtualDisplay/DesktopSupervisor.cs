@@ -1,8 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Bytebot.Desktop.Contracts;
+using Bytebot.Platform.Os;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -41,7 +40,7 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
         _display = IsManaged
             ? ":" + (_displayPicked ? DisplayAddress.FirstFree() : _options.DisplayNumber).ToString(CultureInfo.InvariantCulture)
             : _options.ExternalDisplay!;
-        VncPort = !_options.Vnc ? 0 : _options.VncPort != 0 ? _options.VncPort : FreeLoopbackPort();
+        VncPort = !_options.Vnc ? 0 : _options.VncPort != 0 ? _options.VncPort : LoopbackPort.Free();
     }
 
     public string Display => _display;
@@ -211,13 +210,6 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
         catch (OperationCanceledException)
         {
         }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <remarks>

@@ -1,6 +1,5 @@
 using Bytebot.Desktop.Contracts;
 using Bytebot.Desktop.Driver;
-using Bytebot.Desktop.Features.Keyboard;
 
 namespace Bytebot.Desktop.Features.Actions;
 
@@ -44,14 +43,14 @@ internal sealed class Violations
         return this;
     }
 
-    public KeySymbol[] Keys(string field, IReadOnlyList<string> names, IKeyNames keyNames, bool required)
+    public KeySymbol[] Keys(string field, IReadOnlyList<string> names, bool required)
     {
         if (required && names.Count == 0)
             Add(field, "must name at least one key.");
         var keys = new KeySymbol[names.Count];
         for (var i = 0; i < names.Count; i++)
         {
-            if (!keyNames.TryResolve(names[i], out keys[i]))
+            if (!KeyNames.TryResolve(names[i], out keys[i]))
                 Add($"{field}[{i}]", $"Unknown key '{names[i]}'.");
         }
         return keys;

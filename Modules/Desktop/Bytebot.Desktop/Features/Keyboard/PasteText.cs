@@ -5,14 +5,14 @@ using Bytebot.Platform.Messaging;
 
 namespace Bytebot.Desktop.Features.Keyboard;
 
-internal sealed class PasteTextHandler(IDesktopDriver driver, ActionQueue queue, IKeyNames keyNames) : IHandler<PasteText, ActionCompleted>
+internal sealed class PasteTextHandler(IDesktopDriver driver, ActionQueue queue) : IHandler<PasteText, ActionCompleted>
 {
     public async Task<ActionCompleted> HandleAsync(PasteText message, CancellationToken cancellationToken)
     {
         var violations = new Violations();
         TextRules.Check(violations, message.Text);
         violations.ThrowIfAny();
-        if (!keyNames.TryResolve("Control_L", out var control) || !keyNames.TryResolve("v", out var v))
+        if (!KeyNames.TryResolve("Control_L", out var control) || !KeyNames.TryResolve("v", out var v))
             throw new InvalidOperationException("The key table cannot resolve Control_L and v.");
         return await queue.RunAsync(async token =>
         {

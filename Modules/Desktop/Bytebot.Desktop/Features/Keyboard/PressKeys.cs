@@ -5,12 +5,12 @@ using Bytebot.Platform.Messaging;
 
 namespace Bytebot.Desktop.Features.Keyboard;
 
-internal sealed class PressKeysHandler(IDesktopDriver driver, ActionQueue queue, IKeyNames keyNames) : IHandler<PressKeys, ActionCompleted>
+internal sealed class PressKeysHandler(IDesktopDriver driver, ActionQueue queue) : IHandler<PressKeys, ActionCompleted>
 {
     public async Task<ActionCompleted> HandleAsync(PressKeys message, CancellationToken cancellationToken)
     {
         var violations = new Violations();
-        var keys = violations.Keys("keys", message.Keys, keyNames, required: true);
+        var keys = violations.Keys("keys", message.Keys, required: true);
         violations.ThrowIfAny();
         var down = message.Press == Press.Down;
         IReadOnlyList<KeySymbol> ordered = down ? keys : keys.Reverse().ToArray();

@@ -5,7 +5,7 @@ using Bytebot.Platform.Messaging;
 
 namespace Bytebot.Desktop.Features.Keyboard;
 
-internal sealed class TypeKeysHandler(IDesktopDriver driver, ActionQueue queue, IKeyNames keyNames, TimeProvider time)
+internal sealed class TypeKeysHandler(IDesktopDriver driver, ActionQueue queue, TimeProvider time)
     : IHandler<TypeKeys, ActionCompleted>
 {
     public const int MaxDelay = 10_000;
@@ -13,7 +13,7 @@ internal sealed class TypeKeysHandler(IDesktopDriver driver, ActionQueue queue, 
     public async Task<ActionCompleted> HandleAsync(TypeKeys message, CancellationToken cancellationToken)
     {
         var violations = new Violations().Range("delay", message.Delay, 0, MaxDelay);
-        var keys = violations.Keys("keys", message.Keys, keyNames, required: true);
+        var keys = violations.Keys("keys", message.Keys, required: true);
         violations.ThrowIfAny();
         var delay = TimeSpan.FromMilliseconds(message.Delay);
         return await queue.RunAsync(async token =>

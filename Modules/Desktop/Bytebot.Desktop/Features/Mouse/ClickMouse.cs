@@ -1,12 +1,11 @@
 using Bytebot.Desktop.Contracts;
 using Bytebot.Desktop.Driver;
 using Bytebot.Desktop.Features.Actions;
-using Bytebot.Desktop.Features.Keyboard;
 using Bytebot.Platform.Messaging;
 
 namespace Bytebot.Desktop.Features.Mouse;
 
-internal sealed class ClickMouseHandler(IDesktopDriver driver, ActionQueue queue, IKeyNames keyNames) : IHandler<ClickMouse, ActionCompleted>
+internal sealed class ClickMouseHandler(IDesktopDriver driver, ActionQueue queue) : IHandler<ClickMouse, ActionCompleted>
 {
     public const int MaxClicks = 10;
 
@@ -16,7 +15,7 @@ internal sealed class ClickMouseHandler(IDesktopDriver driver, ActionQueue queue
         var violations = new Violations()
             .Range("clickCount", message.ClickCount, 1, MaxClicks)
             .OnScreen("coordinates", message.Coordinates, screen);
-        var held = violations.Keys("holdKeys", message.HoldKeys, keyNames, required: false);
+        var held = violations.Keys("holdKeys", message.HoldKeys, required: false);
         violations.ThrowIfAny();
         var button = message.Button.ToDriver();
         return await queue.RunAsync(async token =>

@@ -1,12 +1,11 @@
 using Bytebot.Desktop.Contracts;
 using Bytebot.Desktop.Driver;
 using Bytebot.Desktop.Features.Actions;
-using Bytebot.Desktop.Features.Keyboard;
 using Bytebot.Platform.Messaging;
 
 namespace Bytebot.Desktop.Features.Mouse;
 
-internal sealed class ScrollHandler(IDesktopDriver driver, ActionQueue queue, IKeyNames keyNames) : IHandler<Scroll, ActionCompleted>
+internal sealed class ScrollHandler(IDesktopDriver driver, ActionQueue queue) : IHandler<Scroll, ActionCompleted>
 {
     public const int MaxSteps = 100;
 
@@ -16,7 +15,7 @@ internal sealed class ScrollHandler(IDesktopDriver driver, ActionQueue queue, IK
         var violations = new Violations()
             .Range("scrollCount", message.ScrollCount, 1, MaxSteps)
             .OnScreen("coordinates", message.Coordinates, screen);
-        var held = violations.Keys("holdKeys", message.HoldKeys, keyNames, required: false);
+        var held = violations.Keys("holdKeys", message.HoldKeys, required: false);
         violations.ThrowIfAny();
         var direction = message.Direction switch
         {

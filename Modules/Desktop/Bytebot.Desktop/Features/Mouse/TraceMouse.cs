@@ -1,18 +1,17 @@
 using Bytebot.Desktop.Contracts;
 using Bytebot.Desktop.Driver;
 using Bytebot.Desktop.Features.Actions;
-using Bytebot.Desktop.Features.Keyboard;
 using Bytebot.Platform.Messaging;
 
 namespace Bytebot.Desktop.Features.Mouse;
 
-internal sealed class TraceMouseHandler(IDesktopDriver driver, ActionQueue queue, IKeyNames keyNames) : IHandler<TraceMouse, ActionCompleted>
+internal sealed class TraceMouseHandler(IDesktopDriver driver, ActionQueue queue) : IHandler<TraceMouse, ActionCompleted>
 {
     public async Task<ActionCompleted> HandleAsync(TraceMouse message, CancellationToken cancellationToken)
     {
         var screen = await driver.GetScreenSizeAsync(cancellationToken);
         var violations = new Violations().Path("path", message.Path, screen);
-        var held = violations.Keys("holdKeys", message.HoldKeys, keyNames, required: false);
+        var held = violations.Keys("holdKeys", message.HoldKeys, required: false);
         violations.ThrowIfAny();
         return await queue.RunAsync(async token =>
         {

@@ -3,7 +3,7 @@ using Bytebot.Desktop.Driver;
 namespace Bytebot.Desktop.Screen;
 
 /// <summary>Region → scale → encode. Runs off the X thread on a copy of the frame.</summary>
-internal static class Screenshot
+internal static class ScreenshotEncoder
 {
     /// <summary>Checks what can be checked without knowing the screen size; throws naming the parameter.</summary>
     public static void Validate(CaptureOptions options)
