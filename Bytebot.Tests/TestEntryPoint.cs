@@ -26,7 +26,8 @@ internal static class TestEntryPoint
         var settings = JsonSerializer.Deserialize<Dictionary<string, string?>>(await File.ReadAllTextAsync(settingsPath))!;
         await using var factory = new BytebotHostFactory(settings["ConnectionStrings:Bytebot"]!, settings)
         {
-            TestServices = services => services.AddSingleton<ITaskAgent, ScriptedAgent>(),
+            // "Test:Agent=real" keeps the host's own agent loop (its models point at a fake LLM server in the test process).
+            TestServices = settings.GetValueOrDefault("Test:Agent") == "real" ? null : services => services.AddSingleton<ITaskAgent, ScriptedAgent>(),
         };
         var url = factory.StartKestrel();
         await Console.Out.WriteLineAsync(HostProcess.ListeningPrefix + url);

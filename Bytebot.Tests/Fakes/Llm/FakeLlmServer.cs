@@ -49,17 +49,35 @@ internal sealed class FakeLlmServer : IAsyncDisposable
         return this;
     }
 
+    /// <summary>Forgets scripts and recorded requests (between tests sharing one server).</summary>
+    public void Reset()
+    {
+        _scripts.Clear();
+        _requests.Clear();
+    }
+
     public IReadOnlyList<JsonElement> Bodies(string path) => [.. _requests.Where(r => r.Path == path).Select(r => r.Body)];
 
     private async Task ReplyAsync(string path, HttpContext context)
     {
         using var body = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
         _requests.Enqueue(new RecordedRequest(path, body.RootElement.Clone(),
-            context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString())));
+            context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()), DateTimeOffset.UtcNow));
+
+        // The real API refuses a history whose tool calls and results do not pair up; so does the fake, so tests catch it.
+        if (path == AnthropicMessages && AnthropicRules.Violation(body.RootElement) is { } violation)
+        {
+            context.Response.StatusCode = 400;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(JsonSerializer.Serialize(new { type = "error", error = new { type = "invalid_request_error", message = violation } }), context.RequestAborted);
+            return;
+        }
 
         var reply = _scripts.TryGetValue(path, out var queue) && queue.TryDequeue(out var next)
             ? next
             : new ScriptedReply(500, """{"error":{"type":"script_exhausted","message":"the test scripted no further reply"}}""");
+        if (reply.Delay is { } delay)
+            await Task.Delay(delay, context.RequestAborted);
         context.Response.StatusCode = reply.Status;
         foreach (var (name, value) in reply.Headers ?? new Dictionary<string, string>()) context.Response.Headers[name] = value;
         if (reply.ContentType is { } contentType)
@@ -92,6 +110,9 @@ internal sealed class FakeLlmServer : IAsyncDisposable
 // ContentType set: Body goes out verbatim, not as JSON or as a converted stream.
 internal sealed record ScriptedReply(int Status, string Body, IReadOnlyDictionary<string, string>? Headers = null, string? ContentType = null)
 {
+    /// <summary>How long the server thinks before answering.</summary>
+    public TimeSpan? Delay { get; init; }
+
     public static ScriptedReply Json(object body) => new(200, JsonSerializer.Serialize(body));
 
     /// <summary>A stream that starts and then fails, as Anthropic does when it is overloaded mid-answer (HTTP 200).</summary>
@@ -112,4 +133,4 @@ internal sealed record ScriptedReply(int Status, string Body, IReadOnlyDictionar
         retryAfter is null ? null : new Dictionary<string, string> { ["retry-after"] = retryAfter });
 }
 
-internal sealed record RecordedRequest(string Path, JsonElement Body, IReadOnlyDictionary<string, string> Headers);
+internal sealed record RecordedRequest(string Path, JsonElement Body, IReadOnlyDictionary<string, string> Headers, DateTimeOffset ReceivedAt);

@@ -6,6 +6,10 @@ internal static class ScriptedReplies
     public static ScriptedReply AnthropicToolUse(string id, string name, object input, int inputTokens = 10, int cacheRead = 0, int cacheWrite = 0) =>
         Anthropic([new { type = "tool_use", id, name, input }], "tool_use", inputTokens, cacheRead, cacheWrite);
 
+    /// <summary>One answer with several tool calls, run in order by the loop.</summary>
+    public static ScriptedReply AnthropicToolUses(params (string Id, string Name, object Input)[] calls) =>
+        Anthropic([.. calls.Select(c => (object)new { type = "tool_use", id = c.Id, name = c.Name, input = c.Input })], "tool_use", 10, 0, 0);
+
     public static ScriptedReply AnthropicText(string text, int inputTokens = 10, int cacheRead = 0, int cacheWrite = 0) =>
         Anthropic([new { type = "text", text }], "end_turn", inputTokens, cacheRead, cacheWrite);
 

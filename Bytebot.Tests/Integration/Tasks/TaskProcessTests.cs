@@ -12,8 +12,7 @@ public sealed class TaskProcessTests(PostgresFixture postgres) : IAsyncLifetime
 {
     private readonly string _workDir = Directory.CreateTempSubdirectory("bytebot-proc-").FullName;
     private string _connectionString = "";
-    private Process? _xvfb;
-    private string _display = "";
+    private BareXvfb? _xvfb;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -23,21 +22,13 @@ public sealed class TaskProcessTests(PostgresFixture postgres) : IAsyncLifetime
     {
         _connectionString = await postgres.CreateDatabaseAsync();
         // One X server for all child hosts, so /health/ready means what it means in production.
-        var start = new ProcessStartInfo("Xvfb") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in new[] { "-displayfd", "1", "-screen", "0", "640x480x24", "-nolisten", "tcp" })
-            start.ArgumentList.Add(arg);
-        _xvfb = Process.Start(start)!;
-        _display = ":" + (await _xvfb.StandardOutput.ReadLineAsync(Ct))!.Trim();
+        _xvfb = await BareXvfb.StartAsync(640, 480, Ct);
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_xvfb is { HasExited: false })
-        {
-            _xvfb.Kill();
-            await _xvfb.WaitForExitAsync(CancellationToken.None);
-        }
-        _xvfb?.Dispose();
+        if (_xvfb is not null)
+            await _xvfb.DisposeAsync();
         Directory.Delete(_workDir, recursive: true);
     }
 
@@ -47,7 +38,7 @@ public sealed class TaskProcessTests(PostgresFixture postgres) : IAsyncLifetime
         settings["ConnectionStrings:Bytebot"] = _connectionString;
         settings["BYTEBOT_TOKEN"] = "bbt_test_processes0123456789abcdef";
         settings["BYTEBOT_DATA_DIR"] = Path.Combine(_workDir, desktopId);
-        settings["DISPLAY"] = _display;
+        settings["DISPLAY"] = _xvfb!.Display;
         settings["Tasks:MaxConcurrentTasks"] = concurrency.ToString(CultureInfo.InvariantCulture);
         settings["Scripted:ActionMs"] = actionMs.ToString(CultureInfo.InvariantCulture);
         return settings;

@@ -25,11 +25,11 @@ public sealed class ModelCatalogTests
 
         catalog.Models.ShouldBe(
         [
-            new ModelDescriptor("claude-opus-4-1-20250805", "anthropic", "Claude Opus 4.1"),
-            new ModelDescriptor("claude-sonnet-4-20250514", "anthropic", "Claude Sonnet 4"),
-            new ModelDescriptor("o3-2025-04-16", "openai", "o3"),
-            new ModelDescriptor("gpt-4.1-2025-04-14", "openai", "GPT-4.1"),
-            new ModelDescriptor("local-qwen", "openai-compatible", "Qwen3 VL (Ollama)"),
+            new ModelDescriptor("claude-opus-4-1-20250805", "anthropic", "Claude Opus 4.1", 200_000),
+            new ModelDescriptor("claude-sonnet-4-20250514", "anthropic", "Claude Sonnet 4", 200_000),
+            new ModelDescriptor("o3-2025-04-16", "openai", "o3", 200_000),
+            new ModelDescriptor("gpt-4.1-2025-04-14", "openai", "GPT-4.1", 1_047_576),
+            new ModelDescriptor("local-qwen", "openai-compatible", "Qwen3 VL (Ollama)", 128_000),
         ]);
         catalog.Provider("local-qwen").ShouldBeOfType<ChatCompletionsProvider>();
     }
@@ -54,6 +54,6 @@ public sealed class ModelCatalogTests
             ["Agent:Models:0:Model"] = "gpt-5",
         });
 
-        catalog.Configured[^1].ShouldBe(new ConfiguredModel("gpt-5", "openai", "gpt-5", "gpt-5", "http://proxy:4000/v1", "o"));
+        catalog.Configured[^1].ShouldBe(new ConfiguredModel("gpt-5", "openai", "gpt-5", "gpt-5", "http://proxy:4000/v1", "o", ContextWindow: 200_000));
     }
 }

@@ -12,7 +12,7 @@ namespace Bytebot.Tests.Unit.Desktop;
 public sealed class ActionCompositionTests : IAsyncDisposable
 {
     private readonly RecordingDriver _driver = new();
-    private readonly ActionQueue _queue = new();
+    private readonly ActionQueue _queue = new(new Bytebot.Desktop.Control.DesktopControl());
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 

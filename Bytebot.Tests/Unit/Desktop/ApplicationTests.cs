@@ -12,7 +12,7 @@ public sealed class ApplicationTests : IAsyncDisposable
 {
     private readonly ICommandRunner _runner = Substitute.For<ICommandRunner>();
     private readonly IDesktopEnvironment _desktop = Substitute.For<IDesktopEnvironment>();
-    private readonly ActionQueue _queue = new();
+    private readonly ActionQueue _queue = new(new Bytebot.Desktop.Control.DesktopControl());
 
     public ApplicationTests()
     {
@@ -29,18 +29,21 @@ public sealed class ApplicationTests : IAsyncDisposable
 
     private static IReadOnlyList<string> Command(params string[] words) => Arg.Is<IReadOnlyList<string>>(c => c.SequenceEqual(words));
 
-    private void WindowsOpen(string wmctrlList) =>
+    private void WindowsOpen(string wmctrlList, params string[] thenLists) =>
         _runner.RunAsync(Command("wmctrl", "-lx"), ":42", Arg.Any<TimeSpan>(), Arg.Any<CancellationToken>())
-            .Returns(new CommandOutput(0, wmctrlList));
+            .Returns(new CommandOutput(0, wmctrlList), [.. thenLists.Select(list => new CommandOutput(0, list))]);
 
     [Fact]
-    public async Task An_app_that_is_not_open_is_launched_detached_on_the_desktops_display()
+    public async Task An_app_that_is_not_open_is_launched_detached_and_the_action_ends_when_its_window_is_there_and_focused()
     {
-        WindowsOpen("0x01  0 xfdesktop.Xfdesktop  host Desktop\n");
+        const string Before = "0x01  0 xfdesktop.Xfdesktop  host Desktop\n";
+        WindowsOpen(Before, Before, Before + "0x02  0 xfce4-terminal.Xfce4-Terminal  host Terminal\n");
 
         await Handler().HandleAsync(new Application("terminal"), TestContext.Current.CancellationToken);
 
         await _runner.Received(1).StartDetachedAsync(Command("xfce4-terminal"), ":42", Arg.Any<CancellationToken>());
+        await _runner.Received(3).RunAsync(Command("wmctrl", "-lx"), ":42", Arg.Any<TimeSpan>(), Arg.Any<CancellationToken>());
+        await _runner.Received(1).RunAsync(Command("wmctrl", "-x", "-a", "xfce4-terminal.Xfce4-Terminal"), ":42", Arg.Any<TimeSpan>(), Arg.Any<CancellationToken>());
     }
 
     [Fact]

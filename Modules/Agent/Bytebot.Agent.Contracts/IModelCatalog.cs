@@ -11,4 +11,5 @@ public interface IModelCatalog
 /// <param name="Name">The name a task refers to the model by; unique in the catalog.</param>
 /// <param name="Provider"><c>anthropic</c>, <c>openai</c> or <c>openai-compatible</c>.</param>
 /// <param name="Title">A human-readable title for pickers.</param>
-public sealed record ModelDescriptor(string Name, string Provider, string Title);
+/// <param name="ContextWindow">Tokens the model accepts, when known.</param>
+public sealed record ModelDescriptor(string Name, string Provider, string Title, int? ContextWindow = null);

@@ -1,5 +1,8 @@
 using Bytebot.Agent.Contracts;
+using Bytebot.Agent.Loop;
 using Bytebot.Agent.Providers;
+using Bytebot.Agent.Tools;
+using Bytebot.Tasks.Contracts;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,6 +18,15 @@ public static class AgentModule
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new ModelCatalog(configuration, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IModelCatalog>(sp => sp.GetRequiredService<ModelCatalog>());
+        services.AddSingleton(_ => AgentOptions.FromConfiguration(configuration));
+        services.AddSingleton<ModelRouter>();
+        services.AddSingleton<ToolRunner>();
+        // Without a model the worker claims nothing and tasks wait in the queue (DESIGN §1) instead of failing.
+        using (var probe = new ModelCatalog(configuration, TimeProvider.System))
+        {
+            if (probe.Configured.Count > 0)
+                services.AddSingleton<ITaskAgent, AgentLoop>();
+        }
         return services;
     }
 

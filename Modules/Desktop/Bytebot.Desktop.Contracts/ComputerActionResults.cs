@@ -50,6 +50,28 @@ public sealed record FileContent(bool Success, byte[]? Data, string? Name, long?
 /// <param name="Settled">False when the cap was reached while the screen was still changing.</param>
 public sealed record SettleReport(long WaitedMilliseconds, bool Settled) : ComputerActionResult;
 
+/// <summary>An action sent <see cref="ComputerAction.ByAgent"/> found the user in control and did not run (or was stopped).</summary>
+public sealed class AgentNotInControlException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public AgentNotInControlException()
+        : base("The user has control of the desktop; the agent's action was not run.")
+    {
+    }
+
+    /// <summary>Creates the exception with a message.</summary>
+    public AgentNotInControlException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a message and a cause.</summary>
+    public AgentNotInControlException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
 /// <summary>
 /// The action was refused before anything reached the display (HTTP 400): a field is missing, has a bad value or is
 /// unknown, a key name does not exist, a path leaves the workspace, an application is not installed.

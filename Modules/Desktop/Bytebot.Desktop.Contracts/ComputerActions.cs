@@ -5,7 +5,26 @@ namespace Bytebot.Desktop.Contracts;
 /// over the message bus. Every action answers a <see cref="ComputerActionResult"/>; an invalid action is answered by
 /// <see cref="ComputerActionRejectedException"/> before anything reaches the display.
 /// </summary>
-public abstract record ComputerAction;
+public abstract record ComputerAction
+{
+    /// <summary>
+    /// Sent on behalf of the agent: the desktop refuses it with <see cref="AgentNotInControlException"/> unless the agent has
+    /// control when its turn comes, and cancels it if the user takes control while it runs.
+    /// </summary>
+    public bool ByAgent { get; init; }
+}
+
+/// <summary>
+/// Bytebot's wire format for an action (the <c>POST /computer-use</c> body, or a <c>computer_*</c> tool's input plus
+/// <c>action</c>), parsed into a <see cref="ComputerAction"/> without running it. Answered with <see cref="ParsedAction"/>;
+/// a malformed body with <see cref="ComputerActionRejectedException"/> naming every bad field.
+/// </summary>
+/// <param name="Body">A JSON object with an <c>action</c> field.</param>
+public sealed record ParseComputerAction(System.Text.Json.JsonElement Body);
+
+/// <summary>A parsed action, ready to send.</summary>
+/// <param name="Action">The action.</param>
+public sealed record ParsedAction(ComputerAction Action);
 
 /// <summary>An absolute point on the screen, in pixels from the top-left corner.</summary>
 /// <param name="X">Pixels from the left edge.</param>

@@ -29,7 +29,8 @@ public static class DesktopModule
         services.AddSingleton<IValidateOptions<DesktopOptions>, DesktopOptionsValidator>();
         services.AddSingleton<DesktopSupervisor>();
         services.AddSingleton<IDesktopEnvironment>(sp => sp.GetRequiredService<DesktopSupervisor>());
-        services.AddSingleton<IDesktopControl, Control.DesktopControl>();
+        services.AddSingleton<Control.DesktopControl>();
+        services.AddSingleton<IDesktopControl>(sp => sp.GetRequiredService<Control.DesktopControl>());
         services.AddHostedService(sp => sp.GetRequiredService<DesktopSupervisor>());
         services.AddSingleton<IDesktopDriver, XDesktopDriver>();
         services.AddHealthChecks()
@@ -46,6 +47,7 @@ public static class DesktopModule
         services.AddSingleton<Workspace>();
         services.AddSingleton<ComputerTools>();
         return services
+            .AddHandler<ParseActionHandler>()
             .AddHandler<MoveMouseHandler>()
             .AddHandler<TraceMouseHandler>()
             .AddHandler<ClickMouseHandler>()

@@ -43,6 +43,24 @@ public interface ITaskContext
     /// <summary>True when this run took over a task another run had started (after a crash or restart).</summary>
     bool Resumed { get; }
 
+    /// <summary>True when this run started because the user handed control back (Proceed after a takeover or a help request).</summary>
+    bool ResumedByUser { get; }
+
+    /// <summary>When the task first started running; the task's wall-time budget counts from here.</summary>
+    DateTimeOffset StartedAt { get; }
+
+    /// <summary>Summaries recorded so far, oldest first; each replaces its messages in the agent's context.</summary>
+    IReadOnlyList<TaskSummary> Summaries { get; }
+
+    /// <summary>Model calls of the whole task so far (every run, every step).</summary>
+    TaskUsageTotals Usage { get; }
+
+    /// <summary>
+    /// Actions recorded for tool calls, by tool-use id: lets a run that resumes after a crash answer the tool calls of a
+    /// stored model response without asking the model again and without re-running what already ran.
+    /// </summary>
+    IReadOnlyDictionary<string, ToolActionRecord> ToolActions { get; }
+
     /// <summary>Appends a message; base64 image and document blocks are stored as blobs first.</summary>
     Task<TaskMessage> AddMessageAsync(TaskRole role, IReadOnlyList<MessageContent> content, CancellationToken cancellationToken);
 
@@ -54,6 +72,13 @@ public interface ITaskContext
     /// </summary>
     Task<ActionResult> ExecuteActionAsync(
         string name, JsonElement input, Func<Guid, CancellationToken, Task<ActionResult>> execute, CancellationToken cancellationToken);
+
+    /// <summary>As <see cref="ExecuteActionAsync"/>, for the tool call <paramref name="toolUseId"/> of a stored model response.</summary>
+    Task<ActionResult> ExecuteToolAsync(
+        string toolUseId, string name, JsonElement input, Func<Guid, CancellationToken, Task<ActionResult>> execute, CancellationToken cancellationToken);
+
+    /// <summary>Reads stored bytes back (screenshots and documents for the model's context).</summary>
+    Task<ReadOnlyMemory<byte>> ReadBlobAsync(BlobReference blob, CancellationToken cancellationToken);
 
     /// <summary>Stores bytes (a screenshot) and returns their reference.</summary>
     Task<BlobReference> StoreBlobAsync(ReadOnlyMemory<byte> bytes, string mediaType, CancellationToken cancellationToken);
@@ -83,14 +108,48 @@ public sealed record InterruptedAction(Guid ActionId, string Name, JsonElement I
 /// <param name="Error">Why it failed.</param>
 /// <param name="Screenshot">The screen after the action, when taken.</param>
 /// <param name="Output">Tool output for the model.</param>
-public sealed record ActionResult(bool Succeeded, string? Error = null, BlobReference? Screenshot = null, JsonElement? Output = null);
+/// <param name="Settle">How long the agent waited for the screen to settle after the action.</param>
+public sealed record ActionResult(bool Succeeded, string? Error = null, BlobReference? Screenshot = null, JsonElement? Output = null, TimeSpan? Settle = null);
+
+/// <summary>What is recorded of a tool call's action.</summary>
+/// <param name="Succeeded">True or false once it completed; null when it started and its end was never recorded.</param>
+/// <param name="Error">Why it failed.</param>
+public sealed record ToolActionRecord(bool? Succeeded, string? Error);
+
+/// <summary>A recorded summary.</summary>
+/// <param name="Id">Summary id.</param>
+/// <param name="Content">The summary text.</param>
+/// <param name="MessageIds">The messages it replaces.</param>
+public sealed record TaskSummary(Guid Id, string Content, IReadOnlyList<Guid> MessageIds);
+
+/// <summary>Model calls of a task, summed.</summary>
+/// <param name="Calls">Model calls.</param>
+/// <param name="InputTokens">Prompt tokens billed at the full rate.</param>
+/// <param name="OutputTokens">Completion tokens.</param>
+/// <param name="CacheReadTokens">Prompt tokens read from the provider's cache.</param>
+/// <param name="CacheWriteTokens">Prompt tokens written to the provider's cache.</param>
+/// <param name="Cost">Cost in USD of the calls whose price is known.</param>
+public sealed record TaskUsageTotals(int Calls, long InputTokens, long OutputTokens, long CacheReadTokens, long CacheWriteTokens, decimal Cost)
+{
+    /// <summary>No calls yet.</summary>
+    public static TaskUsageTotals None { get; } = new(0, 0, 0, 0, 0, 0m);
+
+    /// <summary>Every token, cached or not, in and out.</summary>
+    public long TotalTokens => InputTokens + OutputTokens + CacheReadTokens + CacheWriteTokens;
+}
 
 /// <summary>Tokens and cost of one model call.</summary>
 /// <param name="Model">Model id.</param>
 /// <param name="InputTokens">Prompt tokens.</param>
 /// <param name="OutputTokens">Completion tokens.</param>
 /// <param name="Cost">Cost in USD, when known.</param>
-public sealed record ModelUsage(string Model, long InputTokens, long OutputTokens, decimal? Cost = null);
+/// <param name="CacheReadTokens">Prompt tokens read from the provider's cache.</param>
+/// <param name="CacheWriteTokens">Prompt tokens written to the provider's cache.</param>
+/// <param name="Latency">How long the call took, retries and waits included.</param>
+/// <param name="Purpose"><c>step</c> or <c>summary</c>.</param>
+public sealed record ModelUsage(
+    string Model, long InputTokens, long OutputTokens, decimal? Cost = null, long CacheReadTokens = 0, long CacheWriteTokens = 0,
+    TimeSpan? Latency = null, string Purpose = "step");
 
 /// <summary>How a step ended.</summary>
 public enum StepOutcomeKind

@@ -1,4 +1,6 @@
+using Bytebot.Agent.Contracts;
 using Bytebot.Platform.Events;
+using Bytebot.Platform.Messaging;
 using Bytebot.Platform.Postgres;
 using Bytebot.Tasks.Api;
 using Bytebot.Tasks.Blobs;
@@ -21,7 +23,7 @@ public static class TasksModule
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddSingleton(_ => TasksOptions.FromConfiguration(configuration));
-        services.AddMigrations(TasksSchema.Module, TasksSchema.ReadModels);
+        services.AddMigrations(TasksSchema.Module, TasksSchema.ReadModels, TasksSchema.StepAccounting);
         services.AddTaskEvents();
         // The queue projection runs first: a refused (fenced) write must fail before any read model changes.
         services.AddInlineProjection<QueueProjection>();
@@ -33,6 +35,7 @@ public static class TasksModule
         services.AddSingleton<TaskViews>();
         services.AddSingleton<TaskQueue>();
         services.AddSingleton<TaskWakeUp>();
+        services.AddHandler<CreateTaskHandler>();
         services.AddHostedService<TaskWorker>();
         return services;
     }
@@ -42,11 +45,11 @@ public static class TasksModule
         var tasks = endpoints.MapGroup("/api/tasks").WithTags("Tasks")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
 
-        tasks.MapPost("/", (HttpRequest request, IEventStore store, ITaskBlobStore blobs, TaskViews views, IConfiguration configuration,
+        tasks.MapPost("/", (HttpRequest request, IEventStore store, ITaskBlobStore blobs, TaskViews views, IModelCatalog catalog,
                 TimeProvider clock, TaskWakeUp wakeUp, CancellationToken ct) =>
                 request.HasFormContentType
-                    ? CreateTask.FromFormAsync(request, store, blobs, views, configuration, clock, wakeUp, ct)
-                    : CreateTask.FromJsonAsync(request, store, blobs, views, configuration, clock, wakeUp, ct))
+                    ? CreateTask.FromFormAsync(request, store, blobs, views, catalog, clock, wakeUp, ct)
+                    : CreateTask.FromJsonAsync(request, store, blobs, views, catalog, clock, wakeUp, ct))
             .WithName("CreateTask").WithSummary("Creates a task (JSON with base64 files, or multipart/form-data).")
             .Accepts<CreateTaskRequest>("application/json", "multipart/form-data")
             .Produces<TaskView>(StatusCodes.Status201Created).ProducesValidationProblem().DisableAntiforgery();

@@ -4,8 +4,18 @@ using Microsoft.Extensions.Configuration;
 
 namespace Bytebot.Agent.Providers;
 
-// Stream: only the Anthropic adapter honours it so far; streaming keeps long turns alive through proxies' idle timeouts.
-internal sealed record ConfiguredModel(string Name, string Provider, string Title, string Model, string? BaseUrl, string? ApiKey, bool Stream = true);
+// Stream: streaming keeps long turns alive through proxies' idle timeouts. Screenshots sent to the model are fitted into
+// ScreenshotMaxWidth × ScreenshotMaxHeight (the model's coordinates are mapped back from that size).
+internal sealed record ConfiguredModel(
+    string Name, string Provider, string Title, string Model, string? BaseUrl, string? ApiKey, bool Stream = true,
+    int? ContextWindow = null, int? ScreenshotMaxWidth = null, int? ScreenshotMaxHeight = null)
+{
+    // Anthropic and OpenAI both document computer use at XGA (1024×768): larger images are downscaled by the API
+    // itself (Anthropic above ~1.15 megapixels), and coordinates on an image the model saw resized drift.
+    public (int Width, int Height) ScreenshotLimit => (ScreenshotMaxWidth ?? DefaultLimit.Width, ScreenshotMaxHeight ?? DefaultLimit.Height);
+
+    private (int Width, int Height) DefaultLimit => Provider is ModelCatalog.Anthropic or ModelCatalog.OpenAI ? (1024, 768) : (1280, 960);
+}
 
 // Models come from ANTHROPIC_API_KEY / OPENAI_API_KEY (Bytebot's defaults) and from Agent:Models entries.
 internal sealed class ModelCatalog : IModelCatalog, IDisposable
@@ -23,12 +33,18 @@ internal sealed class ModelCatalog : IModelCatalog, IDisposable
         _time = time;
         Configured = Read(configuration);
         _byName = Configured.DistinctBy(m => m.Name).ToDictionary(m => m.Name, StringComparer.Ordinal);
-        Models = [.. Configured.Select(m => new ModelDescriptor(m.Name, m.Provider, m.Title))];
+        Models = [.. Configured.Select(m => new ModelDescriptor(m.Name, m.Provider, m.Title, m.ContextWindow))];
     }
 
     public IReadOnlyList<ConfiguredModel> Configured { get; }
 
     public IReadOnlyList<ModelDescriptor> Models { get; }
+
+    /// <summary>The task's model by name; Bytebot's placeholder <c>default</c> (no model picked) means the first one.</summary>
+    public ConfiguredModel? Resolve(string name) =>
+        _byName.TryGetValue(name, out var model) ? model
+        : name == "default" && Configured.Count > 0 ? Configured[0]
+        : null;
 
     public IModelProvider Provider(string name) =>
         _byName.TryGetValue(name, out var model)
@@ -54,14 +70,14 @@ internal sealed class ModelCatalog : IModelCatalog, IDisposable
         if (configuration["ANTHROPIC_API_KEY"] is { Length: > 0 } anthropicKey)
         {
             var url = configuration["ANTHROPIC_BASE_URL"];
-            models.Add(new("claude-opus-4-1-20250805", Anthropic, "Claude Opus 4.1", "claude-opus-4-1-20250805", url, anthropicKey));
-            models.Add(new("claude-sonnet-4-20250514", Anthropic, "Claude Sonnet 4", "claude-sonnet-4-20250514", url, anthropicKey));
+            models.Add(new("claude-opus-4-1-20250805", Anthropic, "Claude Opus 4.1", "claude-opus-4-1-20250805", url, anthropicKey, ContextWindow: 200_000));
+            models.Add(new("claude-sonnet-4-20250514", Anthropic, "Claude Sonnet 4", "claude-sonnet-4-20250514", url, anthropicKey, ContextWindow: 200_000));
         }
         if (configuration["OPENAI_API_KEY"] is { Length: > 0 } openAIKey)
         {
             var url = configuration["OPENAI_BASE_URL"];
-            models.Add(new("o3-2025-04-16", OpenAI, "o3", "o3-2025-04-16", url, openAIKey));
-            models.Add(new("gpt-4.1-2025-04-14", OpenAI, "GPT-4.1", "gpt-4.1-2025-04-14", url, openAIKey));
+            models.Add(new("o3-2025-04-16", OpenAI, "o3", "o3-2025-04-16", url, openAIKey, ContextWindow: 200_000));
+            models.Add(new("gpt-4.1-2025-04-14", OpenAI, "GPT-4.1", "gpt-4.1-2025-04-14", url, openAIKey, ContextWindow: 1_047_576));
         }
         foreach (var entry in configuration.GetSection("Agent:Models").GetChildren())
         {
@@ -81,7 +97,10 @@ internal sealed class ModelCatalog : IModelCatalog, IDisposable
                 model,
                 entry["BaseUrl"] ?? configuration[urlName],
                 entry["ApiKey"] ?? configuration[keyName],
-                entry.GetValue("Stream", defaultValue: true)));
+                entry.GetValue("Stream", defaultValue: true),
+                entry.GetValue<int?>("ContextWindow") ?? (provider == OpenAICompatible ? 128_000 : 200_000),
+                entry.GetValue<int?>("ScreenshotMaxWidth"),
+                entry.GetValue<int?>("ScreenshotMaxHeight")));
         }
         return models;
     }

@@ -6,7 +6,7 @@ using Bytebot.Tasks.Events;
 using Bytebot.Tasks.Queue;
 using Bytebot.Tasks.ReadModels;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
+using Bytebot.Agent.Contracts;
 
 namespace Bytebot.Tasks.Api;
 
@@ -22,7 +22,7 @@ internal static class CreateTask
     public const long MaxFileBytes = 30L * 1024 * 1024;
 
     public static async Task<IResult> FromJsonAsync(HttpRequest request, IEventStore store, ITaskBlobStore blobs, TaskViews views,
-        IConfiguration configuration, TimeProvider clock, TaskWakeUp wakeUp, CancellationToken cancellationToken)
+        IModelCatalog catalog, TimeProvider clock, TaskWakeUp wakeUp, CancellationToken cancellationToken)
     {
         CreateTaskRequest? body;
         try
@@ -52,11 +52,11 @@ internal static class CreateTask
             }
             files.Add((file.Name ?? "", file.Type ?? "application/octet-stream", bytes));
         }
-        return await CreateAsync(body with { Files = null }, files, store, blobs, views, configuration, clock, wakeUp, cancellationToken);
+        return await CreateAsync(body with { Files = null }, files, store, blobs, views, catalog, clock, wakeUp, cancellationToken);
     }
 
     public static async Task<IResult> FromFormAsync(HttpRequest request, IEventStore store, ITaskBlobStore blobs, TaskViews views,
-        IConfiguration configuration, TimeProvider clock, TaskWakeUp wakeUp, CancellationToken cancellationToken)
+        IModelCatalog catalog, TimeProvider clock, TaskWakeUp wakeUp, CancellationToken cancellationToken)
     {
         var form = await request.ReadFormAsync(cancellationToken);
         TaskModel? model = null;
@@ -82,18 +82,18 @@ internal static class CreateTask
             await file.CopyToAsync(buffer, cancellationToken);
             files.Add((file.FileName, string.IsNullOrEmpty(file.ContentType) ? "application/octet-stream" : file.ContentType, buffer.ToArray()));
         }
-        return await CreateAsync(body, files, store, blobs, views, configuration, clock, wakeUp, cancellationToken);
+        return await CreateAsync(body, files, store, blobs, views, catalog, clock, wakeUp, cancellationToken);
     }
 
     private static string? Empty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static async Task<IResult> CreateAsync(CreateTaskRequest body, List<(string Name, string Type, byte[] Bytes)> files,
-        IEventStore store, ITaskBlobStore blobs, TaskViews views, IConfiguration configuration, TimeProvider clock, TaskWakeUp wakeUp,
+        IEventStore store, ITaskBlobStore blobs, TaskViews views, IModelCatalog catalog, TimeProvider clock, TaskWakeUp wakeUp,
         CancellationToken cancellationToken)
     {
         if (Validate(body, files, out var type, out var priority, out var createdBy, out var scheduledFor) is { } problem)
             return problem;
-        var model = body.Model ?? ModelCatalog.Default(configuration);
+        var model = body.Model ?? ModelCatalog.Default(catalog);
 
         // Blobs first: a crash between the two leaves an unreferenced blob, never a task pointing at nothing.
         var stored = new List<StoredFile>();
@@ -174,14 +174,11 @@ internal static class CreateTask
 
 internal static class ModelCatalog
 {
-    /// <summary>The configured models (<c>Agent:Models:n:{Provider,Name,Title,ContextWindow}</c>).</summary>
-    public static IReadOnlyList<TaskModel> Configured(IConfiguration configuration) =>
-        [.. configuration.GetSection("Agent:Models").GetChildren()
-            .Select(s => new TaskModel(s["Provider"] ?? "", s["Name"] ?? "", s["Title"] ?? s["Name"] ?? "",
-                int.TryParse(s["ContextWindow"], out var window) ? window : null))
-            .Where(m => m.Provider.Length > 0 && m.Name.Length > 0)];
+    /// <summary>The models the Agent module is configured with, in Bytebot's shape.</summary>
+    public static IReadOnlyList<TaskModel> Configured(IModelCatalog catalog) =>
+        [.. catalog.Models.Select(m => new TaskModel(m.Provider, m.Name, m.Title, m.ContextWindow))];
 
     /// <summary>The first configured model, or a placeholder the agent resolves to its default when it runs the task.</summary>
-    public static TaskModel Default(IConfiguration configuration) =>
-        Configured(configuration) is [var first, ..] ? first : new TaskModel("default", "default", "Default model");
+    public static TaskModel Default(IModelCatalog catalog) =>
+        Configured(catalog) is [var first, ..] ? first : new TaskModel("default", "default", "Default model");
 }

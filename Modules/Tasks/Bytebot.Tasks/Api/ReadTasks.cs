@@ -2,7 +2,7 @@ using Bytebot.Tasks.Blobs;
 using Bytebot.Tasks.Contracts;
 using Bytebot.Tasks.ReadModels;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
+using Bytebot.Agent.Contracts;
 
 namespace Bytebot.Tasks.Api;
 
@@ -53,9 +53,9 @@ internal static class ReadTasks
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Blob not found", detail: $"No blob {sha256}.");
     }
 
-    public static IResult Models(IConfiguration configuration)
+    public static IResult Models(IModelCatalog catalog)
     {
-        var models = ModelCatalog.Configured(configuration);
+        var models = ModelCatalog.Configured(catalog);
         if (models.Count > 0)
             return TypedResults.Ok(models);
         // Bytebot's UI expects an array; the hint travels in a header so the body stays that array.

@@ -1,3 +1,4 @@
+using Bytebot.Desktop.Contracts;
 using Bytebot.Platform.Events;
 using Bytebot.Tasks.Contracts;
 using Bytebot.Tasks.Events;
@@ -9,11 +10,29 @@ namespace Bytebot.Tasks.Api;
 /// <summary>Takeover, resume, cancel and delete: each writes only to its own task's stream.</summary>
 internal static class TaskControl
 {
-    public static Task<IResult> TakeOverAsync(Guid id, IEventStore store, TaskViews views, TimeProvider clock, CancellationToken cancellationToken) =>
-        RunAsync(id, store, views, state =>
-            state.IsFinished ? (TaskProblems.Conflict($"The task is {Wire(state.Status)}."), [])
-            : state.Control != TaskRole.Assistant ? (TaskProblems.Conflict("The user already has control."), [])
-            : (null, [new TaskTakenOver(clock.GetUtcNow())]), cancellationToken);
+    /// <summary>
+    /// Hands the desktop to the user before answering: once the caller has the answer, the desktop refuses the agent's
+    /// actions (an action in flight is cancelled), whatever the worker is doing.
+    /// </summary>
+    public static async Task<IResult> TakeOverAsync(
+        Guid id, IEventStore store, TaskViews views, TimeProvider clock, IDesktopControl desktop, CancellationToken cancellationToken)
+    {
+        var taken = false;
+        var error = await TaskWrites.AppendAsync(store, id, state =>
+        {
+            if (state.IsFinished)
+                return (TaskProblems.Conflict($"The task is {Wire(state.Status)}."), []);
+            if (state.Control != TaskRole.Assistant)
+                return (TaskProblems.Conflict("The user already has control."), []);
+            taken = true;
+            return (null, [new TaskTakenOver(clock.GetUtcNow())]);
+        }, cancellationToken);
+        if (error is not null)
+            return error;
+        if (taken)
+            desktop.Assign(ControlOwner.User);
+        return TypedResults.Ok(await views.GetAsync(id, withFiles: false, cancellationToken));
+    }
 
     public static Task<IResult> ResumeAsync(Guid id, IEventStore store, TaskViews views, TimeProvider clock, TaskWakeUp wakeUp, CancellationToken cancellationToken) =>
         RunAsync(id, store, views, state =>

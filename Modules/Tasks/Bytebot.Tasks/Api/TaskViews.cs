@@ -11,7 +11,16 @@ internal sealed record TaskView(
     Guid Id, string Description, string Type, string Status, string Priority, string Control, DateTimeOffset CreatedAt,
     string CreatedBy, DateTimeOffset? ScheduledFor, DateTimeOffset UpdatedAt, DateTimeOffset? ExecutedAt,
     DateTimeOffset? CompletedAt, DateTimeOffset? QueuedAt, string? Error, JsonElement? Result, TaskModel Model,
-    IReadOnlyList<FileView>? Files);
+    IReadOnlyList<FileView>? Files)
+{
+    /// <summary>Sums over the task's steps; present on a single task's read.</summary>
+    public TaskTotals? Totals { get; init; }
+}
+
+/// <summary>What a task has cost so far.</summary>
+internal sealed record TaskTotals(
+    int Steps, int Actions, long InputTokens, long OutputTokens, long CacheReadTokens, long CacheWriteTokens, decimal Cost,
+    double ModelMs, double ActionMs, double SettleMs);
 
 internal sealed record FileView(Guid Id, string Name, string Type, long Size, string Sha256, DateTimeOffset CreatedAt, string Url);
 
@@ -21,7 +30,9 @@ internal sealed record MessageView(Guid Id, JsonElement Content, string Role, Da
 
 internal sealed record StepView(
     Guid Id, int Number, DateTimeOffset StartedAt, double? DurationMs, string? Outcome, string? Action, JsonElement? ActionInput,
-    string? ActionError, BlobReference? Screenshot, string? ScreenshotUrl, long InputTokens, long OutputTokens, decimal? Cost);
+    string? ActionError, BlobReference? Screenshot, string? ScreenshotUrl, long InputTokens, long OutputTokens, decimal? Cost,
+    string? Model = null, double? ModelMs = null, long CacheReadTokens = 0, long CacheWriteTokens = 0, int Actions = 0,
+    double? ActionMs = null, double? SettleMs = null);
 
 internal sealed class TaskViews(BytebotDatabase database)
 {
@@ -38,7 +49,24 @@ internal sealed class TaskViews(BytebotDatabase database)
         await using (var command = db.Create($"select {TaskColumns} from tasks where id = $1", [id]))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             task = await reader.ReadAsync(cancellationToken) ? ReadTask(reader) : null;
-        if (task is null || !withFiles)
+        if (task is null)
+            return null;
+        await using (var command = db.Create("""
+            select count(*)::int, coalesce(sum(actions), 0)::int, coalesce(sum(input_tokens), 0)::bigint, coalesce(sum(output_tokens), 0)::bigint,
+                   coalesce(sum(cache_read_tokens), 0)::bigint, coalesce(sum(cache_write_tokens), 0)::bigint, coalesce(sum(cost), 0),
+                   coalesce(sum(model_ms), 0), coalesce(sum(action_ms), 0), coalesce(sum(settle_ms), 0)
+            from task_steps where task_id = $1
+            """, [id]))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            task = task with
+            {
+                Totals = new TaskTotals(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
+                    reader.GetInt64(5), reader.GetDecimal(6), reader.GetDouble(7), reader.GetDouble(8), reader.GetDouble(9)),
+            };
+        }
+        if (!withFiles)
             return task;
         var files = new List<FileView>();
         await using (var command = db.Create("select id, name, media_type, size, sha256, created_at from task_files where task_id = $1 order by name, id", [id]))
@@ -112,7 +140,7 @@ internal sealed class TaskViews(BytebotDatabase database)
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var command = new Writer(connection, null, cancellationToken).Create("""
             select id, number, started_at, ended_at, outcome, action, action_input::text, action_error, screenshot::text,
-                   input_tokens, output_tokens, cost
+                   input_tokens, output_tokens, cost, model, model_ms, cache_read_tokens, cache_write_tokens, actions, action_ms, settle_ms
             from task_steps where task_id = $1 order by number, started_at
             """, [taskId]);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -125,7 +153,9 @@ internal sealed class TaskViews(BytebotDatabase database)
             steps.Add(new StepView(reader.GetGuid(0), reader.GetInt32(1), started, (ended - started)?.TotalMilliseconds,
                 NullableString(reader, 4), NullableString(reader, 5), reader.IsDBNull(6) ? null : JsonElementOf(reader.GetString(6)),
                 NullableString(reader, 7), screenshot, screenshot is null ? null : $"/api/tasks/{taskId}/blobs/{screenshot.Sha256}",
-                reader.GetInt64(9), reader.GetInt64(10), reader.IsDBNull(11) ? null : reader.GetDecimal(11)));
+                reader.GetInt64(9), reader.GetInt64(10), reader.IsDBNull(11) ? null : reader.GetDecimal(11),
+                NullableString(reader, 12), NullableDouble(reader, 13), reader.GetInt64(14), reader.GetInt64(15), reader.GetInt32(16),
+                NullableDouble(reader, 17), NullableDouble(reader, 18)));
         }
         return steps;
     }
@@ -141,6 +171,8 @@ internal sealed class TaskViews(BytebotDatabase database)
         reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal);
 
     private static string? NullableString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static double? NullableDouble(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
 
     private static JsonElement JsonElementOf(string json)
     {

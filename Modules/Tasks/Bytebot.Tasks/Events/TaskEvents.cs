@@ -20,12 +20,14 @@ internal sealed record TaskStarted(string WorkerId, string DesktopId, long Epoch
 
 internal sealed record StepStarted(Guid StepId, int Number, DateTimeOffset At);
 
-internal sealed record ActionStarted(Guid StepId, Guid ActionId, string Name, JsonElement Input, DateTimeOffset At);
+internal sealed record ActionStarted(Guid StepId, Guid ActionId, string Name, JsonElement Input, DateTimeOffset At, string? ToolUseId = null);
 
 internal sealed record ActionCompleted(
-    Guid StepId, Guid ActionId, bool Succeeded, string? Error, BlobReference? Screenshot, DateTimeOffset At);
+    Guid StepId, Guid ActionId, bool Succeeded, string? Error, BlobReference? Screenshot, DateTimeOffset At, double? SettleMs = null);
 
-internal sealed record UsageRecorded(Guid StepId, string Model, long InputTokens, long OutputTokens, decimal? Cost, DateTimeOffset At);
+internal sealed record UsageRecorded(
+    Guid StepId, string Model, long InputTokens, long OutputTokens, decimal? Cost, DateTimeOffset At,
+    long CacheReadTokens = 0, long CacheWriteTokens = 0, double? LatencyMs = null, string? Purpose = null);
 
 internal sealed record StepCompleted(Guid StepId, DateTimeOffset At);
 

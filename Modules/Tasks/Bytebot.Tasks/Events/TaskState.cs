@@ -7,6 +7,7 @@ namespace Bytebot.Tasks.Events;
 internal sealed class TaskState
 {
     private readonly Dictionary<Guid, ActionStarted> _openActions = [];
+    private readonly Dictionary<Guid, string> _toolUseOfAction = [];
 
     public Guid TaskId { get; private set; }
 
@@ -27,6 +28,17 @@ internal sealed class TaskState
     public Guid? OpenStep { get; private set; }
 
     public List<TaskMessage> Messages { get; } = [];
+
+    public List<TaskSummary> Summaries { get; } = [];
+
+    public Dictionary<string, ToolActionRecord> ToolActions { get; } = new(StringComparer.Ordinal);
+
+    public TaskUsageTotals Usage { get; private set; } = TaskUsageTotals.None;
+
+    public DateTimeOffset? FirstStartedAt { get; private set; }
+
+    /// <summary>The user handed control back and no step has started since.</summary>
+    public bool ResumedByUser { get; private set; }
 
     public IEnumerable<ActionStarted> OpenActions => _openActions.Values;
 
@@ -54,19 +66,42 @@ internal sealed class TaskState
             case MessageAdded e:
                 Messages.Add(new TaskMessage(e.MessageId, e.Role, e.Content, e.At));
                 break;
-            case TaskStarted:
+            case SummaryAdded e:
+                Summaries.Add(new TaskSummary(e.SummaryId, e.Content, e.MessageIds));
+                break;
+            case UsageRecorded e:
+                Usage = Usage with
+                {
+                    Calls = Usage.Calls + 1,
+                    InputTokens = Usage.InputTokens + e.InputTokens,
+                    OutputTokens = Usage.OutputTokens + e.OutputTokens,
+                    CacheReadTokens = Usage.CacheReadTokens + e.CacheReadTokens,
+                    CacheWriteTokens = Usage.CacheWriteTokens + e.CacheWriteTokens,
+                    Cost = Usage.Cost + (e.Cost ?? 0m),
+                };
+                break;
+            case TaskStarted e:
+                FirstStartedAt ??= e.At;
                 EverStarted = true;
                 Status = AgentTaskStatus.Running;
                 break;
             case StepStarted e:
                 Steps = e.Number;
                 OpenStep = e.StepId;
+                ResumedByUser = false;
                 break;
             case ActionStarted e:
                 _openActions[e.ActionId] = e;
+                if (e.ToolUseId is { } toolUseId)
+                {
+                    _toolUseOfAction[e.ActionId] = toolUseId;
+                    ToolActions[toolUseId] = new ToolActionRecord(null, null);
+                }
                 break;
             case ActionCompleted e:
                 _openActions.Remove(e.ActionId);
+                if (_toolUseOfAction.Remove(e.ActionId, out var completedToolUse))
+                    ToolActions[completedToolUse] = new ToolActionRecord(e.Succeeded, e.Error);
                 break;
             case StepCompleted or StepInterrupted:
                 OpenStep = null;
@@ -76,6 +111,7 @@ internal sealed class TaskState
                 Control = TaskRole.User;
                 break;
             case TaskResumed:
+                ResumedByUser = true;
                 Control = TaskRole.Assistant;
                 Status = AgentTaskStatus.Running;
                 break;

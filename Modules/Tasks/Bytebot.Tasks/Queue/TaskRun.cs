@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using ControlOwner = Bytebot.Desktop.Contracts.ControlOwner;
+using IDesktopControl = Bytebot.Desktop.Contracts.IDesktopControl;
 using Bytebot.Platform.Events;
 using Bytebot.Tasks.Blobs;
 using Bytebot.Tasks.Contracts;
@@ -11,7 +13,7 @@ namespace Bytebot.Tasks.Queue;
 /// One claimed run of a task: every write carries the lease epoch, so the queue projection refuses it once
 /// another claim (or a cancel or takeover) has replaced this run.
 /// </summary>
-internal sealed class TaskRun(Lease lease, IEventStore store, ITaskBlobStore blobs, TimeProvider clock) : ITaskContext
+internal sealed class TaskRun(Lease lease, IEventStore store, ITaskBlobStore blobs, TimeProvider clock, IDesktopControl desktop) : ITaskContext
 {
     private readonly Dictionary<string, string> _fence = new()
     {
@@ -36,12 +38,23 @@ internal sealed class TaskRun(Lease lease, IEventStore store, ITaskBlobStore blo
 
     public bool Resumed { get; private set; }
 
+    public bool ResumedByUser { get; private set; }
+
+    public DateTimeOffset StartedAt => _state.FirstStartedAt ?? clock.GetUtcNow();
+
+    public IReadOnlyList<TaskSummary> Summaries => _state.Summaries;
+
+    public TaskUsageTotals Usage => _state.Usage;
+
+    public IReadOnlyDictionary<string, ToolActionRecord> ToolActions => _state.ToolActions;
+
     public async Task RunAsync(ITaskAgent agent, CancellationToken cancellationToken)
     {
         _state = await TaskState.LoadAsync(store, lease.TaskId, cancellationToken);
         if (!_state.Exists || _state.IsFinished || _state.Control != TaskRole.Assistant)
             return;
         Resumed = _state.EverStarted;
+        ResumedByUser = _state.ResumedByUser;
         var now = clock.GetUtcNow();
         List<object> start = [new TaskStarted(lease.WorkerId, lease.DesktopId, lease.Epoch, Resumed, now)];
         if (_state.OpenStep is { } openStep)
@@ -51,6 +64,8 @@ internal sealed class TaskRun(Lease lease, IEventStore store, ITaskBlobStore blo
             start.Add(new StepInterrupted(openStep, InterruptedActions.Count > 0 ? InterruptedActions[0].ActionId : null, "recovered", now));
         }
         await AppendAsync([.. start], cancellationToken);
+        // The start passed the fence, so no takeover was committed before it; one committed later hands control back.
+        desktop.Assign(ControlOwner.Agent);
 
         while (true)
         {
@@ -77,6 +92,7 @@ internal sealed class TaskRun(Lease lease, IEventStore store, ITaskBlobStore blo
                 outcome = StepOutcome.Fail($"The agent failed: {e.Message}");
             }
             InterruptedActions = [];
+            ResumedByUser = false;
             var at = clock.GetUtcNow();
             object? final = outcome.Kind switch
             {
@@ -86,6 +102,8 @@ internal sealed class TaskRun(Lease lease, IEventStore store, ITaskBlobStore blo
                 _ => null,
             };
             await AppendAsync(final is null ? [new StepCompleted(_stepId, at)] : [new StepCompleted(_stepId, at), final], cancellationToken);
+            if (final is TaskNeedsHelp)
+                desktop.Assign(ControlOwner.User);
             if (final is not null)
                 return;
         }
@@ -113,13 +131,30 @@ internal sealed class TaskRun(Lease lease, IEventStore store, ITaskBlobStore blo
         return _state.Messages[^1];
     }
 
-    public async Task<ActionResult> ExecuteActionAsync(
-        string name, JsonElement input, Func<Guid, CancellationToken, Task<ActionResult>> execute, CancellationToken cancellationToken)
+    public Task<ActionResult> ExecuteActionAsync(
+        string name, JsonElement input, Func<Guid, CancellationToken, Task<ActionResult>> execute, CancellationToken cancellationToken) =>
+        ExecuteAsync(null, name, input, execute, cancellationToken);
+
+    public Task<ActionResult> ExecuteToolAsync(
+        string toolUseId, string name, JsonElement input, Func<Guid, CancellationToken, Task<ActionResult>> execute, CancellationToken cancellationToken) =>
+        ExecuteAsync(toolUseId, name, input, execute, cancellationToken);
+
+    public async Task<ReadOnlyMemory<byte>> ReadBlobAsync(BlobReference blob, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(blob);
+        await using var stream = blobs.OpenRead(blob.Sha256) ?? throw new FileNotFoundException($"Blob {blob.Sha256} is missing from the blob store.");
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer, cancellationToken);
+        return buffer.ToArray();
+    }
+
+    private async Task<ActionResult> ExecuteAsync(
+        string? toolUseId, string name, JsonElement input, Func<Guid, CancellationToken, Task<ActionResult>> execute, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(execute);
         var actionId = Guid.CreateVersion7();
         // Committed before the action runs (Rule X): after a crash the start is known, so it is never replayed.
-        await AppendAsync([new ActionStarted(_stepId, actionId, name, input.Clone(), clock.GetUtcNow())], cancellationToken);
+        await AppendAsync([new ActionStarted(_stepId, actionId, name, input.Clone(), clock.GetUtcNow(), toolUseId)], cancellationToken);
         ActionResult result;
         try
         {
@@ -129,8 +164,8 @@ internal sealed class TaskRun(Lease lease, IEventStore store, ITaskBlobStore blo
         {
             result = new ActionResult(false, e.Message);
         }
-        await AppendAsync([new ActionCompleted(_stepId, actionId, result.Succeeded, result.Error, result.Screenshot, clock.GetUtcNow())],
-            CancellationToken.None);
+        await AppendAsync([new ActionCompleted(_stepId, actionId, result.Succeeded, result.Error, result.Screenshot, clock.GetUtcNow(),
+            result.Settle?.TotalMilliseconds)], CancellationToken.None);
         return result;
     }
 
@@ -140,7 +175,8 @@ internal sealed class TaskRun(Lease lease, IEventStore store, ITaskBlobStore blo
     public Task RecordUsageAsync(ModelUsage usage, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(usage);
-        return AppendAsync([new UsageRecorded(_stepId, usage.Model, usage.InputTokens, usage.OutputTokens, usage.Cost, clock.GetUtcNow())], cancellationToken);
+        return AppendAsync([new UsageRecorded(_stepId, usage.Model, usage.InputTokens, usage.OutputTokens, usage.Cost, clock.GetUtcNow(),
+            usage.CacheReadTokens, usage.CacheWriteTokens, usage.Latency?.TotalMilliseconds, usage.Purpose)], cancellationToken);
     }
 
     public Task AddSummaryAsync(string content, IReadOnlyList<Guid> messageIds, CancellationToken cancellationToken) =>

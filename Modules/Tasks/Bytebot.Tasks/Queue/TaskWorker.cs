@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Bytebot.Desktop.Contracts;
 using Bytebot.Tasks.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -35,7 +36,7 @@ internal sealed class TaskWakeUp : IDisposable
 /// </summary>
 internal sealed partial class TaskWorker(
     IServiceProvider services, TaskQueue queue, TasksOptions options, TimeProvider clock, TaskWakeUp wakeUp,
-    ITaskNotifications notifications, ILogger<TaskWorker> logger) : BackgroundService
+    ITaskNotifications notifications, IDesktopControl desktop, ILogger<TaskWorker> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<Guid, CancellationTokenSource> _running = new();
 
@@ -142,7 +143,12 @@ internal sealed partial class TaskWorker(
         {
             if (notification.Type is "tasks.task_cancelled" or "tasks.task_taken_over" or "tasks.task_deleted" or "tasks.task_needs_help"
                 && _running.TryGetValue(notification.TaskId, out var stop))
+            {
+                // Covers a takeover committed while the run was starting (after its own Assign(Agent)).
+                if (notification.Type is "tasks.task_taken_over" or "tasks.task_needs_help")
+                    desktop.Assign(ControlOwner.User);
                 await stop.CancelAsync();
+            }
         }
     }
 

@@ -61,19 +61,26 @@ internal sealed class TaskReadModelProjection : IInlineProjection
                 await db.ExecAsync("insert into task_steps (id, task_id, number, started_at) values ($1, $2, $3, $4)", e.StepId, id, e.Number, e.At);
                 break;
             case ActionStarted e:
-                await db.ExecAsync("update task_steps set action = $2, action_input = $3 where id = $1",
-                    e.StepId, e.Name, Writer.Jsonb(e.Input.GetRawText()));
+                await db.ExecAsync("update task_steps set action = $2, action_input = $3, actions = actions + 1, action_started_at = $4 where id = $1",
+                    e.StepId, e.Name, Writer.Jsonb(e.Input.GetRawText()), e.At);
                 break;
             case ActionCompleted e:
-                await db.ExecAsync("update task_steps set action_error = $2, screenshot = $3 where id = $1",
-                    e.StepId, e.Error, e.Screenshot is null ? null : Writer.Jsonb(Wire.Json(e.Screenshot)));
+                // Durations add up over the step's actions; the screenshot is the newest one.
+                await db.ExecAsync("""
+                    update task_steps set action_error = coalesce($2, action_error), screenshot = coalesce($3, screenshot),
+                        action_ms = coalesce(action_ms, 0) + extract(epoch from ($4 - action_started_at)) * 1000,
+                        settle_ms = case when $5::double precision is null then settle_ms else coalesce(settle_ms, 0) + $5 end
+                    where id = $1
+                    """, e.StepId, e.Error, e.Screenshot is null ? null : Writer.Jsonb(Wire.Json(e.Screenshot)), e.At, e.SettleMs);
                 break;
             case UsageRecorded e:
                 await db.ExecAsync("""
                     update task_steps set input_tokens = input_tokens + $2, output_tokens = output_tokens + $3,
-                        cost = case when $4::numeric is null then cost else coalesce(cost, 0) + $4::numeric end
+                        cost = case when $4::numeric is null then cost else coalesce(cost, 0) + $4::numeric end,
+                        cache_read_tokens = cache_read_tokens + $5, cache_write_tokens = cache_write_tokens + $6,
+                        model = $7, model_ms = case when $8::double precision is null then model_ms else coalesce(model_ms, 0) + $8 end
                     where id = $1
-                    """, e.StepId, e.InputTokens, e.OutputTokens, e.Cost);
+                    """, e.StepId, e.InputTokens, e.OutputTokens, e.Cost, e.CacheReadTokens, e.CacheWriteTokens, e.Model, e.LatencyMs);
                 break;
             case StepCompleted e:
                 await db.ExecAsync("update task_steps set ended_at = $2, outcome = 'completed' where id = $1", e.StepId, e.At);
@@ -85,11 +92,12 @@ internal sealed class TaskReadModelProjection : IInlineProjection
                 await db.ExecAsync("update tasks set control = 'USER', updated_at = $2 where id = $1", id, e.At);
                 break;
             case TaskResumed e:
-                await db.ExecAsync("update tasks set control = 'ASSISTANT' where id = $1", id);
+                await db.ExecAsync("update tasks set control = 'ASSISTANT', error = null where id = $1", id);
                 await SetStatusAsync(db, id, AgentTaskStatus.Running, e.At);
                 break;
             case TaskNeedsHelp e:
-                await db.ExecAsync("update tasks set control = 'USER' where id = $1", id);
+                // The reason travels in `error` so API clients and the dashboard can show why help is needed.
+                await db.ExecAsync("update tasks set control = 'USER', error = $2 where id = $1", id, e.Reason);
                 await SetStatusAsync(db, id, AgentTaskStatus.NeedsHelp, e.At);
                 break;
             case TaskCompleted e:

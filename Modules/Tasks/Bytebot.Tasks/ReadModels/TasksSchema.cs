@@ -78,4 +78,16 @@ internal static class TasksSchema
             lease_expires_at timestamptz);
         create index task_queue_ready on task_queue (priority_rank desc, created_at) where state = 'ready';
         """);
+
+    public static readonly Migration StepAccounting = new(2, "per-step model, cache tokens, latency and action timings", """
+        alter table task_steps
+            add column model text,
+            add column model_ms double precision,
+            add column cache_read_tokens bigint not null default 0,
+            add column cache_write_tokens bigint not null default 0,
+            add column actions int not null default 0,
+            add column action_ms double precision,
+            add column settle_ms double precision,
+            add column action_started_at timestamptz;
+        """);
 }

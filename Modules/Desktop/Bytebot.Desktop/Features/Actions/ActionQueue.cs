@@ -1,4 +1,6 @@
 using System.Threading.Channels;
+using Bytebot.Desktop.Contracts;
+using Bytebot.Desktop.Control;
 
 namespace Bytebot.Desktop.Features.Actions;
 
@@ -13,12 +15,22 @@ internal sealed class ActionQueue : IAsyncDisposable
 
     private readonly Channel<Func<Task>> _work = Channel.CreateBounded<Func<Task>>(
         new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly DesktopControl _control;
     private readonly Task _consumer;
 
-    public ActionQueue() => _consumer = Task.Run(ConsumeAsync);
-
-    public Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> action, CancellationToken cancellationToken)
+    public ActionQueue(DesktopControl control)
     {
+        _control = control;
+        _consumer = Task.Run(ConsumeAsync);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> when its turn comes. An action <see cref="ComputerAction.ByAgent"/> runs only while the
+    /// agent has control, checked when its turn comes, and is cancelled the moment the user takes control.
+    /// </summary>
+    public Task<T> RunAsync<T>(ComputerAction message, Func<CancellationToken, Task<T>> action, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         var queued = _work.Writer.TryWrite(async () =>
         {
@@ -27,13 +39,24 @@ internal sealed class ActionQueue : IAsyncDisposable
                 done.TrySetCanceled(cancellationToken);
                 return;
             }
+            var agentToken = message.ByAgent ? _control.AgentToken : CancellationToken.None;
+            if (agentToken.IsCancellationRequested)
+            {
+                done.TrySetException(new AgentNotInControlException());
+                return;
+            }
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, agentToken);
             try
             {
-                done.TrySetResult(await action(cancellationToken));
+                done.TrySetResult(await action(linked.Token));
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 done.TrySetCanceled(cancellationToken);
+            }
+            catch (OperationCanceledException) when (agentToken.IsCancellationRequested)
+            {
+                done.TrySetException(new AgentNotInControlException("The user took control of the desktop while the agent's action ran; it was stopped."));
             }
             catch (Exception exception)
             {

@@ -11,6 +11,8 @@ internal sealed class ApplicationHandler(ICommandRunner runner, IDesktopEnvironm
     public const string ShowDesktop = "desktop";
     private static readonly string[] BytebotNames = ["firefox", "1password", "thunderbird", "vscode", "terminal", "desktop", "directory"];
     private static readonly TimeSpan WmctrlTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan LaunchTimeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan LaunchPoll = TimeSpan.FromMilliseconds(100);
 
     public Task<ActionCompleted> HandleAsync(Application message, CancellationToken cancellationToken)
     {
@@ -24,7 +26,7 @@ internal sealed class ApplicationHandler(ICommandRunner runner, IDesktopEnvironm
                 : $"Unknown application '{name}'; expected one of {string.Join(", ", apps.Keys.Append(ShowDesktop).Order(StringComparer.Ordinal))}.";
             throw new ComputerActionRejectedException("application", problem);
         }
-        return queue.RunAsync(async token =>
+        return queue.RunAsync(message, async token =>
         {
             if (app is null)
                 await runner.RunAsync(options.Value.ShowDesktopCommand, desktop.Display, WmctrlTimeout, token);
@@ -34,9 +36,27 @@ internal sealed class ApplicationHandler(ICommandRunner runner, IDesktopEnvironm
                 await runner.RunAsync(["wmctrl", "-x", "-r", windowClass, "-b", "add,maximized_vert,maximized_horz"], desktop.Display, WmctrlTimeout, token);
             }
             else
+            {
                 await runner.StartDetachedAsync(app.Command, desktop.Display, token);
+                // Done means the window is there: input sent right after a bare launch went to whatever had focus before.
+                if (app.WindowClass is { } launchedClass)
+                    await WaitForWindowAsync(launchedClass, token);
+            }
             return ActionCompleted.Instance;
         }, cancellationToken);
+    }
+
+    private async Task WaitForWindowAsync(string windowClass, CancellationToken cancellationToken)
+    {
+        for (var waited = TimeSpan.Zero; waited < LaunchTimeout; waited += LaunchPoll)
+        {
+            if (await IsOpenAsync(windowClass, cancellationToken))
+            {
+                await runner.RunAsync(["wmctrl", "-x", "-a", windowClass], desktop.Display, WmctrlTimeout, cancellationToken);
+                return;
+            }
+            await Task.Delay(LaunchPoll, cancellationToken);
+        }
     }
 
     private async Task<bool> IsOpenAsync(string windowClass, CancellationToken cancellationToken)

@@ -11,7 +11,7 @@ internal sealed partial class ReadFileHandler(Workspace workspace, ActionQueue q
     public const long MaxBytes = 50L * 1024 * 1024;
 
     public Task<FileContent> HandleAsync(ReadFile message, CancellationToken cancellationToken) =>
-        queue.RunAsync(async token =>
+        queue.RunAsync(message, async token =>
         {
             try
             {

@@ -10,7 +10,7 @@ internal sealed partial class WriteFileHandler(Workspace workspace, ActionQueue 
     private const UnixFileMode ReadableByAll = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
     public Task<FileWritten> HandleAsync(WriteFile message, CancellationToken cancellationToken) =>
-        queue.RunAsync(async token =>
+        queue.RunAsync(message, async token =>
         {
             string? temp = null;
             try

@@ -14,7 +14,7 @@ internal sealed class PasteTextHandler(IDesktopDriver driver, ActionQueue queue)
         violations.ThrowIfAny();
         if (!KeyNames.TryResolve("Control_L", out var control) || !KeyNames.TryResolve("v", out var v))
             throw new InvalidOperationException("The key table cannot resolve Control_L and v.");
-        return await queue.RunAsync(async token =>
+        return await queue.RunAsync(message, async token =>
         {
             // The host owns the selection and answers the paste itself, so no sleep is needed between the two (Bytebot slept 100 ms).
             await driver.SetClipboardAsync(message.Text, token);

@@ -14,7 +14,7 @@ internal sealed class PressKeysHandler(IDesktopDriver driver, ActionQueue queue)
         violations.ThrowIfAny();
         var down = message.Press == Press.Down;
         IReadOnlyList<KeySymbol> ordered = down ? keys : keys.Reverse().ToArray();
-        return await queue.RunAsync(async token =>
+        return await queue.RunAsync(message, async token =>
         {
             await driver.SetKeysAsync(ordered, down, token);
             return ActionCompleted.Instance;

@@ -16,7 +16,7 @@ internal sealed class TypeKeysHandler(IDesktopDriver driver, ActionQueue queue, 
         var keys = violations.Keys("keys", message.Keys, required: true);
         violations.ThrowIfAny();
         var delay = TimeSpan.FromMilliseconds(message.Delay);
-        return await queue.RunAsync(async token =>
+        return await queue.RunAsync(message, async token =>
         {
             if (message.Chord)
                 await HeldKeys.AroundAsync(driver, keys, () => Pause(delay, token), token);

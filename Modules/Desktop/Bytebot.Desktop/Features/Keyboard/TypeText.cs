@@ -16,7 +16,7 @@ internal sealed class TypeTextHandler(IDesktopDriver driver, ActionQueue queue) 
         var violations = new Violations().Range("delay", message.Delay, 0, TypeKeysHandler.MaxDelay);
         TextRules.Check(violations, message.Text);
         violations.ThrowIfAny();
-        return await queue.RunAsync(async token =>
+        return await queue.RunAsync(message, async token =>
         {
             await driver.TypeTextAsync(message.Text, TimeSpan.FromMilliseconds(message.Delay), token);
             return ActionCompleted.Instance;

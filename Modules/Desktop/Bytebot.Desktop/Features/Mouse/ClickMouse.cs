@@ -18,7 +18,7 @@ internal sealed class ClickMouseHandler(IDesktopDriver driver, ActionQueue queue
         var held = violations.Keys("holdKeys", message.HoldKeys, required: false);
         violations.ThrowIfAny();
         var button = message.Button.ToDriver();
-        return await queue.RunAsync(async token =>
+        return await queue.RunAsync(message, async token =>
         {
             if (message.Coordinates is { } point)
                 await driver.MoveMouseAsync(point.ToDriver(), token);

@@ -14,7 +14,7 @@ internal sealed class DragMouseHandler(IDesktopDriver driver, ActionQueue queue)
         var held = violations.Keys("holdKeys", message.HoldKeys, required: false);
         violations.ThrowIfAny();
         var button = message.Button.ToDriver();
-        return await queue.RunAsync(async token =>
+        return await queue.RunAsync(message, async token =>
         {
             await driver.MoveMouseAsync(message.Path[0].ToDriver(), token);
             await HeldKeys.AroundAsync(driver, held, async () =>

@@ -11,7 +11,7 @@ internal sealed class PressMouseHandler(IDesktopDriver driver, ActionQueue queue
     {
         var screen = await driver.GetScreenSizeAsync(cancellationToken);
         new Violations().OnScreen("coordinates", message.Coordinates, screen).ThrowIfAny();
-        return await queue.RunAsync(async token =>
+        return await queue.RunAsync(message, async token =>
         {
             if (message.Coordinates is { } point)
                 await driver.MoveMouseAsync(point.ToDriver(), token);

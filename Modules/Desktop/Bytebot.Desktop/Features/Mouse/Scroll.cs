@@ -24,7 +24,7 @@ internal sealed class ScrollHandler(IDesktopDriver driver, ActionQueue queue) : 
             Direction.Right => ScrollDirection.Right,
             _ => ScrollDirection.Down,
         };
-        return await queue.RunAsync(async token =>
+        return await queue.RunAsync(message, async token =>
         {
             if (message.Coordinates is { } point)
                 await driver.MoveMouseAsync(point.ToDriver(), token);

@@ -13,7 +13,7 @@ internal sealed class TraceMouseHandler(IDesktopDriver driver, ActionQueue queue
         var violations = new Violations().Path("path", message.Path, screen);
         var held = violations.Keys("holdKeys", message.HoldKeys, required: false);
         violations.ThrowIfAny();
-        return await queue.RunAsync(async token =>
+        return await queue.RunAsync(message, async token =>
         {
             // Bytebot moves to the start before pressing the held keys, so the keys never apply to the jump there.
             await driver.MoveMouseAsync(message.Path[0].ToDriver(), token);

@@ -8,7 +8,7 @@ namespace Bytebot.Desktop.Features.Screen;
 internal sealed class CursorPositionHandler(IDesktopDriver driver, ActionQueue queue) : IHandler<CursorPosition, CursorPoint>
 {
     public Task<CursorPoint> HandleAsync(CursorPosition message, CancellationToken cancellationToken) =>
-        queue.RunAsync(async token =>
+        queue.RunAsync(message, async token =>
         {
             var point = await driver.GetCursorPositionAsync(token);
             return new CursorPoint(point.X, point.Y);

@@ -13,7 +13,7 @@ internal sealed class ScreenshotHandler(IDesktopDriver driver, ActionQueue queue
     {
         var screen = await driver.GetScreenSizeAsync(cancellationToken);
         var options = Validate(message, screen);
-        return await queue.RunAsync(async token =>
+        return await queue.RunAsync(message, async token =>
         {
             var image = await driver.ScreenshotAsync(options, token);
             return new ScreenshotImage(image.Bytes, image.Width, image.Height, image.Format switch

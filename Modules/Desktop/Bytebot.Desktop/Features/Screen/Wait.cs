@@ -12,7 +12,7 @@ internal sealed class WaitHandler(ActionQueue queue, TimeProvider time) : IHandl
     public Task<ActionCompleted> HandleAsync(Wait message, CancellationToken cancellationToken)
     {
         new Violations().Range("duration", message.Duration, 0, MaxDuration).ThrowIfAny();
-        return queue.RunAsync(async token =>
+        return queue.RunAsync(message, async token =>
         {
             await Task.Delay(TimeSpan.FromMilliseconds(message.Duration), time, token);
             return ActionCompleted.Instance;

@@ -22,7 +22,7 @@ internal sealed class WaitForSettleHandler(IDesktopDriver driver, ActionQueue qu
         if (cap > MaxCap)
             violations.Add("cap", $"must be at most {MaxCap.TotalMilliseconds} ms.");
         violations.ThrowIfAny();
-        return queue.RunAsync(async token =>
+        return queue.RunAsync(message, async token =>
         {
             var result = await driver.WaitForSettleAsync(quiet, cap, token);
             return new SettleReport((long)result.Waited.TotalMilliseconds, result.Settled);

@@ -1,0 +1,104 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Bytebot.Tests.Fakes.Llm;
+using Bytebot.Tests.Infrastructure;
+
+namespace Bytebot.Tests.E2E.Agent;
+
+/// <summary>
+/// The real host with its managed desktop (Xvfb + XFCE) and the real agent loop, whose three providers all point at one
+/// loopback fake LLM server. Retries are fast (50 ms base) so fault tests measure Retry-After, not the backoff.
+/// </summary>
+public sealed class AgentHost(PostgresFixture postgres) : IAsyncLifetime
+{
+    public const string Claude = "claude-sonnet-4-20250514";
+    public const string Gpt = "gpt-4.1-2025-04-14";
+    public const string Qwen = "qwen";
+    public const int MaxSteps = 40;
+
+    private BytebotHostFactory? _factory;
+
+    internal FakeLlmServer Llm { get; private set; } = null!;
+
+    public BytebotHostFactory Factory => _factory ?? throw new InvalidOperationException("Not started.");
+
+    public HttpClient Client { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        Llm = await FakeLlmServer.StartAsync();
+        var v1 = new Uri(Llm.BaseUrl, "v1").ToString();
+        _factory = new BytebotHostFactory(await postgres.CreateDatabaseAsync(), new Dictionary<string, string?>
+        {
+            ["ANTHROPIC_API_KEY"] = "sk-ant-test",
+            ["ANTHROPIC_BASE_URL"] = Llm.BaseUrl.ToString().TrimEnd('/'),
+            ["OPENAI_API_KEY"] = "sk-openai-test",
+            ["OPENAI_BASE_URL"] = v1,
+            ["Agent:Models:0:Name"] = Qwen,
+            ["Agent:Models:0:Provider"] = "openai-compatible",
+            ["Agent:Models:0:Model"] = "qwen2.5-vl",
+            ["Agent:Models:0:BaseUrl"] = v1,
+            ["Agent:Fallbacks:0"] = Gpt,
+            ["Agent:Retry:MaxAttempts"] = "2",
+            ["Agent:Retry:BaseDelay"] = "00:00:00.050",
+            ["Agent:Limits:MaxSteps"] = MaxSteps.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Tasks:MaxConcurrentTasks"] = "2",
+            ["Security:RateLimitBurst"] = "100000",
+        });
+        Client = _factory.CreateAuthenticatedClient();
+        (await HostFixture.WaitUntilReadyAsync(Client, TimeSpan.FromSeconds(90))).EnsureSuccessStatusCode();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client?.Dispose();
+        if (_factory is not null)
+            await _factory.DisposeAsync();
+        if (Llm is not null)
+            await Llm.DisposeAsync();
+    }
+
+    public async Task<Guid> CreateTaskAsync(string description, string provider, string model)
+    {
+        using var response = await Client.PostAsJsonAsync("/api/tasks",
+            new { description, model = new { provider, name = model, title = model } }, TestContext.Current.CancellationToken);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
+    }
+
+    public async Task<JsonElement> GetTaskAsync(Guid id) =>
+        await Client.GetFromJsonAsync<JsonElement>($"/api/tasks/{id}", TestContext.Current.CancellationToken);
+
+    /// <summary>Polls the task until its status is one of <paramref name="statuses"/>; fails with its last state.</summary>
+    public async Task<JsonElement> WaitForStatusAsync(Guid id, TimeSpan limit, params string[] statuses)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (true)
+        {
+            var task = await GetTaskAsync(id);
+            if (statuses.Contains(task.GetProperty("status").GetString()))
+                return task;
+            if (DateTime.UtcNow > deadline)
+                Assert.Fail($"Task {id} did not reach {string.Join("/", statuses)} within {limit}: {task}");
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+    }
+
+    public async Task<JsonElement> TimelineAsync(Guid id) =>
+        await Client.GetFromJsonAsync<JsonElement>($"/api/tasks/{id}/timeline", TestContext.Current.CancellationToken);
+
+    public async Task<JsonElement> ComputerUseAsync(object action)
+    {
+        using var response = await Client.PostAsJsonAsync("/computer-use", action, TestContext.Current.CancellationToken);
+        response.EnsureSuccessStatusCode();
+        return response.Content.Headers.ContentLength == 0
+            ? default
+            : await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+    }
+
+    public async Task<(int X, int Y)> CursorAsync()
+    {
+        var cursor = await ComputerUseAsync(new { action = "cursor_position" });
+        return (cursor.GetProperty("x").GetInt32(), cursor.GetProperty("y").GetInt32());
+    }
+}

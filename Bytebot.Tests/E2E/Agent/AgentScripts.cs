@@ -1,0 +1,30 @@
+using System.Text.Json;
+using Bytebot.Tests.Fakes.Llm;
+
+namespace Bytebot.Tests.E2E.Agent;
+
+/// <summary>One scripted tool call, written in whichever provider's wire format a test drives.</summary>
+internal sealed record ScriptedCall(string Name, object Input);
+
+internal static class AgentScripts
+{
+    /// <summary>The provider's endpoint on the fake and the Bytebot provider name a task asks for.</summary>
+    public static (string Path, string Provider, string Model) For(string provider) => provider switch
+    {
+        "anthropic" => (FakeLlmServer.AnthropicMessages, "anthropic", AgentHost.Claude),
+        "openai" => (FakeLlmServer.OpenAIResponses, "openai", AgentHost.Gpt),
+        _ => (FakeLlmServer.ChatCompletions, "openai-compatible", AgentHost.Qwen),
+    };
+
+    public static ScriptedReply Reply(string provider, ScriptedCall call, int index) => provider switch
+    {
+        "anthropic" => ScriptedReplies.AnthropicToolUse($"toolu_{index:D3}", call.Name, call.Input),
+        "openai" => ScriptedReplies.ResponsesFunctionCall($"call_{index:D3}", call.Name, JsonSerializer.Serialize(call.Input)),
+        _ => ScriptedReplies.ChatToolCall($"call_{index:D3}", call.Name, JsonSerializer.Serialize(call.Input)),
+    };
+
+    public static ScriptedReply[] Replies(string provider, params ScriptedCall[] calls) =>
+        [.. calls.Select((call, i) => Reply(provider, call, i))];
+
+    public static ScriptedCall Complete(string description = "Done.") => new("set_task_status", new { status = "completed", description });
+}

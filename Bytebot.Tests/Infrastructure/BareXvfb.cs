@@ -1,0 +1,36 @@
+using System.Diagnostics;
+
+namespace Bytebot.Tests.Infrastructure;
+
+/// <summary>A plain X server (no desktop session) for host child processes run with <c>Desktop:Mode=External</c>.</summary>
+public sealed class BareXvfb : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private BareXvfb(Process process, string display)
+    {
+        _process = process;
+        Display = display;
+    }
+
+    public string Display { get; }
+
+    public static async Task<BareXvfb> StartAsync(int width, int height, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo("Xvfb") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var arg in new[] { "-displayfd", "1", "-screen", "0", $"{width}x{height}x24", "-nolisten", "tcp" })
+            start.ArgumentList.Add(arg);
+        var process = Process.Start(start)!;
+        return new BareXvfb(process, ":" + (await process.StandardOutput.ReadLineAsync(cancellationToken))!.Trim());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync(CancellationToken.None);
+        }
+        _process.Dispose();
+    }
+}

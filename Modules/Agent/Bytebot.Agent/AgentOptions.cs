@@ -1,0 +1,90 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace Bytebot.Agent;
+
+/// <summary>USD per million tokens.</summary>
+internal sealed record ModelPrice(decimal Input, decimal Output, decimal CacheRead, decimal CacheWrite);
+
+/// <summary>Per-task limits; null means no limit.</summary>
+internal sealed record AgentLimits(int MaxSteps, long? MaxTokens, decimal? MaxCost, TimeSpan? MaxDuration);
+
+/// <summary>The loop's settings, from the <c>Agent</c> section (<c>Agent__KeepImages</c>, <c>Agent__Limits__MaxSteps</c>, …).</summary>
+internal sealed record AgentOptions
+{
+    public int KeepImages { get; init; } = 3;
+
+    public int MaxOutputTokens { get; init; } = 8192;
+
+    /// <summary>Fraction of the context window at which the conversation is summarised.</summary>
+    public double SummarizeAt { get; init; } = 0.75;
+
+    public int DefaultContextWindow { get; init; } = 200_000;
+
+    /// <summary>Model names tried in order when the task's model keeps failing with retryable errors.</summary>
+    public IReadOnlyList<string> Fallbacks { get; init; } = [];
+
+    public int RetryAttempts { get; init; } = 4;
+
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromSeconds(2);
+
+    public AgentLimits Limits { get; init; } = new(MaxSteps: 300, MaxTokens: null, MaxCost: null, MaxDuration: TimeSpan.FromHours(4));
+
+    /// <summary>The same tool call this many times in a row stops the task with NEEDS_HELP.</summary>
+    public int LoopThreshold { get; init; } = 5;
+
+    /// <summary>This many answers in a row without a tool call stop the task with NEEDS_HELP.</summary>
+    public int MaxTurnsWithoutTools { get; init; } = 3;
+
+    public TimeSpan SettleQuiet { get; init; } = TimeSpan.FromMilliseconds(150);
+
+    public TimeSpan SettleCap { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Prices by model id; models missing here have no cost.</summary>
+    public IReadOnlyDictionary<string, ModelPrice> Prices { get; init; } = DefaultPrices;
+
+    // List prices (USD per million tokens) of the default models as published in 2025; override with Agent:Prices:{model}:*.
+    public static IReadOnlyDictionary<string, ModelPrice> DefaultPrices { get; } = new Dictionary<string, ModelPrice>(StringComparer.Ordinal)
+    {
+        ["claude-opus-4-1-20250805"] = new(15m, 75m, 1.5m, 18.75m),
+        ["claude-sonnet-4-20250514"] = new(3m, 15m, 0.3m, 3.75m),
+        ["o3-2025-04-16"] = new(2m, 8m, 0.5m, 0m),
+        ["gpt-4.1-2025-04-14"] = new(2m, 8m, 0.5m, 0m),
+    };
+
+    public static AgentOptions FromConfiguration(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("Agent");
+        var defaults = new AgentOptions();
+        var limits = section.GetSection("Limits");
+        var prices = new Dictionary<string, ModelPrice>(DefaultPrices, StringComparer.Ordinal);
+        foreach (var price in section.GetSection("Prices").GetChildren())
+        {
+            prices[price.Key] = new ModelPrice(
+                Decimal(price["Input"]) ?? 0m, Decimal(price["Output"]) ?? 0m, Decimal(price["CacheRead"]) ?? 0m, Decimal(price["CacheWrite"]) ?? 0m);
+        }
+        return new AgentOptions
+        {
+            KeepImages = section.GetValue("KeepImages", defaults.KeepImages),
+            MaxOutputTokens = section.GetValue("MaxOutputTokens", defaults.MaxOutputTokens),
+            SummarizeAt = section.GetValue("SummarizeAt", defaults.SummarizeAt),
+            DefaultContextWindow = section.GetValue("DefaultContextWindow", defaults.DefaultContextWindow),
+            Fallbacks = [.. section.GetSection("Fallbacks").GetChildren().Select(c => c.Value).OfType<string>().Where(v => v.Length > 0)],
+            RetryAttempts = section.GetValue("Retry:MaxAttempts", defaults.RetryAttempts),
+            RetryBaseDelay = section.GetValue("Retry:BaseDelay", defaults.RetryBaseDelay),
+            Limits = new AgentLimits(
+                limits.GetValue("MaxSteps", defaults.Limits.MaxSteps),
+                limits.GetValue<long?>("MaxTokens", defaults.Limits.MaxTokens),
+                Decimal(limits["MaxCost"]) ?? defaults.Limits.MaxCost,
+                limits.GetValue("MaxDuration", defaults.Limits.MaxDuration)),
+            LoopThreshold = section.GetValue("LoopThreshold", defaults.LoopThreshold),
+            MaxTurnsWithoutTools = section.GetValue("MaxTurnsWithoutTools", defaults.MaxTurnsWithoutTools),
+            SettleQuiet = section.GetValue("Settle:Quiet", defaults.SettleQuiet),
+            SettleCap = section.GetValue("Settle:Cap", defaults.SettleCap),
+            Prices = prices,
+        };
+    }
+
+    private static decimal? Decimal(string? value) =>
+        decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
+}

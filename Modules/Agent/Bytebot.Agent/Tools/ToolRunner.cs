@@ -1,0 +1,157 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Bytebot.Desktop.Contracts;
+using Bytebot.Platform.Messaging;
+using Bytebot.Tasks.Contracts;
+
+namespace Bytebot.Agent.Tools;
+
+/// <summary>What a tool call produced: the result blocks for the model, and how the task goes on.</summary>
+internal sealed record ToolOutcome(ToolResultContent Result, StepOutcome? Ends = null);
+
+/// <summary>Screenshots for one model: its size limit and the geometry of the last image it was given.</summary>
+internal sealed class ScreenView(int maxWidth, int maxHeight, IDesktopEnvironment desktop)
+{
+    public ScreenGeometry Geometry { get; set; } = ScreenGeometry.Fit(desktop.Width, desktop.Height, maxWidth, maxHeight);
+
+    public Screenshot Request => new(ImageEncoding.Png, MaxWidth: maxWidth, MaxHeight: maxHeight) { ByAgent = true };
+}
+
+/// <summary>
+/// Runs the model's tool calls. Desktop actions go through <see cref="ITaskContext.ExecuteToolAsync"/> (recorded before they
+/// run), wait for the screen to settle instead of sleeping, and answer with a fresh screenshot in the model's size; every
+/// failure goes back to the model as <c>is_error</c> with the reason.
+/// </summary>
+internal sealed class ToolRunner(IMessageBus bus, AgentOptions options)
+{
+    private static readonly TimeSpan NoSettle = TimeSpan.Zero;
+
+    public async Task<ToolOutcome> RunAsync(ITaskContext context, ToolUseContent call, ScreenView screen, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(call);
+        return call.Name switch
+        {
+            BytebotTools.SetTaskStatus => SetStatus(call),
+            BytebotTools.CreateTask => await CreateTaskAsync(context, call, cancellationToken),
+            _ when call.Name.StartsWith(BytebotTools.ComputerPrefix, StringComparison.Ordinal) => await ComputerAsync(context, call, screen, cancellationToken),
+            _ => Error(call, $"There is no tool named '{call.Name}'. Use one of: {string.Join(", ", BytebotTools.All.Select(t => t.Name))}."),
+        };
+    }
+
+    /// <summary>A screenshot in the model's size, stored, for a user message (after a resume) or a tool result.</summary>
+    public async Task<(BlobReference Blob, ScreenshotImage Image)> ScreenshotAsync(ITaskContext context, ScreenView screen, CancellationToken cancellationToken)
+    {
+        var image = await bus.InvokeAsync<ScreenshotImage>(screen.Request, cancellationToken);
+        screen.Geometry = screen.Geometry with { ImageWidth = image.Width, ImageHeight = image.Height };
+        return (await context.StoreBlobAsync(image.Image, image.MediaType, cancellationToken), image);
+    }
+
+    private static ToolOutcome SetStatus(ToolUseContent call)
+    {
+        var status = Text(call.Input, "status");
+        var description = Text(call.Input, "description") ?? "";
+        return status switch
+        {
+            "completed" => new(Result(call, description, error: false), StepOutcome.Complete(JsonSerializer.SerializeToElement(new { description }))),
+            "needs_help" => new(Result(call, description, error: false), StepOutcome.AskForHelp(description.Length > 0 ? description : "The agent asked for help.")),
+            "failed" => new(Result(call, description, error: true), StepOutcome.Fail(description.Length > 0 ? description : "The agent gave up.")),
+            _ => Error(call, "status must be 'completed' or 'needs_help'."),
+        };
+    }
+
+    private async Task<ToolOutcome> CreateTaskAsync(ITaskContext context, ToolUseContent call, CancellationToken cancellationToken)
+    {
+        var description = Text(call.Input, "description");
+        if (string.IsNullOrWhiteSpace(description))
+            return Error(call, "description is required.");
+        var type = Text(call.Input, "type")?.ToUpperInvariant() == "SCHEDULED" ? AgentTaskType.Scheduled : AgentTaskType.Immediate;
+        DateTimeOffset? scheduledFor = null;
+        if (Text(call.Input, "scheduledFor") is { } at)
+        {
+            if (!DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+                return Error(call, "scheduledFor must be an ISO 8601 date and time.");
+            scheduledFor = parsed;
+            type = AgentTaskType.Scheduled;
+        }
+        if (type == AgentTaskType.Scheduled && scheduledFor is null)
+            return Error(call, "A SCHEDULED task needs scheduledFor.");
+        var priority = Text(call.Input, "priority")?.ToUpperInvariant() switch
+        {
+            "LOW" => AgentTaskPriority.Low,
+            "HIGH" => AgentTaskPriority.High,
+            "URGENT" => AgentTaskPriority.Urgent,
+            _ => AgentTaskPriority.Medium,
+        };
+        Guid? created = null;
+        var result = await context.ExecuteToolAsync(call.Id, call.Name, call.Input, async (_, token) =>
+        {
+            var reply = await bus.InvokeAsync<TaskCreatedReply>(
+                new CreateTaskCommand(description, type, priority, scheduledFor, context.Model, TaskRole.Assistant), token);
+            created = reply.TaskId;
+            return new ActionResult(true);
+        }, cancellationToken);
+        return result.Succeeded ? Ok(call, $"The task has been created (id {created}).") : Error(call, result.Error ?? "The task could not be created.");
+    }
+
+    private async Task<ToolOutcome> ComputerAsync(ITaskContext context, ToolUseContent call, ScreenView screen, CancellationToken cancellationToken)
+    {
+        ComputerAction action;
+        try
+        {
+            var body = call.Input.ValueKind == JsonValueKind.Object ? JsonNode.Parse(call.Input.GetRawText())!.AsObject() : [];
+            body["action"] = call.Name[BytebotTools.ComputerPrefix.Length..];
+            var parsed = await bus.InvokeAsync<ParsedAction>(new ParseComputerAction(JsonSerializer.SerializeToElement(body)), cancellationToken);
+            action = screen.Geometry.ToScreen(parsed.Action) with { ByAgent = true };
+        }
+        catch (ComputerActionRejectedException rejected)
+        {
+            return Error(call, rejected.Message);
+        }
+
+        List<MessageContent> output = [];
+        var result = await context.ExecuteToolAsync(call.Id, call.Name, call.Input, async (_, token) =>
+        {
+            switch (action)
+            {
+                case Screenshot:
+                    var (shot, _) = await ScreenshotAsync(context, screen, token);
+                    output.Add(new ImageContent(MediaSource.FromBlob(shot)));
+                    return new ActionResult(true, Screenshot: shot, Settle: NoSettle);
+                case CursorPosition:
+                    var point = await bus.InvokeAsync<CursorPoint>(action, token);
+                    var seen = screen.Geometry.ToImage(new Coordinates(point.X, point.Y));
+                    output.Add(new TextContent($"Cursor position: {seen.X}, {seen.Y}"));
+                    return new ActionResult(true);
+                case ReadFile:
+                    var file = await bus.InvokeAsync<FileContent>(action, token);
+                    if (!file.Success || file.Data is null)
+                        return new ActionResult(false, file.Message ?? "The file could not be read.");
+                    var blob = await context.StoreBlobAsync(file.Data, file.MediaType ?? "application/octet-stream", token);
+                    output.Add(new DocumentContent(MediaSource.FromBlob(blob), file.Name, file.Size));
+                    return new ActionResult(true);
+                default:
+                    await bus.InvokeAsync<ComputerActionResult>(action, token);
+                    var settle = await bus.InvokeAsync<SettleReport>(new WaitForSettle(options.SettleQuiet, options.SettleCap) { ByAgent = true }, token);
+                    var (after, _) = await ScreenshotAsync(context, screen, token);
+                    output.Add(new TextContent("Tool executed successfully"));
+                    output.Add(new ImageContent(MediaSource.FromBlob(after)));
+                    return new ActionResult(true, Screenshot: after, Settle: TimeSpan.FromMilliseconds(settle.WaitedMilliseconds));
+            }
+        }, cancellationToken);
+        return result.Succeeded
+            ? new ToolOutcome(new ToolResultContent(call.Id, output))
+            : Error(call, result.Error ?? "The action failed.");
+    }
+
+    private static string? Text(JsonElement input, string name) =>
+        input.ValueKind == JsonValueKind.Object && input.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    public static ToolOutcome Error(ToolUseContent call, string message) => new(Result(call, message, error: true));
+
+    private static ToolOutcome Ok(ToolUseContent call, string message) => new(Result(call, message, error: false));
+
+    private static ToolResultContent Result(ToolUseContent call, string text, bool error) =>
+        new(call.Id, [new TextContent(error ? $"ERROR: {text}" : text)], error ? true : null);
+}

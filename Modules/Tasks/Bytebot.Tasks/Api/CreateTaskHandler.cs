@@ -1,0 +1,31 @@
+using Bytebot.Platform.Events;
+using Bytebot.Platform.Messaging;
+using Bytebot.Tasks.Contracts;
+using Bytebot.Tasks.Events;
+using Bytebot.Tasks.Queue;
+
+namespace Bytebot.Tasks.Api;
+
+/// <summary>Tasks created in-process (the agent's <c>create_task</c> tool): same events as the HTTP endpoint, no files.</summary>
+internal sealed class CreateTaskHandler(IEventStore store, TimeProvider clock, TaskWakeUp wakeUp) : IHandler<CreateTaskCommand, TaskCreatedReply>
+{
+    public async Task<TaskCreatedReply> HandleAsync(CreateTaskCommand message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var description = message.Description?.Trim() ?? "";
+        if (description.Length is 0 or > 100_000)
+            throw new ArgumentException("description: 1 to 100000 characters are required.", nameof(message));
+        if (message.Type == AgentTaskType.Scheduled && message.ScheduledFor is null)
+            throw new ArgumentException("scheduledFor: a SCHEDULED task needs a time.", nameof(message));
+        var scheduledFor = message.Type == AgentTaskType.Scheduled ? message.ScheduledFor?.ToUniversalTime() : null;
+        var now = clock.GetUtcNow();
+        var taskId = Guid.CreateVersion7();
+        await store.AppendAsync(TaskEventTypes.StreamId(taskId), ExpectedVersion.NoStream,
+        [
+            new NewEvent(new TaskCreated(taskId, description, message.Type, message.Priority, scheduledFor, message.CreatedBy, message.Model, [], now)),
+            new NewEvent(new MessageAdded(Guid.CreateVersion7(), TaskRole.User, [new TextContent(description)], now)),
+        ], cancellationToken);
+        wakeUp.Signal();
+        return new TaskCreatedReply(taskId);
+    }
+}
