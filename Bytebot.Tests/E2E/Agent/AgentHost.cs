@@ -15,6 +15,7 @@ public sealed class AgentHost(PostgresFixture postgres) : IAsyncLifetime
     public const string Gpt = "gpt-4.1-2025-04-14";
     public const string Qwen = "qwen";
     public const int MaxSteps = 40;
+    public const string Unstreamed = "-unstreamed";
 
     private BytebotHostFactory? _factory;
 
@@ -38,6 +39,20 @@ public sealed class AgentHost(PostgresFixture postgres) : IAsyncLifetime
             ["Agent:Models:0:Provider"] = "openai-compatible",
             ["Agent:Models:0:Model"] = "qwen2.5-vl",
             ["Agent:Models:0:BaseUrl"] = v1,
+            // Every provider streams by default; these three answer the same models without streaming.
+            ["Agent:Models:1:Name"] = Claude + Unstreamed,
+            ["Agent:Models:1:Provider"] = "anthropic",
+            ["Agent:Models:1:Model"] = Claude,
+            ["Agent:Models:1:Stream"] = "false",
+            ["Agent:Models:2:Name"] = Gpt + Unstreamed,
+            ["Agent:Models:2:Provider"] = "openai",
+            ["Agent:Models:2:Model"] = Gpt,
+            ["Agent:Models:2:Stream"] = "false",
+            ["Agent:Models:3:Name"] = Qwen + Unstreamed,
+            ["Agent:Models:3:Provider"] = "openai-compatible",
+            ["Agent:Models:3:Model"] = "qwen2.5-vl",
+            ["Agent:Models:3:BaseUrl"] = v1,
+            ["Agent:Models:3:Stream"] = "false",
             ["Agent:Fallbacks:0"] = Gpt,
             ["Agent:Retry:MaxAttempts"] = "2",
             ["Agent:Retry:BaseDelay"] = "00:00:00.050",

@@ -20,6 +20,9 @@ public sealed class AgentLoopTests(AgentHost host) : IClassFixture<AgentHost>
     [InlineData("anthropic")]
     [InlineData("openai")]
     [InlineData("openai-compatible")]
+    [InlineData("anthropic" + AgentHost.Unstreamed)]
+    [InlineData("openai" + AgentHost.Unstreamed)]
+    [InlineData("openai-compatible" + AgentHost.Unstreamed)]
     public async Task Open_a_terminal_and_create_hello_txt_runs_through_to_COMPLETED_with_the_file_written(string provider)
     {
         Llm.Reset();
@@ -39,7 +42,12 @@ public sealed class AgentLoopTests(AgentHost host) : IClassFixture<AgentHost>
 
             task.GetProperty("status").GetString().ShouldBe("COMPLETED", task.ToString());
             (await WaitForFileAsync(file)).ShouldBe("hi\n");
-            Llm.Bodies(path).Count.ShouldBe(4);
+            var bodies = Llm.Bodies(path);
+            bodies.Count.ShouldBe(4);
+            var streamed = !provider.EndsWith(AgentHost.Unstreamed, StringComparison.Ordinal);
+            bodies.Select(b => b.TryGetProperty("stream", out var stream) && stream.GetBoolean()).ShouldAllBe(s => s == streamed);
+            // The answer to the screenshot call carries the image to the model, in each provider's own shape.
+            bodies[1].ToString().ShouldContain(provider.StartsWith("anthropic", StringComparison.Ordinal) ? "\"type\":\"image\"" : "data:image/png;base64,");
             var timeline = await host.TimelineAsync(id);
             timeline.EnumerateArray().Select(s => s.GetProperty("action").GetString()).Where(a => a is not null)
                 .ShouldBe(["computer_screenshot", "computer_application", "computer_type_text"]);

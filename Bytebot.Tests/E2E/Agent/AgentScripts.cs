@@ -12,11 +12,14 @@ internal static class AgentScripts
     public static (string Path, string Provider, string Model) For(string provider) => provider switch
     {
         "anthropic" => (FakeLlmServer.AnthropicMessages, "anthropic", AgentHost.Claude),
+        "anthropic" + AgentHost.Unstreamed => (FakeLlmServer.AnthropicMessages, "anthropic", AgentHost.Claude + AgentHost.Unstreamed),
         "openai" => (FakeLlmServer.OpenAIResponses, "openai", AgentHost.Gpt),
+        "openai" + AgentHost.Unstreamed => (FakeLlmServer.OpenAIResponses, "openai", AgentHost.Gpt + AgentHost.Unstreamed),
+        "openai-compatible" + AgentHost.Unstreamed => (FakeLlmServer.ChatCompletions, "openai-compatible", AgentHost.Qwen + AgentHost.Unstreamed),
         _ => (FakeLlmServer.ChatCompletions, "openai-compatible", AgentHost.Qwen),
     };
 
-    public static ScriptedReply Reply(string provider, ScriptedCall call, int index) => provider switch
+    public static ScriptedReply Reply(string provider, ScriptedCall call, int index) => provider.Replace(AgentHost.Unstreamed, "", StringComparison.Ordinal) switch
     {
         "anthropic" => ScriptedReplies.AnthropicToolUse($"toolu_{index:D3}", call.Name, call.Input),
         "openai" => ScriptedReplies.ResponsesFunctionCall($"call_{index:D3}", call.Name, JsonSerializer.Serialize(call.Input)),

@@ -10,7 +10,7 @@ namespace Bytebot.Tests.Fakes.Llm;
 /// <summary>
 /// A loopback server speaking the providers' wire protocols, so the official SDK clients run for real.
 /// Each endpoint answers from its own script queue and records every request body it received; an Anthropic
-/// request with <c>"stream": true</c> gets the scripted message as server-sent events.
+/// request with <c>"stream": true</c> gets the scripted reply as that API's server-sent events.
 /// </summary>
 internal sealed class FakeLlmServer : IAsyncDisposable
 {
@@ -86,10 +86,17 @@ internal sealed class FakeLlmServer : IAsyncDisposable
             await context.Response.WriteAsync(reply.Body, context.RequestAborted);
             return;
         }
-        if (reply.Status == 200 && path == AnthropicMessages && body.RootElement.TryGetProperty("stream", out var stream) && stream.GetBoolean())
+        if (reply.Status == 200 && body.RootElement.TryGetProperty("stream", out var stream) && stream.GetBoolean())
         {
+            var includeUsage = body.RootElement.TryGetProperty("stream_options", out var streamOptions)
+                && streamOptions.TryGetProperty("include_usage", out var usage) && usage.GetBoolean();
             context.Response.ContentType = "text/event-stream";
-            foreach (var sse in AnthropicEventStream.Events(reply.Body))
+            foreach (var sse in path switch
+            {
+                AnthropicMessages => AnthropicEventStream.Events(reply.Body),
+                OpenAIResponses => OpenAIEventStreams.Responses(reply.Body),
+                _ => OpenAIEventStreams.ChatCompletions(reply.Body, includeUsage),
+            })
             {
                 await context.Response.WriteAsync(sse, context.RequestAborted);
                 await context.Response.Body.FlushAsync(context.RequestAborted);

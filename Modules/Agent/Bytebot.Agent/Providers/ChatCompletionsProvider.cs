@@ -26,12 +26,13 @@ internal sealed class ChatCompletionsProvider(ConfiguredModel model, TimeProvide
             options.Tools.Add(ChatTool.CreateFunctionTool(tool.Name, tool.Description, BinaryData.FromString(tool.InputSchema.GetRawText())));
 
         var started = time.GetTimestamp();
-        var completion = await OpenAICalls.Run(ProviderName, time, () => _client.CompleteChatAsync(messages, options, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var completion = await OpenAICalls.Run(ProviderName, time, async () => model.Stream
+            ? await StreamAsync(messages, options, cancellationToken).ConfigureAwait(false)
+            : Completed.From((await _client.CompleteChatAsync(messages, options, cancellationToken).ConfigureAwait(false)).Value), cancellationToken).ConfigureAwait(false);
 
-        var text = string.Concat(completion.Content.Where(part => part.Kind == ChatMessageContentPartKind.Text).Select(part => part.Text));
-        List<ContentBlock> content = completion.ToolCalls.Count > 0
-            ? [.. Text(text), .. completion.ToolCalls.Select(call => new ToolUseBlock(call.Id, call.FunctionName, OpenAICalls.ParseArguments(call.FunctionArguments.ToString())))]
-            : [.. TextToolCallParser.Parse(text, request.Tools)];
+        List<ContentBlock> content = completion.Calls.Count > 0
+            ? [.. Text(completion.Text), .. completion.Calls.Select(call => new ToolUseBlock(call.Id, call.Name, OpenAICalls.ParseArguments(call.Arguments)))]
+            : [.. TextToolCallParser.Parse(completion.Text, request.Tools)];
 
         return OpenAICalls.Turn(
             content,
@@ -40,6 +41,40 @@ internal sealed class ChatCompletionsProvider(ConfiguredModel model, TimeProvide
             completion.Usage?.OutputTokenCount ?? 0,
             completion.Usage?.InputTokenDetails?.CachedTokenCount ?? 0,
             time.GetElapsedTime(started));
+    }
+
+    // Tool calls arrive in pieces keyed by their index: the id and name first, then the arguments in fragments.
+    private async Task<Completed> StreamAsync(List<ChatMessage> messages, ChatCompletionOptions options, CancellationToken cancellationToken)
+    {
+        var text = new System.Text.StringBuilder();
+        var calls = new SortedDictionary<int, (string Id, string Name, System.Text.StringBuilder Arguments)>();
+        ChatFinishReason? finish = null;
+        ChatTokenUsage? usage = null;
+        await foreach (var update in _client.CompleteChatStreamingAsync(messages, options, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var part in update.ContentUpdate)
+                text.Append(part.Text);
+            foreach (var call in update.ToolCallUpdates)
+            {
+                var current = calls.TryGetValue(call.Index, out var known) ? known : ("", "", new System.Text.StringBuilder());
+                calls[call.Index] = (call.ToolCallId ?? current.Item1, call.FunctionName ?? current.Item2,
+                    current.Item3.Append(call.FunctionArgumentsUpdate?.ToString()));
+            }
+            finish = update.FinishReason ?? finish;
+            usage = update.Usage ?? usage;
+        }
+        return new Completed(text.ToString(), [.. calls.Values.Select(c => new Call(c.Id, c.Name, c.Arguments.ToString()))], finish, usage);
+    }
+
+    private sealed record Call(string Id, string Name, string Arguments);
+
+    private sealed record Completed(string Text, IReadOnlyList<Call> Calls, ChatFinishReason? FinishReason, ChatTokenUsage? Usage)
+    {
+        public static Completed From(ChatCompletion completion) => new(
+            string.Concat(completion.Content.Where(part => part.Kind == ChatMessageContentPartKind.Text).Select(part => part.Text)),
+            [.. completion.ToolCalls.Select(call => new Call(call.Id, call.FunctionName, call.FunctionArguments.ToString()))],
+            completion.FinishReason,
+            completion.Usage);
     }
 
     private static IEnumerable<TextBlock> Text(string text) => string.IsNullOrWhiteSpace(text) ? [] : [new TextBlock(text)];

@@ -17,11 +17,11 @@ internal static class OpenAICalls
         return options;
     }
 
-    public static async Task<T> Run<T>(string provider, TimeProvider time, Func<Task<ClientResult<T>>> call, CancellationToken cancellationToken)
+    public static async Task<T> Run<T>(string provider, TimeProvider time, Func<Task<T>> call, CancellationToken cancellationToken)
     {
         try
         {
-            return (await call().ConfigureAwait(false)).Value;
+            return await call().ConfigureAwait(false);
         }
         catch (ClientResultException ex) when (ex.Status != 0)
         {

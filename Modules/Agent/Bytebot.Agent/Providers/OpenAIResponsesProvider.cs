@@ -26,7 +26,9 @@ internal sealed class OpenAIResponsesProvider(ConfiguredModel model, TimeProvide
             options.Tools.Add(ResponseTool.CreateFunctionTool(tool.Name, BinaryData.FromString(tool.InputSchema.GetRawText()), strictModeEnabled: false, tool.Description));
 
         var started = time.GetTimestamp();
-        var response = await OpenAICalls.Run(ProviderName, time, () => _client.CreateResponseAsync(options, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var response = await OpenAICalls.Run(ProviderName, time, async () => model.Stream
+            ? await StreamAsync(options, cancellationToken).ConfigureAwait(false)
+            : (await _client.CreateResponseAsync(options, cancellationToken).ConfigureAwait(false)).Value, cancellationToken).ConfigureAwait(false);
 
         List<ContentBlock> content = [];
         foreach (var item in response.OutputItems)
@@ -49,6 +51,28 @@ internal sealed class OpenAIResponsesProvider(ConfiguredModel model, TimeProvide
             response.Usage?.OutputTokenCount ?? 0,
             response.Usage?.InputTokenDetails?.CachedTokenCount ?? 0,
             time.GetElapsedTime(started));
+    }
+
+    // The final event carries the whole response; the deltas before it matter only to a live display.
+    private async Task<ResponseResult> StreamAsync(CreateResponseOptions options, CancellationToken cancellationToken)
+    {
+        options.StreamingEnabled = true;
+        var stream = await _client.CreateResponseStreamingAsync(options, cancellationToken).ConfigureAwait(false);
+        await foreach (var update in ((IAsyncEnumerable<StreamingResponseUpdate>)stream).ConfigureAwait(false))
+        {
+            switch (update)
+            {
+                case StreamingResponseCompletedUpdate completed:
+                    return completed.Response;
+                case StreamingResponseIncompleteUpdate incomplete:
+                    return incomplete.Response;
+                case StreamingResponseFailedUpdate failed:
+                    throw new ModelProviderException(ProviderName, 500, null, $"openai stream failed: {failed.Response.Error?.Message}", null);
+                case StreamingResponseErrorUpdate error:
+                    throw new ModelProviderException(ProviderName, error.Code is "rate_limit_exceeded" ? 429 : 500, null, $"openai stream failed: {error.Message}", null);
+            }
+        }
+        throw new ModelProviderException(ProviderName, null, null, "openai stream ended without a completed response", null);
     }
 
     private static IEnumerable<ResponseItem> ToItems(ConversationMessage message)
