@@ -199,6 +199,7 @@ function endStep(d, interrupted) {
   if (!step) return;
   step.ended = true;
   step.durationMs = new Date(d.at) - new Date(step.at);
+  if (!step.action) step.button.querySelector('.action').textContent = interrupted ? `interrupted: ${d.reason}` : 'no action';
   if (interrupted) step.row.classList.add('interrupted');
   updateMeta(step);
 }
