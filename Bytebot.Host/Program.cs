@@ -38,6 +38,7 @@ app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();
 app.UseMiddleware<WebSocketOriginCheck>();
+app.UseMiddleware<CookieRequestGuard>();
 app.UseAntiforgery();
 
 app.MapBytebotHealth();

@@ -12,6 +12,8 @@ internal static class AuthSetup
 {
     public const string PolicyScheme = "Bytebot";
 
+    public const string CookieName = "bytebot.session";
+
     public static IServiceCollection AddBytebotAuth(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(sp => AdminToken.Load(configuration["BYTEBOT_TOKEN"], sp.GetRequiredService<DataDirectory>()));
@@ -35,7 +37,7 @@ internal static class AuthSetup
             .AddScheme<AuthenticationSchemeOptions, LoopbackClientHandler>(LoopbackClientHandler.SchemeName, null)
             .AddCookie(CookieAuthenticationDefaults.AuthenticationScheme, options =>
             {
-                options.Cookie.Name = "bytebot.session";
+                options.Cookie.Name = CookieName;
                 options.Cookie.HttpOnly = true;
                 options.Cookie.SameSite = SameSiteMode.Strict;
                 options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;

@@ -20,11 +20,16 @@ internal static class Login
             .DisableAntiforgery() // validated explicitly below so a bad form re-renders the page instead of a bare 400
             .ExcludeFromDescription();
 
+        // The dashboard's sign-out is a plain form with an antiforgery field, so a cross-site page cannot sign the user out.
         endpoints.MapPost("/logout", async (HttpContext context) =>
             {
+                // The antiforgery middleware validated the form because of the metadata below.
+                if (context.Features.Get<IAntiforgeryValidationFeature>() is not { IsValid: true })
+                    return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Form expired", detail: "Reload the page and sign out again.");
                 await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
                 return Results.Redirect("/login");
             })
+            .WithMetadata(new RequireAntiforgeryTokenAttribute())
             .ExcludeFromDescription();
         return endpoints;
     }

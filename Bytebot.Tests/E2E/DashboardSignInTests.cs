@@ -21,7 +21,7 @@ public sealed class DashboardSignInTests(PostgresFixture postgres)
         page.Url.ShouldContain("/login");
         await DashboardBrowser.SignInAsync(page, baseUrl, factory.Token, "/status");
 
-        var table = page.GetByRole(AriaRole.Table);
+        var table = page.GetByRole(AriaRole.Table, new() { Name = "Components" });
         await Assertions.Expect(table).ToContainTextAsync("database");
         foreach (var component in new[] { "database", "display", "vnc" })
             await Assertions.Expect(table.GetByRole(AriaRole.Row).Filter(new() { HasText = component })).ToContainTextAsync("Healthy");

@@ -42,8 +42,14 @@ public sealed class LiveDesktopTests(PostgresFixture postgres)
 
         colours.ShouldBeGreaterThanOrEqualTo(20, "the canvas stayed blank");
         (await page.Locator(".live-desktop").GetAttributeAsync("data-state")).ShouldBe("connected");
-        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("You have control");
+        await Assertions.Expect(page.Locator(".control-state")).ToContainTextAsync("You have control");
         Console.WriteLine($"live view: first non-blank frame {firstFrame.TotalMilliseconds:F0} ms after the page opened ({colours} colours sampled)");
         await Screenshots.SaveAsync(page, "desktop");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Take screenshot" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { Name = "The latest screenshot of the desktop" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Download the screenshot" })).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("^data:image/png;base64,"));
+        await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
+        await Screenshots.SaveAsync(page, "desktop-dark");
     }
 }

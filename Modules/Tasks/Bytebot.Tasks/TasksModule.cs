@@ -91,6 +91,9 @@ public static class TasksModule
         tasks.MapGet("/{id:guid}/events", TaskEventStream.StreamAsync)
             .WithName("StreamTaskEvents").WithSummary("Server-sent events of the task; resumable with Last-Event-ID (a global position).")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream").ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        tasks.MapGet("/events", TaskEventStream.StreamAllAsync)
+            .WithName("StreamAllTaskEvents").WithSummary("Server-sent lifecycle events of every task, live; resumable with Last-Event-ID.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream").ProducesValidationProblem();
         tasks.MapGet("/{id:guid}/timeline", ReadTasks.TimelineAsync)
             .WithName("GetTaskTimeline").WithSummary("Steps with start, duration, action, screenshot, tokens and cost.")
             .Produces<IReadOnlyList<StepView>>().ProducesProblem(StatusCodes.Status404NotFound);

@@ -44,13 +44,16 @@ internal static class ReadTasks
         return TypedResults.File(stream, file.MediaType, file.Name);
     }
 
-    public static async Task<IResult> DownloadBlobAsync(Guid id, string sha256, TaskViews views, ITaskBlobStore blobs, CancellationToken cancellationToken)
+    public static async Task<IResult> DownloadBlobAsync(Guid id, string sha256, HttpContext context, TaskViews views, ITaskBlobStore blobs,
+        CancellationToken cancellationToken)
     {
         if (await views.GetAsync(id, withFiles: false, cancellationToken) is null)
             return TaskProblems.NotFound(id);
-        return blobs.OpenRead(sha256) is { } stream
-            ? TypedResults.File(stream, "application/octet-stream")
-            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Blob not found", detail: $"No blob {sha256}.");
+        if (blobs.OpenRead(sha256) is not { } stream)
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Blob not found", detail: $"No blob {sha256}.");
+        // Content-addressed: the bytes behind a hash never change, so a timeline's thumbnails are fetched once.
+        context.Response.Headers.CacheControl = "private, max-age=31536000, immutable";
+        return TypedResults.File(stream, "application/octet-stream");
     }
 
     public static IResult Models(IModelCatalog catalog)

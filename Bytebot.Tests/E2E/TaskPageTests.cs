@@ -1,0 +1,127 @@
+using System.Text.RegularExpressions;
+using Bytebot.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace Bytebot.Tests.E2E;
+
+/// <summary>The task views in Debian's Chromium against the real host, tasks driven by the scripted agent.</summary>
+public sealed partial class TaskPageTests(DashboardHost host) : IClassFixture<DashboardHost>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_task_created_on_the_home_page_shows_up_in_the_list_and_completes_there_without_a_reload()
+    {
+        var list = await host.OpenAsync("/tasks");
+        await list.EvaluateAsync("() => window.notReloaded = true");
+        var home = await host.OpenAsync("/");
+        await Screenshots.SaveAsync(home, "home");
+
+        await home.GetByLabel("Describe the task").FillAsync("Look up the weather in Lisbon steps:3 hold:1");
+        await home.GetByLabel("Priority").SelectOptionAsync("HIGH");
+        await Assertions.Expect(home.GetByLabel("Model")).ToContainTextAsync("Llama 3.1 8B (local)");
+        await home.GetByRole(AriaRole.Button, new() { Name = "Start task" }).ClickAsync();
+        await home.WaitForURLAsync(TaskUrl());
+        var taskId = Guid.Parse(home.Url[(home.Url.LastIndexOf('/') + 1)..]);
+
+        var row = list.Locator($"[data-task-id='{taskId}']");
+        await Assertions.Expect(row).ToContainTextAsync("Look up the weather in Lisbon");
+        await Assertions.Expect(row.Locator(".badge")).ToHaveTextAsync(new Regex("Pending|Running"));
+        host.Agent.Release(taskId);
+        await Assertions.Expect(row.Locator(".badge")).ToHaveTextAsync("Completed", new() { Timeout = 30_000 });
+        (await list.EvaluateAsync<bool>("() => window.notReloaded === true")).ShouldBeTrue("the list page reloaded");
+        await Assertions.Expect(list.Locator("[data-count='completed']")).Not.ToHaveTextAsync("0");
+        await Screenshots.SaveAsync(list, "tasks");
+
+        // The task page the form led to followed the run live, and shows its timeline.
+        await Assertions.Expect(home.Locator("[data-status]")).ToHaveTextAsync("Completed", new() { Timeout = 30_000 });
+        var steps = home.Locator("[data-timeline] li");
+        await Assertions.Expect(steps).ToHaveCountAsync(4);
+        await Assertions.Expect(steps.Nth(1)).ToContainTextAsync("computer_type_text");
+        await Assertions.Expect(steps.Nth(1)).ToContainTextAsync("••••");
+        (await home.Locator("[data-task-page]").InnerTextAsync()).ShouldNotContain("hunter2");
+        await Assertions.Expect(steps.First).ToContainTextAsync("tok");
+        await steps.First.GetByRole(AriaRole.Button).ClickAsync();
+        await Assertions.Expect(steps.First.GetByRole(AriaRole.Button)).ToHaveAttributeAsync("aria-pressed", "true");
+        await Assertions.Expect(home.Locator("[data-replay-pane] img")).ToBeVisibleAsync();
+        await Assertions.Expect(home.GetByRole(AriaRole.Log)).ToContainTextAsync("computer_click_mouse");
+        await Screenshots.SaveAsync(home, "task-completed");
+    }
+
+    [Fact]
+    public async Task Taking_over_a_running_task_hands_the_live_view_to_the_user_and_proceed_hands_it_back()
+    {
+        var taskId = await host.CreateTaskAsync("Fill in the form steps:2 hold:2");
+        await TasksHostWait(() => host.StepCountAsync(taskId), 2);
+        var page = await host.OpenAsync($"/tasks/{taskId}");
+        var takeOver = page.GetByRole(AriaRole.Button, new() { Name = "Take over" });
+        var proceed = page.GetByRole(AriaRole.Button, new() { Name = "Proceed" });
+        var live = page.Locator("[data-live-pane] .live-desktop");
+
+        await Assertions.Expect(takeOver).ToBeVisibleAsync();
+        await Assertions.Expect(live).ToHaveAttributeAsync("data-view-only", "true");
+        await takeOver.ClickAsync();
+        await Assertions.Expect(page.Locator("[data-status]")).ToHaveTextAsync("You have control");
+        await Assertions.Expect(proceed).ToBeVisibleAsync();
+        await Assertions.Expect(live).ToHaveAttributeAsync("data-view-only", "false");
+        await Assertions.Expect(live).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 15_000 });
+        await Screenshots.SaveAsync(page, "task-takeover");
+
+        await proceed.ClickAsync();
+        await Assertions.Expect(takeOver).ToBeVisibleAsync();
+        await Assertions.Expect(live).ToHaveAttributeAsync("data-view-only", "true");
+        host.Agent.Release(taskId);
+        await Assertions.Expect(page.Locator("[data-status]")).ToHaveTextAsync("Completed", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("[data-replay-pane]")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task A_follow_up_message_appears_in_the_conversation_once()
+    {
+        var taskId = await host.CreateTaskAsync("Wait for instructions steps:2 hold:1");
+        var page = await host.OpenAsync($"/tasks/{taskId}");
+        await Assertions.Expect(page.Locator("[data-task-page]")).ToHaveAttributeAsync("data-loaded", "true");
+
+        await page.GetByLabel("Message to the agent").FillAsync("Use the second monitor please");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Log).GetByText("Use the second monitor please")).ToHaveCountAsync(1);
+        host.Agent.Release(taskId);
+        await Assertions.Expect(page.Locator("[data-status]")).ToHaveTextAsync("Completed", new() { Timeout = 30_000 });
+    }
+
+    [Fact]
+    public async Task Every_view_renders_in_the_dark_theme_and_the_toggle_remembers_the_choice()
+    {
+        var taskId = await host.CreateTaskAsync("Summarise the open document steps:3");
+        await TasksHostWait(() => host.StepCountAsync(taskId), 4);
+        var page = await host.OpenAsync("/", ColorScheme.Dark);
+        await Screenshots.SaveAsync(page, "home-dark");
+        await page.GotoAsync(host.BaseUrl + "/tasks");
+        await Assertions.Expect(page.Locator(".task-list li[data-task-id]").First).ToBeVisibleAsync();
+        await Screenshots.SaveAsync(page, "tasks-dark");
+        await page.GotoAsync($"{host.BaseUrl}/tasks/{taskId}");
+        await Assertions.Expect(page.Locator("[data-status]")).ToHaveTextAsync("Completed", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("[data-replay-pane] img")).ToBeVisibleAsync();
+        await Screenshots.SaveAsync(page, "task-completed-dark");
+        await page.GotoAsync(host.BaseUrl + "/status");
+        await Screenshots.SaveAsync(page, "status-dark");
+
+        var toggle = page.GetByRole(AriaRole.Button, new() { Name = "Light theme" });
+        await toggle.ClickAsync();
+        await page.ReloadAsync();
+        (await page.EvaluateAsync<string>("() => document.documentElement.dataset.theme")).ShouldBe("light");
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Dark theme" })).ToHaveAttributeAsync("aria-pressed", "false");
+    }
+
+    private static async Task TasksHostWait(Func<Task<int>> count, int atLeast)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        limit.CancelAfter(TimeSpan.FromSeconds(60));
+        while (await count() < atLeast)
+            await Task.Delay(100, limit.Token);
+    }
+
+    [GeneratedRegex(@"/tasks/[0-9a-f-]{36}$")]
+    private static partial Regex TaskUrl();
+}

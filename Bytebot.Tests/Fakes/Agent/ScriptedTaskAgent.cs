@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Bytebot.Tasks.Contracts;
+
+namespace Bytebot.Tests.Fakes.Agent;
+
+/// <summary>
+/// Stands in for the LLM agent in dashboard tests until the real loop runs against the fake LLM server. A task
+/// described with <c>steps:N</c> takes N steps; each step writes what a real step writes (an assistant message with a
+/// tool_use, a recorded action with a screenshot, its tool_result, token usage). Step 2 types sensitive text.
+/// <c>hold:K</c> makes step K wait until <see cref="Release"/>, so a test can act on a running task.
+/// </summary>
+public sealed partial class ScriptedTaskAgent : ITaskAgent
+{
+    // A 160×120 PNG: a window on a blue desktop.
+    private static readonly byte[] Screen = Convert.FromBase64String(
+        "iVBORw0KGgoAAAANSUhEUgAAAKAAAAB4CAIAAAD6wG44AAABC0lEQVR42u3RQRHAIBAEQeSgIZU3cs5VvCAnErDAC6ijt0bBdqlvKHHFBYAFWIAFWIAFWIABC7AA6wDgJz4lDjBgARZgARZgARZgwAIswAIswAIswIAFWIB1F3CLrpkAAwYMGDBgwIABAwYMWIABAwa8Gfi3uQEGDBgwYMCAAQMGDBiwAQYMGDBgwIABAwYMGLABBgwYMGDAgAEDBgwYMDnABhgwYMCAAQMGDBgwYMAGGDBgwIABAwYMGDBgwAYYMGDAgAEDBgwYMGDAgAEbYMCAAQMGDBgwYMCAARtgwIABAwYMGDBgwIABW15gbQ8wYAEWYAEWYAEWYMACLMACLMACLMCABViABVhLG0AYL8VTB4TcAAAAAElFTkSuQmCC");
+
+    private readonly ConcurrentDictionary<Guid, TaskCompletionSource> _gates = new();
+
+    /// <summary>Lets the task's held step go on.</summary>
+    public void Release(Guid taskId) => Gate(taskId).TrySetResult();
+
+    private TaskCompletionSource Gate(Guid taskId) =>
+        _gates.GetOrAdd(taskId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    public async Task<StepOutcome> RunStepAsync(ITaskContext context, CancellationToken cancellationToken)
+    {
+        var wanted = Number(StepsPattern(), context.Description) ?? 1;
+        var done = context.Messages.Count(m => m.Role == TaskRole.Assistant && m.Content.OfType<ToolUseContent>().Any());
+        if (done >= wanted)
+        {
+            await context.AddMessageAsync(TaskRole.Assistant, [new TextContent($"Done: {done} steps.")], cancellationToken);
+            return StepOutcome.Complete(JsonSerializer.SerializeToElement(new { steps = done }));
+        }
+        var number = done + 1;
+        if (Number(HoldPattern(), context.Description) == number)
+            await Gate(context.TaskId).Task.WaitAsync(cancellationToken);
+
+        var (name, input) = number == 2
+            ? ("computer_type_text", JsonSerializer.SerializeToElement(new { text = "hunter2", isSensitive = true }))
+            : ("computer_click_mouse", JsonSerializer.SerializeToElement(new { coordinates = new { x = 100 + number, y = 200 }, button = "left", clickCount = 1 }));
+        var toolUseId = $"toolu_{context.TaskId:N}_{number}";
+        await context.AddMessageAsync(TaskRole.Assistant,
+            [new TextContent($"Step {number}: working on it."), new ToolUseContent(toolUseId, name, input)], cancellationToken);
+        var screenshot = await context.StoreBlobAsync(Screen, "image/png", cancellationToken);
+        await context.ExecuteActionAsync(name, input, (_, _) => Task.FromResult(new ActionResult(true, Screenshot: screenshot)), cancellationToken);
+        await context.RecordUsageAsync(new ModelUsage("scripted", 1200 + number, 40, 0.0042m), cancellationToken);
+        await context.AddMessageAsync(TaskRole.User,
+            [new ToolResultContent(toolUseId, [new TextContent("ok"), new ImageContent(MediaSource.FromBlob(screenshot))])], cancellationToken);
+        return StepOutcome.Continue;
+    }
+
+    private static int? Number(Regex pattern, string text) =>
+        pattern.Match(text) is { Success: true } match ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : null;
+
+    [GeneratedRegex(@"steps:(\d+)")]
+    private static partial Regex StepsPattern();
+
+    [GeneratedRegex(@"hold:(\d+)")]
+    private static partial Regex HoldPattern();
+}
