@@ -1,7 +1,7 @@
 using System.Globalization;
 using Bytebot.Bench;
 
-// Side-by-side benchmarks. Usage: --mode startup|tasks|desktop --host path/Bytebot.Host.dll --out dir [--warm-runs N] [--runs N]
+// Side-by-side benchmarks. Usage: --mode startup|tasks|desktop|agent --host path/Bytebot.Host.dll --out dir [--warm-runs N] [--runs N]
 var options = BenchArgs.Parse(args);
 Directory.CreateDirectory(options.Out);
 switch (options.Mode)
@@ -15,8 +15,11 @@ switch (options.Mode)
     case "desktop":
         await DesktopBench.RunAsync(options);
         break;
+    case "agent":
+        await AgentBench.RunAsync(options);
+        break;
     default:
-        Console.Error.WriteLine($"unknown --mode {options.Mode}; use startup, tasks or desktop");
+        Console.Error.WriteLine($"unknown --mode {options.Mode}; use startup, tasks, desktop or agent");
         return 2;
 }
 return 0;

@@ -107,6 +107,9 @@ internal sealed partial class TaskWorker(
             await stop.CancelAsync();
             await heartbeat.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             _running.TryRemove(new KeyValuePair<Guid, CancellationTokenSource>(lease.TaskId, stop));
+            // With no run left the desktop is the user's again (the dashboard's live view accepts input only then).
+            if (_running.IsEmpty)
+                desktop.Assign(ControlOwner.User);
             if (stoppingToken.IsCancellationRequested)
                 await queue.ReleaseAsync(lease, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             wakeUp.Signal();
