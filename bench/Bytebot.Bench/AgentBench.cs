@@ -53,7 +53,6 @@ internal static class AgentBench
             });
             await host.WaitForAsync("/health/ready");
             var http = host.Http;
-            http.Timeout = TimeSpan.FromMinutes(5);
 
             using var created = await http.PostAsJsonAsync("/api/tasks", new { description = "bench", model = new { provider = "anthropic", name = "bench", title = "bench" } });
             var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
