@@ -25,6 +25,9 @@ public sealed class AgentHost(PostgresFixture postgres) : IAsyncLifetime
 
     public HttpClient Client { get; private set; } = null!;
 
+    /// <summary>The host on a real loopback port, for the browser.</summary>
+    public string BaseUrl { get; private set; } = "";
+
     public async ValueTask InitializeAsync()
     {
         Llm = await FakeLlmServer.StartAsync();
@@ -60,6 +63,7 @@ public sealed class AgentHost(PostgresFixture postgres) : IAsyncLifetime
             ["Tasks:MaxConcurrentTasks"] = "2",
             ["Security:RateLimitBurst"] = "100000",
         });
+        BaseUrl = _factory.StartKestrel();
         Client = _factory.CreateAuthenticatedClient();
         (await HostFixture.WaitUntilReadyAsync(Client, TimeSpan.FromSeconds(90))).EnsureSuccessStatusCode();
     }
