@@ -23,6 +23,7 @@ public sealed class AgentLoopTests(AgentHost host) : IClassFixture<AgentHost>
     [InlineData("anthropic" + AgentHost.Unstreamed)]
     [InlineData("openai" + AgentHost.Unstreamed)]
     [InlineData("openai-compatible" + AgentHost.Unstreamed)]
+    [InlineData(AgentScripts.TextToolCalls)]
     public async Task Open_a_terminal_and_create_hello_txt_runs_through_to_COMPLETED_with_the_file_written(string provider)
     {
         Llm.Reset();
@@ -56,6 +57,38 @@ public sealed class AgentLoopTests(AgentHost host) : IClassFixture<AgentHost>
             var totals = task.GetProperty("totals");
             totals.GetProperty("inputTokens").GetInt64().ShouldBeGreaterThan(0);
             totals.GetProperty("steps").GetInt32().ShouldBe(4);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Theory]
+    [InlineData("anthropic")]
+    [InlineData("openai")]
+    [InlineData("openai-compatible")]
+    public async Task A_file_read_with_computer_read_file_reaches_the_model_as_a_document(string provider)
+    {
+        Llm.Reset();
+        var name = $"bytebot-read-{Guid.NewGuid():N}.txt";
+        var file = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), "Desktop", name);
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        const string Content = "quarterly total: 4,211.07 EUR";
+        await File.WriteAllTextAsync(file, Content, TestContext.Current.CancellationToken);
+        var (path, providerName, model) = AgentScripts.For(provider);
+        Llm.Script(path, AgentScripts.Replies(provider, new ScriptedCall("computer_read_file", new { path = name }), AgentScripts.Complete()));
+        try
+        {
+            var id = await host.CreateTaskAsync($"read {name}", providerName, model);
+            var task = await host.WaitForStatusAsync(id, Generous, "COMPLETED", "FAILED", "NEEDS_HELP");
+
+            task.GetProperty("status").GetString().ShouldBe("COMPLETED", task.ToString());
+            var answer = Llm.Bodies(path)[1].ToString();
+            // Anthropic gets a text document; the OpenAI APIs a file part with the bytes in base64 (Bytebot dropped it there).
+            (answer.Contains(Content, StringComparison.Ordinal) || answer.Contains(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Content)), StringComparison.Ordinal))
+                .ShouldBeTrue(answer);
+            answer.ShouldContain(provider == "anthropic" ? "\"type\":\"document\"" : name);
         }
         finally
         {

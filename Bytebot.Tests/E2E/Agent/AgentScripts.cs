@@ -19,10 +19,14 @@ internal static class AgentScripts
         _ => (FakeLlmServer.ChatCompletions, "openai-compatible", AgentHost.Qwen),
     };
 
+    /// <summary>A model served without a tool-call parser writes its calls into the text, Qwen/Hermes style.</summary>
+    public const string TextToolCalls = "openai-compatible-text";
+
     public static ScriptedReply Reply(string provider, ScriptedCall call, int index) => provider.Replace(AgentHost.Unstreamed, "", StringComparison.Ordinal) switch
     {
         "anthropic" => ScriptedReplies.AnthropicToolUse($"toolu_{index:D3}", call.Name, call.Input),
         "openai" => ScriptedReplies.ResponsesFunctionCall($"call_{index:D3}", call.Name, JsonSerializer.Serialize(call.Input)),
+        TextToolCalls => ScriptedReplies.ChatText($"I will use a tool.\n<tool_call>{JsonSerializer.Serialize(new { name = call.Name, arguments = call.Input })}</tool_call>"),
         _ => ScriptedReplies.ChatToolCall($"call_{index:D3}", call.Name, JsonSerializer.Serialize(call.Input)),
     };
 
