@@ -1,7 +1,7 @@
+using Bytebot.Files.Contracts;
 using Bytebot.Platform.Events;
 using Bytebot.Platform.Postgres;
 using Bytebot.Tasks.Api;
-using Bytebot.Tasks.Blobs;
 using Bytebot.Tasks.Contracts;
 using Bytebot.Tasks.Events;
 using Bytebot.Tasks.Live;
@@ -29,7 +29,6 @@ public static class TasksModule
         services.AddSingleton<TaskBroadcast>();
         services.AddSingleton<ITaskNotifications>(sp => sp.GetRequiredService<TaskBroadcast>());
         services.AddEventSubscriber<TaskBroadcastSubscriber>();
-        services.AddSingleton<ITaskBlobStore, DataDirectoryBlobStore>();
         services.AddSingleton<TaskViews>();
         services.AddSingleton<TaskQueue>();
         services.AddSingleton<TaskWakeUp>();
@@ -42,11 +41,11 @@ public static class TasksModule
         var tasks = endpoints.MapGroup("/api/tasks").WithTags("Tasks")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
 
-        tasks.MapPost("/", (HttpRequest request, IEventStore store, ITaskBlobStore blobs, TaskViews views, IConfiguration configuration,
-                TimeProvider clock, TaskWakeUp wakeUp, CancellationToken ct) =>
+        tasks.MapPost("/", (HttpRequest request, IEventStore store, IBlobStore blobs, UploadLimits limits, TaskViews views,
+                IConfiguration configuration, TimeProvider clock, TaskWakeUp wakeUp, CancellationToken ct) =>
                 request.HasFormContentType
-                    ? CreateTask.FromFormAsync(request, store, blobs, views, configuration, clock, wakeUp, ct)
-                    : CreateTask.FromJsonAsync(request, store, blobs, views, configuration, clock, wakeUp, ct))
+                    ? CreateTask.FromFormAsync(request, store, blobs, limits, views, configuration, clock, wakeUp, ct)
+                    : CreateTask.FromJsonAsync(request, store, blobs, limits, views, configuration, clock, wakeUp, ct))
             .WithName("CreateTask").WithSummary("Creates a task (JSON with base64 files, or multipart/form-data).")
             .Accepts<CreateTaskRequest>("application/json", "multipart/form-data")
             .Produces<TaskView>(StatusCodes.Status201Created).ProducesValidationProblem().DisableAntiforgery();

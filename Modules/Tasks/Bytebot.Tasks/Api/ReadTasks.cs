@@ -1,4 +1,4 @@
-using Bytebot.Tasks.Blobs;
+using Bytebot.Files.Contracts;
 using Bytebot.Tasks.Contracts;
 using Bytebot.Tasks.ReadModels;
 using Microsoft.AspNetCore.Http;
@@ -37,19 +37,19 @@ internal static class ReadTasks
             ? TaskProblems.NotFound(id)
             : TypedResults.Ok(await views.TimelineAsync(id, cancellationToken));
 
-    public static async Task<IResult> DownloadFileAsync(Guid id, Guid fileId, TaskViews views, ITaskBlobStore blobs, CancellationToken cancellationToken)
+    public static async Task<IResult> DownloadFileAsync(Guid id, Guid fileId, TaskViews views, IBlobStore blobs, CancellationToken cancellationToken)
     {
         if (await views.GetFileAsync(id, fileId, cancellationToken) is not { } file || blobs.OpenRead(file.Sha256) is not { } stream)
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "File not found", detail: $"Task {id} has no file {fileId}.");
         return TypedResults.File(stream, file.MediaType, file.Name);
     }
 
-    public static async Task<IResult> DownloadBlobAsync(Guid id, string sha256, TaskViews views, ITaskBlobStore blobs, CancellationToken cancellationToken)
+    public static async Task<IResult> DownloadBlobAsync(Guid id, string sha256, TaskViews views, IBlobStore blobs, CancellationToken cancellationToken)
     {
         if (await views.GetAsync(id, withFiles: false, cancellationToken) is null)
             return TaskProblems.NotFound(id);
-        return blobs.OpenRead(sha256) is { } stream
-            ? TypedResults.File(stream, "application/octet-stream")
+        return blobs.Find(sha256) is { } blob && blobs.OpenRead(blob.Sha256) is { } stream
+            ? TypedResults.File(stream, blob.MediaType)
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Blob not found", detail: $"No blob {sha256}.");
     }
 

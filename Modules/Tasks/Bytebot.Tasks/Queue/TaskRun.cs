@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Bytebot.Files.Contracts;
 using Bytebot.Platform.Events;
 using Bytebot.Tasks.Blobs;
 using Bytebot.Tasks.Contracts;
@@ -11,7 +12,8 @@ namespace Bytebot.Tasks.Queue;
 /// One claimed run of a task: every write carries the lease epoch, so the queue projection refuses it once
 /// another claim (or a cancel or takeover) has replaced this run.
 /// </summary>
-internal sealed class TaskRun(Lease lease, IEventStore store, ITaskBlobStore blobs, TimeProvider clock) : ITaskContext
+internal sealed class TaskRun(
+    Lease lease, IEventStore store, IBlobStore blobs, IEnumerable<ITaskPreparation> preparations, TimeProvider clock) : ITaskContext
 {
     private readonly Dictionary<string, string> _fence = new()
     {
@@ -42,6 +44,9 @@ internal sealed class TaskRun(Lease lease, IEventStore store, ITaskBlobStore blo
         if (!_state.Exists || _state.IsFinished || _state.Control != TaskRole.Assistant)
             return;
         Resumed = _state.EverStarted;
+        var inputs = _state.Created!.Files.Select(f => new TaskInputFile(f.Name, f.Sha256, f.MediaType, f.Size)).ToList();
+        foreach (var preparation in preparations)
+            await preparation.PrepareAsync(new TaskPreparationContext(TaskId, lease.DesktopId, Resumed, inputs), cancellationToken);
         var now = clock.GetUtcNow();
         List<object> start = [new TaskStarted(lease.WorkerId, lease.DesktopId, lease.Epoch, Resumed, now)];
         if (_state.OpenStep is { } openStep)
@@ -134,8 +139,8 @@ internal sealed class TaskRun(Lease lease, IEventStore store, ITaskBlobStore blo
         return result;
     }
 
-    public Task<BlobReference> StoreBlobAsync(ReadOnlyMemory<byte> bytes, string mediaType, CancellationToken cancellationToken) =>
-        blobs.PutAsync(bytes, mediaType, cancellationToken);
+    public async Task<BlobReference> StoreBlobAsync(ReadOnlyMemory<byte> bytes, string mediaType, CancellationToken cancellationToken) =>
+        (await blobs.PutAsync(bytes, mediaType, cancellationToken)).ToReference();
 
     public Task RecordUsageAsync(ModelUsage usage, CancellationToken cancellationToken)
     {
