@@ -73,7 +73,7 @@ public sealed class WorkspaceTraversalTests(PostgresFixture postgres) : IAsyncLi
             await ExpectRefusedAsync("mkdir", payload, new HttpRequestMessage(HttpMethod.Post, $"/api/files/directory?path={q}/newdir"));
             // Deleting or moving a symlink itself is allowed (the link goes, its target is untouched); the special
             // names are checked for delete/move only where they are not the last component.
-            if (!isSpecial || payload.Contains('/', StringComparison.Ordinal) || payload.Contains("fifo", StringComparison.Ordinal) || payload == "socket")
+            if (!isSpecial || payload.TrimEnd('/').Contains('/', StringComparison.Ordinal) || payload.Contains("fifo", StringComparison.Ordinal) || payload == "socket")
             {
                 await ExpectRefusedAsync("delete", payload, new HttpRequestMessage(HttpMethod.Delete, $"/api/files?path={q}"));
                 await ExpectRefusedAsync("move from", payload, new HttpRequestMessage(HttpMethod.Post, $"/api/files/move?path={q}&to=moved.txt"));
@@ -130,7 +130,20 @@ public sealed class WorkspaceTraversalTests(PostgresFixture postgres) : IAsyncLi
         return new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
     }
 
-    private List<string> WorkspaceEntries() =>
-        [.. Directory.EnumerateFileSystemEntries(_host.Workspace, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
-            .Order(StringComparer.Ordinal)];
+    // Directory.EnumerateFileSystemEntries would recurse through the planted links (to /proc/self/root, to ..).
+    private List<string> WorkspaceEntries()
+    {
+        var found = new List<string>();
+        var pending = new Stack<DirectoryInfo>([new DirectoryInfo(_host.Workspace)]);
+        while (pending.TryPop(out var directory))
+        {
+            foreach (var entry in directory.EnumerateFileSystemInfos("*", new EnumerationOptions { AttributesToSkip = 0 }))
+            {
+                found.Add(entry.FullName);
+                if (entry is DirectoryInfo child && entry.LinkTarget is null)
+                    pending.Push(child);
+            }
+        }
+        return [.. found.Order(StringComparer.Ordinal)];
+    }
 }

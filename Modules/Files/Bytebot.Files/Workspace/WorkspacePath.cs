@@ -6,7 +6,7 @@ namespace Bytebot.Files.Workspace;
 /// The lexical half of confinement: turns what a client sent into a path relative to the workspace root, or
 /// refuses it. The kernel does the other half (<c>openat2</c> with RESOLVE_BENEATH) when the path is used.
 /// </summary>
-internal static class WorkspacePath
+internal static partial class WorkspacePath
 {
     public const int MaxPathBytes = 4096;
     public const int MaxNameBytes = 255;
@@ -21,6 +21,9 @@ internal static class WorkspacePath
             throw WorkspaceRefusedException.Invalid(field, "Must not contain NUL characters.");
         if (path.Any(char.IsControl))
             throw WorkspaceRefusedException.Invalid(field, "Must not contain control characters.");
+        // U+FFFD is what a decoder leaves of bytes that were not UTF-8 (overlong forms, lone surrogates).
+        if (path.Contains('\uFFFD', StringComparison.Ordinal))
+            throw WorkspaceRefusedException.Invalid(field, "Must be valid UTF-8.");
         if (path.Contains('\\', StringComparison.Ordinal))
             throw WorkspaceRefusedException.Invalid(field, "Use '/' to separate directories; '\\' is refused.");
         if (HasTraversal(path))
@@ -47,7 +50,7 @@ internal static class WorkspacePath
     public static string Name(string? name, string field)
     {
         if (string.IsNullOrWhiteSpace(name) || name is "." or ".." || name.Contains('/', StringComparison.Ordinal)
-            || name.Contains('\\', StringComparison.Ordinal) || name.Any(char.IsControl))
+            || name.Contains('\\', StringComparison.Ordinal) || name.Any(char.IsControl) || name.Contains('\uFFFD', StringComparison.Ordinal))
             throw WorkspaceRefusedException.Invalid(field, "A plain file name is required (no path, no control characters).");
         if (Encoding.UTF8.GetByteCount(name) > MaxNameBytes || LooksEncoded(name) || HasTraversal(name))
             throw WorkspaceRefusedException.Invalid(field, $"Not a usable file name (at most {MaxNameBytes} bytes, no encoded traversal).");
@@ -84,6 +87,9 @@ internal static class WorkspacePath
             if (HasTraversal(decoded.Replace('\\', '/')) || decoded.Contains('\0', StringComparison.Ordinal) || decoded.StartsWith('/'))
                 return true;
         }
+        // Escapes that survive decoding are overlong UTF-8 (%c0%ae) or %uXXXX: only a lenient decoder reads them.
+        if (LeftoverEscape().IsMatch(decoded))
+            return true;
         try
         {
             return HasTraversal(path.Normalize(NormalizationForm.FormKC).Replace('\\', '/'));
@@ -94,4 +100,7 @@ internal static class WorkspacePath
             return true;
         }
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("%(u[0-9a-fA-F]{4}|[0-9a-fA-F]{2})")]
+    private static partial System.Text.RegularExpressions.Regex LeftoverEscape();
 }
