@@ -28,6 +28,7 @@ internal sealed partial class BlobCollector(
             File.Delete(temp);
         while (!stoppingToken.IsCancellationRequested)
         {
+            var wait = options.BlobCollectionInterval;
             try
             {
                 var deleted = await CollectAsync(stoppingToken);
@@ -36,9 +37,11 @@ internal sealed partial class BlobCollector(
             }
             catch (Exception e) when (e is NpgsqlException or InvalidOperationException or IOException)
             {
+                // Typically the database is still starting; an hour is too long to wait for that.
                 LogFailed(logger, e);
+                wait = TimeSpan.FromSeconds(Math.Min(30, wait.TotalSeconds));
             }
-            await Task.Delay(options.BlobCollectionInterval, clock, stoppingToken);
+            await Task.Delay(wait, clock, stoppingToken);
         }
     }
 
@@ -63,6 +66,6 @@ internal sealed partial class BlobCollector(
     [LoggerMessage(Level = LogLevel.Information, Message = "Collected {Count} unreferenced blobs")]
     private static partial void LogCollected(ILogger logger, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Blob collection failed; retrying at the next interval")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Blob collection failed; retrying shortly")]
     private static partial void LogFailed(ILogger logger, Exception exception);
 }
