@@ -1,3 +1,11 @@
+using Bytebot.Files.Blobs;
+using Bytebot.Files.Contracts;
+using Bytebot.Files.TaskFiles;
+using Bytebot.Files.Workspace;
+using Bytebot.Platform.Postgres;
+using Bytebot.Tasks.Contracts;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,8 +17,53 @@ public static class FilesModule
     public static IServiceCollection AddFilesModule(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        var options = FilesOptions.FromConfiguration(configuration);
+        services.AddSingleton(options);
+        services.AddSingleton(options.Limits);
+        services.AddMigrations(FilesSchema.Module, FilesSchema.TaskInputs);
+        services.AddSingleton<DataDirectoryBlobStore>();
+        services.AddSingleton<IBlobStore>(sp => sp.GetRequiredService<DataDirectoryBlobStore>());
+        services.AddSingleton<BlobCollector>();
+        services.AddHostedService(sp => sp.GetRequiredService<BlobCollector>());
+        services.AddSingleton<ConfinedWorkspace>();
+        services.AddSingleton<ITaskPreparation, WriteTaskInputs>();
         return services;
     }
 
-    public static IEndpointRouteBuilder MapFilesEndpoints(this IEndpointRouteBuilder endpoints) => endpoints;
+    public static IEndpointRouteBuilder MapFilesEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/api/blobs/{sha256}", GetBlob.Handle).WithTags("Files")
+            .WithName("GetBlob").WithSummary("A stored blob (screenshot, upload) by SHA-256; immutable, cacheable, ETag = the hash.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream").ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status401Unauthorized);
+
+        var files = endpoints.MapGroup("/api/files").WithTags("Files")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+        files.MapGet("/", BrowseFiles.List)
+            .WithName("ListWorkspaceFiles").WithSummary("Lists a workspace directory (path relative to the workspace root; empty = the root).")
+            .Produces<DirectoryListing>();
+        files.MapGet("/download", BrowseFiles.Download)
+            .WithName("DownloadWorkspaceFile").WithSummary("Downloads a regular file of the workspace as an attachment.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream");
+        files.MapPost("/", UploadFiles.HandleAsync)
+            .WithName("UploadWorkspaceFiles").WithSummary("Uploads multipart files into a workspace directory (atomic per file; overwrite=true replaces).")
+            .Accepts<IFormFileCollection>("multipart/form-data")
+            .Produces<UploadedFiles>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).DisableAntiforgery();
+        files.MapPost("/directory", BrowseFiles.CreateDirectory)
+            .WithName("CreateWorkspaceDirectory").WithSummary("Creates a directory in the workspace.")
+            .Produces<WorkspaceEntry>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status409Conflict).DisableAntiforgery();
+        files.MapPost("/move", BrowseFiles.Move)
+            .WithName("MoveWorkspaceFile").WithSummary("Moves or renames a file or directory inside the workspace (overwrite=true replaces).")
+            .Produces<WorkspaceEntry>().ProducesProblem(StatusCodes.Status409Conflict).DisableAntiforgery();
+        files.MapDelete("/", BrowseFiles.Delete)
+            .WithName("DeleteWorkspaceFile").WithSummary("Deletes a file, a symlink or an empty directory; never the root.")
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status409Conflict);
+
+        endpoints.MapGet("/api/tasks/{id:guid}/files", ListTaskFiles.HandleAsync).WithTags("Files")
+            .WithName("ListTaskWorkspaceFiles").WithSummary("The workspace files a task was given (input) and wrote (output), with download links.")
+            .Produces<TaskFileList>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status401Unauthorized);
+        return endpoints;
+    }
 }

@@ -1,9 +1,9 @@
 using Bytebot.Agent.Contracts;
+using Bytebot.Files.Contracts;
 using Bytebot.Platform.Events;
 using Bytebot.Platform.Messaging;
 using Bytebot.Platform.Postgres;
 using Bytebot.Tasks.Api;
-using Bytebot.Tasks.Blobs;
 using Bytebot.Tasks.Contracts;
 using Bytebot.Tasks.Events;
 using Bytebot.Tasks.Live;
@@ -31,7 +31,6 @@ public static class TasksModule
         services.AddSingleton<TaskBroadcast>();
         services.AddSingleton<ITaskNotifications>(sp => sp.GetRequiredService<TaskBroadcast>());
         services.AddEventSubscriber<TaskBroadcastSubscriber>();
-        services.AddSingleton<ITaskBlobStore, DataDirectoryBlobStore>();
         services.AddSingleton<TaskViews>();
         services.AddSingleton<TaskQueue>();
         services.AddSingleton<TaskWakeUp>();
@@ -45,11 +44,11 @@ public static class TasksModule
         var tasks = endpoints.MapGroup("/api/tasks").WithTags("Tasks")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
 
-        tasks.MapPost("/", (HttpRequest request, IEventStore store, ITaskBlobStore blobs, TaskViews views, IModelCatalog catalog,
-                TimeProvider clock, TaskWakeUp wakeUp, CancellationToken ct) =>
+        tasks.MapPost("/", (HttpRequest request, IEventStore store, IBlobStore blobs, UploadLimits limits, TaskViews views,
+                IModelCatalog catalog, TimeProvider clock, TaskWakeUp wakeUp, CancellationToken ct) =>
                 request.HasFormContentType
-                    ? CreateTask.FromFormAsync(request, store, blobs, views, catalog, clock, wakeUp, ct)
-                    : CreateTask.FromJsonAsync(request, store, blobs, views, catalog, clock, wakeUp, ct))
+                    ? CreateTask.FromFormAsync(request, store, blobs, limits, views, catalog, clock, wakeUp, ct)
+                    : CreateTask.FromJsonAsync(request, store, blobs, limits, views, catalog, clock, wakeUp, ct))
             .WithName("CreateTask").WithSummary("Creates a task (JSON with base64 files, or multipart/form-data).")
             .Accepts<CreateTaskRequest>("application/json", "multipart/form-data")
             .Produces<TaskView>(StatusCodes.Status201Created).ProducesValidationProblem().DisableAntiforgery();

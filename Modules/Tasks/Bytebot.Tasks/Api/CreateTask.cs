@@ -1,12 +1,13 @@
 using System.Text.Json;
+using Bytebot.Agent.Contracts;
+using Bytebot.Files.Contracts;
 using Bytebot.Platform.Events;
-using Bytebot.Tasks.Blobs;
+using Bytebot.Platform.Http;
 using Bytebot.Tasks.Contracts;
 using Bytebot.Tasks.Events;
 using Bytebot.Tasks.Queue;
 using Bytebot.Tasks.ReadModels;
 using Microsoft.AspNetCore.Http;
-using Bytebot.Agent.Contracts;
 
 namespace Bytebot.Tasks.Api;
 
@@ -17,13 +18,12 @@ internal sealed record CreateTaskRequest(
 
 internal static class CreateTask
 {
-    // Bytebot's UI allows 5 files of 30 MB each.
-    public const int MaxFiles = 5;
-    public const long MaxFileBytes = 30L * 1024 * 1024;
+    private const string Octets = "application/octet-stream";
 
-    public static async Task<IResult> FromJsonAsync(HttpRequest request, IEventStore store, ITaskBlobStore blobs, TaskViews views,
+    public static async Task<IResult> FromJsonAsync(HttpRequest request, IEventStore store, IBlobStore blobs, UploadLimits limits, TaskViews views,
         IModelCatalog catalog, TimeProvider clock, TaskWakeUp wakeUp, CancellationToken cancellationToken)
     {
+        MultipartParts.AllowBody(request.HttpContext, limits.MaxRequestBytes);
         CreateTaskRequest? body;
         try
         {
@@ -35,7 +35,9 @@ internal static class CreateTask
         }
         if (body is null)
             return TaskProblems.Invalid("body", "A JSON body is required.");
-        var files = new List<(string Name, string Type, byte[] Bytes)>();
+        if (body.Files?.Count > limits.MaxFiles)
+            return TaskProblems.Invalid("files", $"At most {limits.MaxFiles} files.");
+        var files = new List<(string Name, StoredBlob Blob)>();
         for (var i = 0; i < (body.Files?.Count ?? 0); i++)
         {
             var file = body.Files![i];
@@ -50,17 +52,31 @@ internal static class CreateTask
             {
                 return TaskProblems.Invalid($"files[{i}].base64", "Not valid base64.");
             }
-            files.Add((file.Name ?? "", file.Type ?? "application/octet-stream", bytes));
+            if (bytes.LongLength > limits.MaxBytes)
+                return TaskProblems.Invalid($"files[{i}]", $"Larger than {limits.MaxBytes} bytes.");
+            files.Add((file.Name ?? "", await blobs.PutAsync(bytes, file.Type ?? Octets, cancellationToken)));
         }
-        return await CreateAsync(body with { Files = null }, files, store, blobs, views, catalog, clock, wakeUp, cancellationToken);
+        return await CreateAsync(body with { Files = null }, files, limits, store, views, catalog, clock, wakeUp, cancellationToken);
     }
 
-    public static async Task<IResult> FromFormAsync(HttpRequest request, IEventStore store, ITaskBlobStore blobs, TaskViews views,
+    /// <summary>Streams each file part into the blob store as it arrives: 5 × 30 MB never sits in memory.</summary>
+    public static async Task<IResult> FromFormAsync(HttpRequest request, IEventStore store, IBlobStore blobs, UploadLimits limits, TaskViews views,
         IModelCatalog catalog, TimeProvider clock, TaskWakeUp wakeUp, CancellationToken cancellationToken)
     {
-        var form = await request.ReadFormAsync(cancellationToken);
+        MultipartParts.AllowBody(request.HttpContext, limits.MaxRequestBytes);
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        var files = new List<(string Name, StoredBlob Blob)>();
+        if (!request.ContentType!.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase))
+        {
+            foreach (var (name, value) in await request.ReadFormAsync(cancellationToken))
+                fields[name] = value.ToString();
+        }
+        else if (await ReadPartsAsync(request, blobs, limits, fields, files, cancellationToken) is { } problem)
+        {
+            return problem;
+        }
         TaskModel? model = null;
-        if (form["model"].ToString() is { Length: > 0 } modelJson)
+        if (fields.GetValueOrDefault("model") is { Length: > 0 } modelJson)
         {
             try
             {
@@ -71,37 +87,59 @@ internal static class CreateTask
                 return TaskProblems.Invalid("model", "Must be a JSON object {provider, name, title}.");
             }
         }
-        var body = new CreateTaskRequest(form["description"], Empty(form["type"]), Empty(form["scheduledFor"]), Empty(form["priority"]),
-            Empty(form["createdBy"]), model, null);
-        var files = new List<(string, string, byte[])>();
-        foreach (var file in form.Files)
-        {
-            if (file.Length > MaxFileBytes)
-                return TaskProblems.Invalid("files", $"{file.FileName} is larger than {MaxFileBytes} bytes.");
-            using var buffer = new MemoryStream();
-            await file.CopyToAsync(buffer, cancellationToken);
-            files.Add((file.FileName, string.IsNullOrEmpty(file.ContentType) ? "application/octet-stream" : file.ContentType, buffer.ToArray()));
-        }
-        return await CreateAsync(body, files, store, blobs, views, catalog, clock, wakeUp, cancellationToken);
+        var body = new CreateTaskRequest(fields.GetValueOrDefault("description"), Empty(fields, "type"), Empty(fields, "scheduledFor"),
+            Empty(fields, "priority"), Empty(fields, "createdBy"), model, null);
+        return await CreateAsync(body, files, limits, store, views, catalog, clock, wakeUp, cancellationToken);
     }
 
-    private static string? Empty(string? value) => string.IsNullOrEmpty(value) ? null : value;
-
-    private static async Task<IResult> CreateAsync(CreateTaskRequest body, List<(string Name, string Type, byte[] Bytes)> files,
-        IEventStore store, ITaskBlobStore blobs, TaskViews views, IModelCatalog catalog, TimeProvider clock, TaskWakeUp wakeUp,
-        CancellationToken cancellationToken)
+    private static async Task<IResult?> ReadPartsAsync(HttpRequest request, IBlobStore blobs, UploadLimits limits,
+        Dictionary<string, string> fields, List<(string Name, StoredBlob Blob)> files, CancellationToken cancellationToken)
     {
-        if (Validate(body, files, out var type, out var priority, out var createdBy, out var scheduledFor) is { } problem)
+        try
+        {
+            await foreach (var part in MultipartParts.ReadAsync(request, cancellationToken))
+            {
+                if (part.FileName is null)
+                {
+                    using var reader = new StreamReader(part.Body);
+                    fields[part.Name] = await reader.ReadToEndAsync(cancellationToken);
+                    continue;
+                }
+                if (files.Count == limits.MaxFiles)
+                    return TaskProblems.Invalid("files", $"At most {limits.MaxFiles} files.");
+                try
+                {
+                    files.Add((part.FileName, await blobs.PutAsync(part.Body, part.ContentType ?? Octets, limits.MaxBytes, cancellationToken)));
+                }
+                catch (BlobTooLargeException)
+                {
+                    return TaskProblems.Invalid($"files[{files.Count}]", $"{part.FileName} is larger than {limits.MaxBytes} bytes.");
+                }
+            }
+            return null;
+        }
+        catch (InvalidDataException e)
+        {
+            return TaskProblems.Invalid("body", "Not valid multipart/form-data: " + e.Message);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TaskProblems.Invalid("body", $"The body is larger than {limits.MaxRequestBytes} bytes.");
+        }
+    }
+
+    private static string? Empty(Dictionary<string, string> fields, string name) =>
+        fields.GetValueOrDefault(name) is { Length: > 0 } value ? value : null;
+
+    // Blobs are stored first: a refused or crashed request leaves unreferenced blobs (collected later), never a
+    // task pointing at nothing.
+    private static async Task<IResult> CreateAsync(CreateTaskRequest body, List<(string Name, StoredBlob Blob)> files, UploadLimits limits,
+        IEventStore store, TaskViews views, IModelCatalog catalog, TimeProvider clock, TaskWakeUp wakeUp, CancellationToken cancellationToken)
+    {
+        if (Validate(body, files, limits, out var type, out var priority, out var createdBy, out var scheduledFor) is { } problem)
             return problem;
         var model = body.Model ?? ModelCatalog.Default(catalog);
-
-        // Blobs first: a crash between the two leaves an unreferenced blob, never a task pointing at nothing.
-        var stored = new List<StoredFile>();
-        foreach (var (name, mediaType, bytes) in files)
-        {
-            var blob = await blobs.PutAsync(bytes, mediaType, cancellationToken);
-            stored.Add(new StoredFile(Guid.CreateVersion7(), name, mediaType, bytes.Length, blob.Sha256));
-        }
+        var stored = files.Select(f => new StoredFile(Guid.CreateVersion7(), f.Name, f.Blob.MediaType, f.Blob.Size, f.Blob.Sha256)).ToList();
         var now = clock.GetUtcNow();
         var taskId = Guid.CreateVersion7();
         var text = body.Description!.Trim() + string.Concat(files.Select(f => $"\n\nFile {f.Name} written to desktop."));
@@ -115,7 +153,7 @@ internal static class CreateTask
         return TypedResults.Created($"/api/tasks/{taskId}", view);
     }
 
-    private static IResult? Validate(CreateTaskRequest body, List<(string Name, string Type, byte[] Bytes)> files,
+    private static IResult? Validate(CreateTaskRequest body, List<(string Name, StoredBlob Blob)> files, UploadLimits limits,
         out AgentTaskType type, out AgentTaskPriority priority, out TaskRole createdBy, out DateTimeOffset? scheduledFor)
     {
         (type, priority, createdBy, scheduledFor) = (AgentTaskType.Immediate, AgentTaskPriority.Medium, TaskRole.User, null);
@@ -144,15 +182,15 @@ internal static class CreateTask
             return TaskProblems.Invalid("scheduledFor", "An IMMEDIATE task cannot have scheduledFor; use type SCHEDULED.");
         if (body.Model is { } model && (string.IsNullOrWhiteSpace(model.Provider) || string.IsNullOrWhiteSpace(model.Name)))
             return TaskProblems.Invalid("model", "A model needs provider and name.");
-        if (files.Count > MaxFiles)
-            return TaskProblems.Invalid("files", $"At most {MaxFiles} files.");
+        if (files.Count > limits.MaxFiles)
+            return TaskProblems.Invalid("files", $"At most {limits.MaxFiles} files.");
         for (var i = 0; i < files.Count; i++)
         {
-            var (name, _, bytes) = files[i];
+            var (name, blob) = files[i];
             if (string.IsNullOrWhiteSpace(name) || name.Contains('/', StringComparison.Ordinal) || name is "." or ".." || name.Contains('\0', StringComparison.Ordinal))
                 return TaskProblems.Invalid($"files[{i}].name", "A plain file name is required (no path).");
-            if (bytes.LongLength > MaxFileBytes)
-                return TaskProblems.Invalid($"files[{i}]", $"Larger than {MaxFileBytes} bytes.");
+            if (blob.Size > limits.MaxBytes)
+                return TaskProblems.Invalid($"files[{i}]", $"Larger than {limits.MaxBytes} bytes.");
         }
         return null;
     }

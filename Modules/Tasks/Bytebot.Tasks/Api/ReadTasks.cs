@@ -1,8 +1,8 @@
-using Bytebot.Tasks.Blobs;
+using Bytebot.Agent.Contracts;
+using Bytebot.Files.Contracts;
 using Bytebot.Tasks.Contracts;
 using Bytebot.Tasks.ReadModels;
 using Microsoft.AspNetCore.Http;
-using Bytebot.Agent.Contracts;
 
 namespace Bytebot.Tasks.Api;
 
@@ -37,23 +37,23 @@ internal static class ReadTasks
             ? TaskProblems.NotFound(id)
             : TypedResults.Ok(await views.TimelineAsync(id, cancellationToken));
 
-    public static async Task<IResult> DownloadFileAsync(Guid id, Guid fileId, TaskViews views, ITaskBlobStore blobs, CancellationToken cancellationToken)
+    public static async Task<IResult> DownloadFileAsync(Guid id, Guid fileId, TaskViews views, IBlobStore blobs, CancellationToken cancellationToken)
     {
         if (await views.GetFileAsync(id, fileId, cancellationToken) is not { } file || blobs.OpenRead(file.Sha256) is not { } stream)
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "File not found", detail: $"Task {id} has no file {fileId}.");
         return TypedResults.File(stream, file.MediaType, file.Name);
     }
 
-    public static async Task<IResult> DownloadBlobAsync(Guid id, string sha256, HttpContext context, TaskViews views, ITaskBlobStore blobs,
+    public static async Task<IResult> DownloadBlobAsync(Guid id, string sha256, HttpContext context, TaskViews views, IBlobStore blobs,
         CancellationToken cancellationToken)
     {
         if (await views.GetAsync(id, withFiles: false, cancellationToken) is null)
             return TaskProblems.NotFound(id);
-        if (blobs.OpenRead(sha256) is not { } stream)
+        if (blobs.Find(sha256) is not { } blob || blobs.OpenRead(blob.Sha256) is not { } stream)
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Blob not found", detail: $"No blob {sha256}.");
         // Content-addressed: the bytes behind a hash never change, so a timeline's thumbnails are fetched once.
         context.Response.Headers.CacheControl = "private, max-age=31536000, immutable";
-        return TypedResults.File(stream, "application/octet-stream");
+        return TypedResults.File(stream, blob.MediaType);
     }
 
     public static IResult Models(IModelCatalog catalog)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using ControlOwner = Bytebot.Desktop.Contracts.ControlOwner;
 using IDesktopControl = Bytebot.Desktop.Contracts.IDesktopControl;
+using Bytebot.Files.Contracts;
 using Bytebot.Platform.Events;
 using Bytebot.Tasks.Blobs;
 using Bytebot.Tasks.Contracts;
@@ -13,7 +14,9 @@ namespace Bytebot.Tasks.Queue;
 /// One claimed run of a task: every write carries the lease epoch, so the queue projection refuses it once
 /// another claim (or a cancel or takeover) has replaced this run.
 /// </summary>
-internal sealed class TaskRun(Lease lease, IEventStore store, ITaskBlobStore blobs, TimeProvider clock, IDesktopControl desktop) : ITaskContext
+internal sealed class TaskRun(
+    Lease lease, IEventStore store, IBlobStore blobs, IEnumerable<ITaskPreparation> preparations, TimeProvider clock, IDesktopControl desktop)
+    : ITaskContext
 {
     private readonly Dictionary<string, string> _fence = new()
     {
@@ -55,6 +58,9 @@ internal sealed class TaskRun(Lease lease, IEventStore store, ITaskBlobStore blo
             return;
         Resumed = _state.EverStarted;
         ResumedByUser = _state.ResumedByUser;
+        var inputs = _state.Created!.Files.Select(f => new TaskInputFile(f.Name, f.Sha256, f.MediaType, f.Size)).ToList();
+        foreach (var preparation in preparations)
+            await preparation.PrepareAsync(new TaskPreparationContext(TaskId, lease.DesktopId, Resumed, inputs), cancellationToken);
         var now = clock.GetUtcNow();
         List<object> start = [new TaskStarted(lease.WorkerId, lease.DesktopId, lease.Epoch, Resumed, now)];
         if (_state.OpenStep is { } openStep)
@@ -169,8 +175,8 @@ internal sealed class TaskRun(Lease lease, IEventStore store, ITaskBlobStore blo
         return result;
     }
 
-    public Task<BlobReference> StoreBlobAsync(ReadOnlyMemory<byte> bytes, string mediaType, CancellationToken cancellationToken) =>
-        blobs.PutAsync(bytes, mediaType, cancellationToken);
+    public async Task<BlobReference> StoreBlobAsync(ReadOnlyMemory<byte> bytes, string mediaType, CancellationToken cancellationToken) =>
+        (await blobs.PutAsync(bytes, mediaType, cancellationToken)).ToReference();
 
     public Task RecordUsageAsync(ModelUsage usage, CancellationToken cancellationToken)
     {

@@ -1,5 +1,5 @@
 using Bytebot.Desktop.Contracts;
-using Bytebot.Desktop.Native;
+using Bytebot.Platform.Os;
 using Microsoft.Extensions.Options;
 using Microsoft.Win32.SafeHandles;
 
@@ -20,17 +20,17 @@ internal sealed class Workspace(IOptions<ComputerUseOptions> options)
     public SafeFileHandle? OpenForRead(string path, out string realPath)
     {
         var full = Lexical(path, out var root);
-        realPath = LibC.ResolveRealPath(full) ?? "";
+        realPath = LinuxFiles.ResolveRealPath(full) ?? "";
         if (realPath.Length == 0)
             return null;
         Inside(realPath, root, "resolves (through a symlink) to a place outside the workspace.");
-        RequireRegular(LibC.TypeOf(realPath), missingIsFine: false);
-        var descriptor = LibC.Open(realPath, LibC.ORdOnly | LibC.ONoFollow | LibC.ONonBlock | LibC.OCloExec, 0);
+        RequireRegular(LinuxFiles.TypeOf(realPath), missingIsFine: false);
+        var descriptor = LinuxFiles.Open(realPath, LinuxFiles.ORdOnly | LinuxFiles.ONoFollow | LinuxFiles.ONonBlock | LinuxFiles.OCloExec, 0);
         if (descriptor < 0)
             throw new IOException($"The file cannot be opened (errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}).");
         var handle = new SafeFileHandle(descriptor, ownsHandle: true);
         // The descriptor is what is read: check it too, in case the path was swapped for a FIFO after the check.
-        if (LibC.TypeOf(descriptor) != LibC.FileType.Regular)
+        if (LinuxFiles.TypeOf(descriptor) != LinuxFiles.FileType.Regular)
         {
             handle.Dispose();
             throw Rejected("is not a regular file.");
@@ -44,22 +44,22 @@ internal sealed class Workspace(IOptions<ComputerUseOptions> options)
         var full = Lexical(path, out var root);
         var directory = Path.GetDirectoryName(full) ?? root;
         var existing = directory;
-        while (LibC.ResolveRealPath(existing) is null)
+        while (LinuxFiles.ResolveRealPath(existing) is null)
             existing = Path.GetDirectoryName(existing) ?? "/";
-        var realExisting = LibC.ResolveRealPath(existing)!;
+        var realExisting = LinuxFiles.ResolveRealPath(existing)!;
         Inside(realExisting, root, "resolves (through a symlink) to a place outside the workspace.");
         var realDirectory = Path.Join(realExisting, Path.GetRelativePath(existing, directory));
         Directory.CreateDirectory(realDirectory);
-        realDirectory = LibC.ResolveRealPath(realDirectory) ?? throw new IOException("The directory vanished while it was created.");
+        realDirectory = LinuxFiles.ResolveRealPath(realDirectory) ?? throw new IOException("The directory vanished while it was created.");
         Inside(realDirectory, root, "resolves (through a symlink) to a place outside the workspace.");
 
         var target = Path.Join(realDirectory, Path.GetFileName(full));
-        var type = LibC.TypeOf(target);
-        if (type == LibC.FileType.Symlink)
+        var type = LinuxFiles.TypeOf(target);
+        if (type == LinuxFiles.FileType.Symlink)
         {
-            target = LibC.ResolveRealPath(target) ?? throw Rejected("is a dangling symlink.");
+            target = LinuxFiles.ResolveRealPath(target) ?? throw Rejected("is a dangling symlink.");
             Inside(target, root, "resolves (through a symlink) to a place outside the workspace.");
-            type = LibC.TypeOf(target);
+            type = LinuxFiles.TypeOf(target);
         }
         RequireRegular(type, missingIsFine: true);
         return target;
@@ -77,7 +77,7 @@ internal sealed class Workspace(IOptions<ComputerUseOptions> options)
             && (HasTraversal(decoded) || decoded.Contains('\0', StringComparison.Ordinal) || decoded.StartsWith('/')))
             throw Rejected("looks like a percent-encoded traversal; send the plain path.");
 
-        root = LibC.ResolveRealPath(Root) ?? throw new IOException("The workspace root does not exist.");
+        root = LinuxFiles.ResolveRealPath(Root) ?? throw new IOException("The workspace root does not exist.");
         var full = Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Join(Root, "Desktop", path));
         var lexicalRoot = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Root));
         if (!IsInside(full, lexicalRoot) && !IsInside(full, root))
@@ -98,16 +98,16 @@ internal sealed class Workspace(IOptions<ComputerUseOptions> options)
             throw Rejected(problem);
     }
 
-    private static void RequireRegular(LibC.FileType type, bool missingIsFine)
+    private static void RequireRegular(LinuxFiles.FileType type, bool missingIsFine)
     {
-        if (type == LibC.FileType.Regular || (missingIsFine && type == LibC.FileType.Missing))
+        if (type == LinuxFiles.FileType.Regular || (missingIsFine && type == LinuxFiles.FileType.Missing))
             return;
         throw Rejected(type switch
         {
-            LibC.FileType.Directory => "is a directory.",
-            LibC.FileType.Fifo => "is a FIFO, not a regular file.",
-            LibC.FileType.CharacterDevice or LibC.FileType.BlockDevice => "is a device, not a regular file.",
-            LibC.FileType.Socket => "is a socket, not a regular file.",
+            LinuxFiles.FileType.Directory => "is a directory.",
+            LinuxFiles.FileType.Fifo => "is a FIFO, not a regular file.",
+            LinuxFiles.FileType.CharacterDevice or LinuxFiles.FileType.BlockDevice => "is a device, not a regular file.",
+            LinuxFiles.FileType.Socket => "is a socket, not a regular file.",
             _ => "is not a regular file.",
         });
     }

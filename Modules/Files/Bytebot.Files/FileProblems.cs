@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Bytebot.Files;
+
+internal static class FileProblems
+{
+    public static IResult Invalid(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
+
+    public static IResult Forbidden(string field, string message) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Outside the workspace", detail: message,
+            extensions: Errors(field, message));
+
+    public static IResult NotFound(string field, string message) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: message, extensions: Errors(field, message));
+
+    public static IResult Conflict(string field, string message) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: message, extensions: Errors(field, message));
+
+    public static IResult TooLarge(string field, string message) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large", detail: message, extensions: Errors(field, message));
+
+    /// <summary>
+    /// Uploaded bytes are served from the dashboard's origin: an HTML or SVG file must not run script there, nor
+    /// be sniffed into something that does.
+    /// </summary>
+    public static void Harden(HttpResponse response)
+    {
+        response.Headers.XContentTypeOptions = "nosniff";
+        response.Headers.ContentSecurityPolicy = "sandbox; default-src 'none'";
+    }
+
+    private static Dictionary<string, object?> Errors(string field, string message) =>
+        new() { ["errors"] = new Dictionary<string, string[]> { [field] = [message] } };
+}
