@@ -25,6 +25,8 @@ public sealed class DashboardHost(PostgresFixture postgres) : IAsyncLifetime
         _factory = new BytebotHostFactory(await postgres.CreateDatabaseAsync(), new Dictionary<string, string?>
         {
             ["Tasks:PollInterval"] = "00:00:00.200",
+            // A test that fails while its task is held must not starve the next tests of the worker.
+            ["Tasks:MaxConcurrentTasks"] = "4",
             ["Security:RateLimitBurst"] = "100000",
             // A configured model fills the picker; the scripted agent runs every task whatever its model.
             ["Agent:Models:0:Model"] = "llama3.1:8b",

@@ -21,7 +21,7 @@ public sealed partial class TaskPageTests(DashboardHost host) : IClassFixture<Da
         await home.GetByLabel("Priority").SelectOptionAsync("HIGH");
         await Assertions.Expect(home.GetByLabel("Model")).ToContainTextAsync("Llama 3.1 8B (local)");
         await home.GetByRole(AriaRole.Button, new() { Name = "Start task" }).ClickAsync();
-        await home.WaitForURLAsync(TaskUrl());
+        await home.WaitForURLAsync(TaskUrl(), new() { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
         var taskId = Guid.Parse(home.Url[(home.Url.LastIndexOf('/') + 1)..]);
 
         var row = list.Locator($"[data-task-id='{taskId}']");

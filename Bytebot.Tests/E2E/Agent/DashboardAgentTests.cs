@@ -29,7 +29,7 @@ public sealed partial class DashboardAgentTests(AgentHost host) : IClassFixture<
         await home.GetByLabel("Describe the task").FillAsync("Look at the screen and move the mouse");
         await home.GetByLabel("Model").SelectOptionAsync(new SelectOptionValue { Label = "Claude Sonnet 4" });
         await home.GetByRole(AriaRole.Button, new() { Name = "Start task" }).ClickAsync();
-        await home.WaitForURLAsync(TaskUrl());
+        await home.WaitForURLAsync(TaskUrl(), new() { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
         var taskId = Guid.Parse(home.Url[(home.Url.LastIndexOf('/') + 1)..]);
 
         var row = list.Locator($"[data-task-id='{taskId}']");
