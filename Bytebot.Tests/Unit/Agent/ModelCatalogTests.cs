@@ -56,4 +56,14 @@ public sealed class ModelCatalogTests
 
         catalog.Configured[^1].ShouldBe(new ConfiguredModel("gpt-5", "openai", "gpt-5", "gpt-5", "http://proxy:4000/v1", "o", ContextWindow: 200_000));
     }
+
+    [Fact]
+    public void A_Gemini_key_adds_Gemini_on_its_OpenAI_compatible_endpoint()
+    {
+        using var catalog = Catalog(new() { ["GEMINI_API_KEY"] = "g" });
+
+        catalog.Models.Select(m => (m.Name, m.Provider)).ShouldBe([("gemini-2.5-pro", "openai-compatible"), ("gemini-2.5-flash", "openai-compatible")]);
+        catalog.Configured[0].BaseUrl.ShouldBe("https://generativelanguage.googleapis.com/v1beta/openai/");
+        catalog.Configured[0].ApiKey.ShouldBe("g");
+    }
 }

@@ -17,7 +17,7 @@ internal sealed record ConfiguredModel(
     private (int Width, int Height) DefaultLimit => Provider is ModelCatalog.Anthropic or ModelCatalog.OpenAI ? (1024, 768) : (1280, 960);
 }
 
-// Models come from ANTHROPIC_API_KEY / OPENAI_API_KEY (Bytebot's defaults) and from Agent:Models entries.
+// Models come from ANTHROPIC_API_KEY / OPENAI_API_KEY / GEMINI_API_KEY (Bytebot's defaults) and from Agent:Models entries.
 internal sealed class ModelCatalog : IModelCatalog, IDisposable
 {
     public const string Anthropic = "anthropic";
@@ -78,6 +78,13 @@ internal sealed class ModelCatalog : IModelCatalog, IDisposable
             var url = configuration["OPENAI_BASE_URL"];
             models.Add(new("o3-2025-04-16", OpenAI, "o3", "o3-2025-04-16", url, openAIKey, ContextWindow: 200_000));
             models.Add(new("gpt-4.1-2025-04-14", OpenAI, "GPT-4.1", "gpt-4.1-2025-04-14", url, openAIKey, ContextWindow: 1_047_576));
+        }
+        if (configuration["GEMINI_API_KEY"] is { Length: > 0 } geminiKey)
+        {
+            // Gemini through its OpenAI-compatible endpoint: the official OpenAI SDK, no Google SDK needed.
+            var url = configuration["GEMINI_BASE_URL"] is { Length: > 0 } custom ? custom : "https://generativelanguage.googleapis.com/v1beta/openai/";
+            models.Add(new("gemini-2.5-pro", OpenAICompatible, "Gemini 2.5 Pro", "gemini-2.5-pro", url, geminiKey, ContextWindow: 1_000_000));
+            models.Add(new("gemini-2.5-flash", OpenAICompatible, "Gemini 2.5 Flash", "gemini-2.5-flash", url, geminiKey, ContextWindow: 1_000_000));
         }
         foreach (var entry in configuration.GetSection("Agent:Models").GetChildren())
         {

@@ -63,7 +63,7 @@ internal static class ReadTasks
             return TypedResults.Ok(models);
         // Bytebot's UI expects an array; the hint travels in a header so the body stays that array.
         return TypedResults.Extensions.WithHint(models,
-            "No model is configured: set ANTHROPIC_API_KEY, OPENAI_API_KEY or GEMINI_API_KEY, or Agent__Models__0__Provider/Name/Title.");
+            "No model is configured: set ANTHROPIC_API_KEY, OPENAI_API_KEY or GEMINI_API_KEY, or Agent__Models__0__Provider and Agent__Models__0__Model (plus BaseUrl for an OpenAI-compatible server such as Ollama, vLLM, LiteLLM or Gemini's endpoint).");
     }
 
     public static (int Page, int Limit, IResult? Error) Paging(string? page, string? limit, int defaultLimit)
