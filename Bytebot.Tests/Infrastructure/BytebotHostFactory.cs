@@ -18,6 +18,9 @@ public sealed class BytebotHostFactory(string connectionString, IReadOnlyDiction
 
     public string DataDir { get; } = Directory.CreateTempSubdirectory("bytebot-host-").FullName;
 
+    /// <summary>Where file actions, uploads and task inputs go: a folder of the test's own, never the real home.</summary>
+    public string WorkspaceRoot => settings?.GetValueOrDefault("Desktop:WorkspaceRoot") ?? Path.Combine(DataDir, "workspace");
+
     /// <summary>Service replacements applied after the host's own registrations (a scripted agent, a clock).</summary>
     public Action<IServiceCollection>? TestServices { get; init; }
 
@@ -28,6 +31,8 @@ public sealed class BytebotHostFactory(string connectionString, IReadOnlyDiction
         builder.UseSetting("BYTEBOT_TOKEN", Token);
         builder.UseSetting("ConnectionStrings:Bytebot", connectionString);
         builder.UseSetting("Desktop:Mode", "Managed");
+        Directory.CreateDirectory(WorkspaceRoot);
+        builder.UseSetting("Desktop:WorkspaceRoot", WorkspaceRoot);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Error");
         builder.UseSetting("Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks", "None");
