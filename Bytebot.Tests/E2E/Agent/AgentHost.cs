@@ -25,6 +25,8 @@ public sealed class AgentHost(PostgresFixture postgres) : IAsyncLifetime
 
     public HttpClient Client { get; private set; } = null!;
 
+    public string ConnectionString { get; private set; } = "";
+
     /// <summary>The host on a real loopback port, for the browser.</summary>
     public string BaseUrl { get; private set; } = "";
 
@@ -32,7 +34,8 @@ public sealed class AgentHost(PostgresFixture postgres) : IAsyncLifetime
     {
         Llm = await FakeLlmServer.StartAsync();
         var v1 = new Uri(Llm.BaseUrl, "v1").ToString();
-        _factory = new BytebotHostFactory(await postgres.CreateDatabaseAsync(), new Dictionary<string, string?>
+        ConnectionString = await postgres.CreateDatabaseAsync();
+        _factory = new BytebotHostFactory(ConnectionString, new Dictionary<string, string?>
         {
             ["ANTHROPIC_API_KEY"] = "sk-ant-test",
             ["ANTHROPIC_BASE_URL"] = Llm.BaseUrl.ToString().TrimEnd('/'),

@@ -64,6 +64,34 @@ public sealed class AgentLoopTests(AgentHost host) : IClassFixture<AgentHost>
         }
     }
 
+    [Fact]
+    public async Task Sensitive_text_is_typed_but_never_stored_in_any_event()
+    {
+        Llm.Reset();
+        var secret = $"hunter2-{Guid.NewGuid():N}";
+        var file = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), $"bytebot-secret-{Guid.NewGuid():N}.txt");
+        Llm.Script(FakeLlmServer.AnthropicMessages, AgentScripts.Replies("anthropic",
+            new ScriptedCall("computer_application", new { application = "terminal" }),
+            new ScriptedCall("computer_type_text", new { text = $"echo {secret} > {file}\n", isSensitive = true }),
+            AgentScripts.Complete()));
+        try
+        {
+            var id = await host.CreateTaskAsync("type a password", "anthropic", AgentHost.Claude);
+            var task = await host.WaitForStatusAsync(id, Generous, "COMPLETED", "FAILED", "NEEDS_HELP");
+
+            task.GetProperty("status").GetString().ShouldBe("COMPLETED", task.ToString());
+            (await WaitForFileAsync(file)).ShouldBe(secret + "\n");
+            var leaks = await Integration.Tasks.TasksHost.ScalarAsync<long>(host.ConnectionString,
+                "select count(*) from events where data::text like '%' || $1 || '%'", secret);
+            leaks.ShouldBe(0);
+            Llm.Bodies(FakeLlmServer.AnthropicMessages)[2].ToString().ShouldNotContain(secret);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Theory]
     [InlineData("anthropic")]
     [InlineData("openai")]
@@ -72,7 +100,7 @@ public sealed class AgentLoopTests(AgentHost host) : IClassFixture<AgentHost>
     {
         Llm.Reset();
         var name = $"bytebot-read-{Guid.NewGuid():N}.txt";
-        var file = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), "Desktop", name);
+        var file = Path.Combine(host.Factory.WorkspaceRoot, "Desktop", name);
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         const string Content = "quarterly total: 4,211.07 EUR";
         await File.WriteAllTextAsync(file, Content, TestContext.Current.CancellationToken);

@@ -61,7 +61,7 @@ internal sealed partial class AgentLoop(
 
         // Stored before any call runs: after a crash the answer is acted on, never asked for again.
         var content = ToStored(routed.Turn.Content);
-        await context.AddMessageAsync(TaskRole.Assistant, content, cancellationToken);
+        await context.AddMessageAsync(TaskRole.Assistant, [.. content.Select(b => b is ToolUseContent use ? SensitiveText.Masked(use) : b)], cancellationToken);
         await context.RecordUsageAsync(Usage(routed.Model, routed.Turn.Usage, routed.Elapsed, "step"), cancellationToken);
         await SummarizeIfFullAsync(context, model, routed.Turn.Usage, prompt, modelContext, cancellationToken);
 
@@ -96,6 +96,8 @@ internal sealed partial class AgentLoop(
                 outcome = Recorded(call, record);
             else if (fromStoredAnswer && context.ResumedByUser && call.Name.StartsWith(BytebotTools.ComputerPrefix, StringComparison.Ordinal))
                 outcome = ToolRunner.Error(call, "Not run: the user took control before this action. Look at the current screen and decide again.");
+            else if (fromStoredAnswer && SensitiveText.WasMasked(call))
+                outcome = ToolRunner.Error(call, "Not run: sensitive text is never stored, so it could not be typed after the restart. Send the call again.");
             else
                 outcome = await tools.RunAsync(context, call, run.Screen, cancellationToken);
             results.Add(outcome.Result);

@@ -111,7 +111,7 @@ internal sealed class ToolRunner(IMessageBus bus, AgentOptions options)
         }
 
         List<MessageContent> output = [];
-        var result = await context.ExecuteToolAsync(call.Id, call.Name, call.Input, async (_, token) =>
+        var result = await context.ExecuteToolAsync(call.Id, call.Name, SensitiveText.Masked(call).Input, async (_, token) =>
         {
             switch (action)
             {
