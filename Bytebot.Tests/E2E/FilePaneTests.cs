@@ -86,6 +86,12 @@ public sealed class FilePaneTests(DashboardHost host) : IClassFixture<DashboardH
         await Assertions.Expect(pane.GetByRole(AriaRole.Status)).ToHaveTextAsync("Uploaded q3.txt to Desktop/Reports.");
         (await File.ReadAllTextAsync(Path.Combine(Desktop, "Reports", "q3.txt"), Ct)).ShouldBe("third quarter, revised");
 
+        await pane.GetByRole(AriaRole.Button, new() { Name = "Rename q3.txt" }).ClickAsync();
+        await pane.GetByLabel("New name for q3.txt").FillAsync("q3-final.txt");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(pane.Locator("[data-entry='Desktop/Reports/q3-final.txt']")).ToBeVisibleAsync();
+        File.Exists(Path.Combine(Desktop, "Reports", "q3-final.txt")).ShouldBeTrue();
+
         // A non-empty folder is not deleted; the API's reason is shown.
         await pane.GetByRole(AriaRole.Button, new() { Name = "Desktop", Exact = true }).ClickAsync();
         var folder = pane.Locator("[data-entry='Desktop/Reports']");
@@ -118,6 +124,7 @@ public sealed class FilePaneTests(DashboardHost host) : IClassFixture<DashboardH
 
         var dark = await host.OpenAsync($"/tasks/{taskId}", ColorScheme.Dark);
         await Assertions.Expect(dark.Locator("[data-group='output'] a")).ToHaveTextAsync("report.csv");
+        await Assertions.Expect(dark.Locator("[data-replay-pane] img")).ToBeVisibleAsync();
         await Screenshots.SaveAsync(dark, "file-pane-task-dark");
     }
 

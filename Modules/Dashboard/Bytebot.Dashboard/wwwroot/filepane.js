@@ -17,7 +17,10 @@ function size(bytes) {
   return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
 
-const when = (iso) => element('time', { datetime: iso }, new Date(iso).toLocaleString());
+const when = (iso) => {
+  const date = new Date(iso);
+  return element('time', { datetime: iso, title: date.toLocaleString() }, date.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' }));
+};
 
 function setup(pane) {
   const $ = (selector) => pane.querySelector(selector);
@@ -75,10 +78,10 @@ function setup(pane) {
     const rows = entries.map((entry) => folderRow(entry));
     list.replaceChildren(element('table', { class: 'files' },
       element('caption', { class: 'visually-hidden' }, `Contents of ${listing.path || 'the workspace'}`),
-      element('thead', {}, element('tr', {}, ['Name', 'Size', 'Modified'].map((h) => element('th', { scope: 'col' }, h)),
+      element('thead', {}, element('tr', {}, element('th', { scope: 'col' }, 'Name, size and modified'),
         element('th', { scope: 'col' }, element('span', { class: 'visually-hidden' }, 'Actions')))),
       element('tbody', {}, rows.length ? rows
-        : element('tr', {}, element('td', { colspan: '4', class: 'hint' }, 'This folder is empty. Drop files here to upload them.')))));
+        : element('tr', {}, element('td', { colspan: '2', class: 'hint' }, 'This folder is empty. Drop files here to upload them.')))));
   }
 
   function folderRow(entry) {
@@ -86,20 +89,21 @@ function setup(pane) {
     const name = isDir
       ? element('button', { type: 'button', class: 'link', onclick: () => open(entry.path) }, element('span', { 'aria-hidden': 'true' }, '📁 '), entry.name)
       : element('span', {}, entry.name, entry.type === 'file' ? '' : element('span', { class: 'hint' }, ` (${entry.type})`));
-    const nameCell = element('th', { scope: 'row', class: 'name' }, name);
-    const actions = element('td', { class: 'actions' });
-    const row = element('tr', { 'data-entry': entry.path }, nameCell,
-      element('td', { class: 'size', title: entry.size === null ? null : `${entry.size} bytes` }, size(entry.size)),
-      element('td', { class: 'modified' }, when(entry.modified)), actions);
+    const nameSlot = element('div', {}, name);
+    const meta = element('div', { class: 'meta' },
+      isDir ? 'Folder' : element('span', { title: entry.size === null ? null : `${entry.size} bytes` }, size(entry.size)), ' · ', when(entry.modified));
+    const actions = element('div', { class: 'row-actions' });
+    const row = element('tr', { 'data-entry': entry.path },
+      element('th', { scope: 'row', class: 'name' }, nameSlot, meta), element('td', { class: 'actions' }, actions));
     const showActions = () => actions.replaceChildren(
       entry.type === 'file' ? element('a', { href: downloadUrl(entry.path), download: entry.name, 'aria-label': `Download ${entry.name}` }, 'Download') : '',
-      element('button', { type: 'button', class: 'ghost small', 'aria-label': `Rename ${entry.name}`, onclick: () => rename(entry, nameCell, name) }, 'Rename'),
+      element('button', { type: 'button', class: 'ghost small', 'aria-label': `Rename ${entry.name}`, onclick: () => rename(entry, nameSlot, name) }, 'Rename'),
       element('button', { type: 'button', class: 'danger small', 'aria-label': `Delete ${entry.name}`, onclick: confirmDelete }, 'Delete'));
     function confirmDelete() {
       const no = element('button', { type: 'button', class: 'ghost small', onclick: () => { showActions(); actions.querySelector('.danger').focus(); } }, 'No');
       const group = element('div', { role: 'group', class: 'confirm', 'aria-label': `Delete ${entry.name}?`,
         onkeydown: (e) => { if (e.key === 'Escape') no.click(); } },
-      element('span', {}, `Delete ${entry.name}?`),
+      element('span', { 'aria-hidden': 'true' }, 'Delete?'),
       element('button', { type: 'button', class: 'danger small', onclick: () => remove(entry) }, 'Yes, delete'), no);
       actions.replaceChildren(group);
       no.focus();
