@@ -54,6 +54,7 @@ public sealed class FilePaneTests(DashboardHost host) : IClassFixture<DashboardH
         await confirm.GetByRole(AriaRole.Button, new() { Name = "Yes, delete" }).ClickAsync();
         await Assertions.Expect(row).ToHaveCountAsync(0);
         await Assertions.Expect(pane.GetByRole(AriaRole.Status)).ToHaveTextAsync("Deleted dropped.bin.");
+        await Assertions.Expect(pane.Locator("[data-file-list]")).ToBeFocusedAsync();
         File.Exists(Path.Combine(Desktop, "dropped.bin")).ShouldBeFalse();
     }
 

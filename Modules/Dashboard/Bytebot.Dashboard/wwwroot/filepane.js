@@ -117,6 +117,7 @@ function setup(pane) {
       await send('DELETE', `/api/files?${query(entry.path)}`);
       await refresh();
       say(`Deleted ${entry.name}.`);
+      list.focus();
     } catch (failure) {
       fail(failure.message);
       await refresh();
