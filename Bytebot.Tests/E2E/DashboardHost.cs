@@ -16,6 +16,9 @@ public sealed class DashboardHost(PostgresFixture postgres) : IAsyncLifetime
 
     public ScriptedTaskAgent Agent { get; } = new();
 
+    /// <summary>The workspace root (<c>Desktop:WorkspaceRoot</c>): a temp dir, so no test touches the real home.</summary>
+    public string Workspace { get; } = Directory.CreateTempSubdirectory("bytebot-ws-").FullName;
+
     public BytebotHostFactory Factory => _factory ?? throw new InvalidOperationException("Not started.");
 
     public string BaseUrl { get; private set; } = "";
@@ -28,6 +31,7 @@ public sealed class DashboardHost(PostgresFixture postgres) : IAsyncLifetime
             // A test that fails while its task is held must not starve the next tests of the worker.
             ["Tasks:MaxConcurrentTasks"] = "4",
             ["Security:RateLimitBurst"] = "100000",
+            ["Desktop:WorkspaceRoot"] = Workspace,
             // A configured model fills the picker; the scripted agent runs every task whatever its model.
             ["Agent:Models:0:Model"] = "llama3.1:8b",
             ["Agent:Models:0:Provider"] = "openai-compatible",
@@ -37,6 +41,7 @@ public sealed class DashboardHost(PostgresFixture postgres) : IAsyncLifetime
         {
             TestServices = services => services.AddSingleton<ITaskAgent>(Agent),
         };
+        Agent.Workspace = Workspace;
         BaseUrl = _factory.StartKestrel();
         using (var client = _factory.CreateAuthenticatedClient())
             (await HostFixture.WaitUntilReadyAsync(client, TimeSpan.FromSeconds(90))).EnsureSuccessStatusCode();
@@ -72,5 +77,6 @@ public sealed class DashboardHost(PostgresFixture postgres) : IAsyncLifetime
             await _browser.DisposeAsync();
         if (_factory is not null)
             await _factory.DisposeAsync();
+        Directory.Delete(Workspace, recursive: true);
     }
 }

@@ -11,6 +11,7 @@ namespace Bytebot.Tests.Fakes.Agent;
 /// described with <c>steps:N</c> takes N steps; each step writes what a real step writes (an assistant message with a
 /// tool_use, a recorded action with a screenshot, its tool_result, token usage). Step 2 types sensitive text.
 /// <c>hold:K</c> makes step K wait until <see cref="Release"/>, so a test can act on a running task.
+/// <c>writes:NAME</c> makes step 1 write <see cref="Report"/> to <c>Desktop/NAME</c> in <see cref="Workspace"/>.
 /// </summary>
 public sealed partial class ScriptedTaskAgent : ITaskAgent
 {
@@ -18,7 +19,12 @@ public sealed partial class ScriptedTaskAgent : ITaskAgent
     private static readonly byte[] Screen = Convert.FromBase64String(
         "iVBORw0KGgoAAAANSUhEUgAAAKAAAAB4CAIAAAD6wG44AAABC0lEQVR42u3RQRHAIBAEQeSgIZU3cs5VvCAnErDAC6ijt0bBdqlvKHHFBYAFWIAFWIAFWIABC7AA6wDgJz4lDjBgARZgARZgARZgwAIswAIswAIswIAFWIB1F3CLrpkAAwYMGDBgwIABAwYMWIABAwa8Gfi3uQEGDBgwYMCAAQMGDBiwAQYMGDBgwIABAwYMGLABBgwYMGDAgAEDBgwYMDnABhgwYMCAAQMGDBgwYMAGGDBgwIABAwYMGDBgwAYYMGDAgAEDBgwYMGDAgAEbYMCAAQMGDBgwYMCAARtgwIABAwYMGDBgwIABW15gbQ8wYAEWYAEWYAEWYMACLMACLMACLMCABViABVhLG0AYL8VTB4TcAAAAAElFTkSuQmCC");
 
+    public static readonly byte[] Report = "name,total\nalpha,1\nbeta,2\nγ,3\n"u8.ToArray();
+
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource> _gates = new();
+
+    /// <summary>The workspace root <c>writes:NAME</c> writes into.</summary>
+    public string Workspace { get; set; } = "";
 
     /// <summary>Lets the task's held step go on.</summary>
     public void Release(Guid taskId) => Gate(taskId).TrySetResult();
@@ -39,14 +45,25 @@ public sealed partial class ScriptedTaskAgent : ITaskAgent
         if (Number(HoldPattern(), context.Description) == number)
             await Gate(context.TaskId).Task.WaitAsync(cancellationToken);
 
-        var (name, input) = number == 2
+        var written = number == 1 && WritesPattern().Match(context.Description) is { Success: true } w ? w.Groups[1].Value : null;
+        var (name, input) = written is not null
+            ? ("computer_write_file", JsonSerializer.SerializeToElement(new { path = $"~/Desktop/{written}" }))
+            : number == 2
             ? ("computer_type_text", JsonSerializer.SerializeToElement(new { text = "hunter2", isSensitive = true }))
             : ("computer_click_mouse", JsonSerializer.SerializeToElement(new { coordinates = new { x = 100 + number, y = 200 }, button = "left", clickCount = 1 }));
         var toolUseId = $"toolu_{context.TaskId:N}_{number}";
         await context.AddMessageAsync(TaskRole.Assistant,
             [new TextContent($"Step {number}: working on it."), new ToolUseContent(toolUseId, name, input)], cancellationToken);
         var screenshot = await context.StoreBlobAsync(Screen, "image/png", cancellationToken);
-        await context.ExecuteActionAsync(name, input, (_, _) => Task.FromResult(new ActionResult(true, Screenshot: screenshot)), cancellationToken);
+        await context.ExecuteActionAsync(name, input, async (_, ct) =>
+        {
+            if (written is not null)
+            {
+                Directory.CreateDirectory(Path.Combine(Workspace, "Desktop"));
+                await File.WriteAllBytesAsync(Path.Combine(Workspace, "Desktop", written), Report, ct);
+            }
+            return new ActionResult(true, Screenshot: screenshot);
+        }, cancellationToken);
         await context.RecordUsageAsync(new ModelUsage("scripted", 1200 + number, 40, 0.0042m), cancellationToken);
         await context.AddMessageAsync(TaskRole.User,
             [new ToolResultContent(toolUseId, [new TextContent("ok"), new ImageContent(MediaSource.FromBlob(screenshot))])], cancellationToken);
@@ -61,4 +78,7 @@ public sealed partial class ScriptedTaskAgent : ITaskAgent
 
     [GeneratedRegex(@"hold:(\d+)")]
     private static partial Regex HoldPattern();
+
+    [GeneratedRegex(@"writes:(\S+)")]
+    private static partial Regex WritesPattern();
 }

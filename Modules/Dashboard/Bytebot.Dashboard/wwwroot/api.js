@@ -12,7 +12,7 @@ export async function send(method, url, body) {
   const data = text && (response.headers.get('Content-Type') ?? '').includes('json') ? JSON.parse(text) : text;
   if (!response.ok) {
     const fields = data?.errors ? Object.entries(data.errors).map(([f, m]) => `${f}: ${m.join(' ')}`).join('; ') : '';
-    throw new Error(fields || data?.detail || data?.title || `${response.status} ${response.statusText}`);
+    throw Object.assign(new Error(fields || data?.detail || data?.title || `${response.status} ${response.statusText}`), { status: response.status });
   }
   return data;
 }

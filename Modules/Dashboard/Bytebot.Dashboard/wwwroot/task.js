@@ -17,6 +17,8 @@ const finished = new Set(['COMPLETED', 'CANCELLED', 'FAILED']);
 const state = { status: 'PENDING', control: 'ASSISTANT', steps: new Map(), tools: new Map(), selected: null, loaded: false, live: null };
 const totals = { input: 0, output: 0, cost: 0 };
 
+// The file pane (filepane.js) lists what the task was given and wrote; an action or a status change may change that.
+const filesChanged = () => document.querySelector('[data-file-pane]')?.dispatchEvent(new Event('files-changed'));
 const blobUrl = (source) => `/api/tasks/${taskId}/blobs/${source.sha256}`;
 const masked = (input) => input && typeof input === 'object' && input.isSensitive === true;
 const announce = (text) => { if (state.loaded) announcer.textContent = text; };
@@ -126,6 +128,7 @@ function setStatus(status, control = state.control) {
   $('[data-action="cancel"]').hidden = finished.has(status);
   $('[data-followup]').hidden = finished.has(status);
   if (state.loaded) syncScreen();
+  filesChanged();
   announce(`Task is ${badge.textContent.toLowerCase()}.`);
 }
 
@@ -165,6 +168,7 @@ const handlers = {
     step.button.querySelector('.action').textContent = args ? `${d.name} (${args})` : d.name;
   },
   action_completed: (d) => {
+    filesChanged();
     const step = state.steps.get(d.stepId);
     if (!step) return;
     if (!d.succeeded) step.button.querySelector('.action').append(` — failed: ${d.error ?? ''}`);
