@@ -241,8 +241,14 @@ function setup(pane) {
     folderForm.addEventListener('submit', async (e) => {
       e.preventDefault();
       const name = folderForm.elements.name.value.trim();
+      const create = (path) => send('POST', `/api/files/directory?${query(path)}`);
       try {
-        await send('POST', `/api/files/directory?${query(join(state.path, name))}`);
+        // The folder shown may not exist yet (a fresh workspace has no Desktop): create it first, then the new one.
+        await create(join(state.path, name)).catch(async (failure) => {
+          if (failure.status !== 404 || !state.path) throw failure;
+          await create(state.path);
+          await create(join(state.path, name));
+        });
         close();
         await refresh();
         say(`Created the folder ${name}.`);
