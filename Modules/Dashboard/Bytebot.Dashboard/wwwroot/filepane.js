@@ -87,7 +87,7 @@ function setup(pane) {
   function folderRow(entry) {
     const isDir = entry.type === 'dir';
     const name = isDir
-      ? element('button', { type: 'button', class: 'link', onclick: () => open(entry.path) }, element('span', { 'aria-hidden': 'true' }, '📁 '), entry.name)
+      ? element('button', { type: 'button', class: 'link', onclick: () => open(entry.path) }, entry.name, element('span', { 'aria-hidden': 'true' }, '/'))
       : element('span', {}, entry.name, entry.type === 'file' ? '' : element('span', { class: 'hint' }, ` (${entry.type})`));
     const nameSlot = element('div', {}, name);
     const meta = element('div', { class: 'meta' },
