@@ -1,4 +1,5 @@
 using Bytebot.Platform.Events;
+using Bytebot.Platform.Files;
 using Bytebot.Platform.Messaging;
 using Bytebot.Platform.Postgres;
 using Microsoft.Extensions.Configuration;
@@ -17,6 +18,8 @@ public static class PlatformModule
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => DataDirectory.FromConfiguration(configuration));
         services.TryAddSingleton<BytebotDatabase>();
+        // One workspace root (Desktop:WorkspaceRoot) and one confinement for the files API and the file actions.
+        services.TryAddSingleton(_ => ConfinedWorkspace.FromConfiguration(configuration));
         services.TryAddSingleton<MigrationRunner>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 

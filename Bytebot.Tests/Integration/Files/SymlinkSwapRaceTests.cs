@@ -1,5 +1,5 @@
 using System.Text;
-using Bytebot.Files.Workspace;
+using Bytebot.Platform.Files;
 using Bytebot.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -40,21 +40,21 @@ public sealed class SymlinkSwapRaceTests(PostgresFixture postgres) : IAsyncLifet
                 var text = await reader.ReadToEndAsync(Ct);
                 if (text.Contains(FilesHost.Secret, StringComparison.Ordinal))
                     leaks++;
-                Count(outcomes, "read ok");
+                SymlinkSwapper.Count(outcomes, "read ok");
             }
             catch (WorkspaceRefusedException refused)
             {
-                Count(outcomes, $"read {refused.Status}");
+                SymlinkSwapper.Count(outcomes, $"read {refused.Status}");
             }
             try
             {
                 using var content = new MemoryStream(Encoding.UTF8.GetBytes("written " + i));
                 await workspace.WriteAsync(directory, name, content, overwrite: true, "name", Ct);
-                Count(outcomes, "write ok");
+                SymlinkSwapper.Count(outcomes, "write ok");
             }
             catch (WorkspaceRefusedException refused)
             {
-                Count(outcomes, $"write {refused.Status}");
+                SymlinkSwapper.Count(outcomes, $"write {refused.Status}");
             }
         }
         await swapping.CancelAsync();
@@ -85,11 +85,11 @@ public sealed class SymlinkSwapRaceTests(PostgresFixture postgres) : IAsyncLifet
             {
                 if ((await download.Content.ReadAsStringAsync(Ct)).Contains(FilesHost.Secret, StringComparison.Ordinal))
                     leaks++;
-                Count(statuses, $"download {(int)download.StatusCode}");
+                SymlinkSwapper.Count(statuses, $"download {(int)download.StatusCode}");
             }
             using var form = new MultipartFormDataContent { { new StringContent("uploaded " + i), "files", name } };
             using var upload = await _host.Client.PostAsync(new Uri($"/api/files?overwrite=true&path={Uri.EscapeDataString(directory)}", UriKind.Relative), form, Ct);
-            Count(statuses, $"upload {(int)upload.StatusCode}");
+            SymlinkSwapper.Count(statuses, $"upload {(int)upload.StatusCode}");
         }
         await swapping.CancelAsync();
         await swapper;
@@ -102,78 +102,5 @@ public sealed class SymlinkSwapRaceTests(PostgresFixture postgres) : IAsyncLifet
         statuses.Keys.ShouldContain("download 200");
     }
 
-    /// <summary>Flips Desktop/swap.txt (file ↔ symlink to the secret) and Desktop/swapdir (dir ↔ symlink to outside), each by an atomic rename.</summary>
-    private Task<int> StartSwapper(CancellationToken cancellationToken)
-    {
-        Directory.CreateDirectory(Path.Combine(Desktop, "swapdir"));
-        File.WriteAllText(Path.Combine(Desktop, "swapdir", "secret.txt"), "inside");
-        File.WriteAllText(Path.Combine(Desktop, "swap.txt"), "inside");
-        return Task.Run(() =>
-        {
-            var swaps = 0;
-            var staged = Path.Combine(Desktop, "staged");
-            var stagedDir = Path.Combine(Desktop, "staged-dir");
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                var toLink = swaps % 2 == 0;
-                try
-                {
-                    Swap(toLink, staged, stagedDir);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    // The writer put a file into the directory being removed; try again.
-                }
-                swaps++;
-            }
-            return swaps;
-        }, CancellationToken.None);
-    }
-
-    private void Swap(bool toLink, string staged, string stagedDir)
-    {
-        Remove(staged);
-        if (toLink)
-            File.CreateSymbolicLink(staged, _host.SecretFile);
-        else
-            File.WriteAllText(staged, "inside");
-        Rename(staged, Path.Combine(Desktop, "swap.txt"));
-
-        var swapdir = Path.Combine(Desktop, "swapdir");
-        Remove(stagedDir);
-        if (toLink)
-        {
-            File.CreateSymbolicLink(stagedDir, _host.Outside);
-        }
-        else
-        {
-            Directory.CreateDirectory(stagedDir);
-            File.WriteAllText(Path.Combine(stagedDir, "secret.txt"), "inside");
-        }
-        // A directory cannot be renamed over: the old one goes first (a short window of 404s).
-        Remove(swapdir);
-        Rename(stagedDir, swapdir);
-    }
-
-    private static void Remove(string path)
-    {
-        var info = new FileInfo(path);
-        if (info.LinkTarget is not null || File.Exists(path))
-            File.Delete(path);
-        else if (Directory.Exists(path))
-            Directory.Delete(path, recursive: true);
-    }
-
-    private static void Rename(string from, string to)
-    {
-        // rename(2) itself: File.Move refuses a symlink that points at a directory.
-        if (Bytebot.Platform.Os.LinuxFiles.RenameAt(Bytebot.Platform.Os.LinuxFiles.AtFdCwd, from, Bytebot.Platform.Os.LinuxFiles.AtFdCwd, to, 0) != 0)
-            throw new IOException($"rename failed: errno {Bytebot.Platform.Os.LinuxFiles.LastError}");
-    }
-
-    private static void Count(Dictionary<string, int> counts, string key)
-    {
-        lock (counts)
-            counts[key] = counts.GetValueOrDefault(key) + 1;
-    }
+    private Task<int> StartSwapper(CancellationToken cancellationToken) => SymlinkSwapper.Start(Desktop, _host, cancellationToken);
 }

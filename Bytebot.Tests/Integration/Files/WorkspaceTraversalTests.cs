@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using Bytebot.Files.Workspace;
+using Bytebot.Platform.Files;
 using Bytebot.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 

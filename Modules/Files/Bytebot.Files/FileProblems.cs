@@ -1,3 +1,4 @@
+using Bytebot.Platform.Files;
 using Microsoft.AspNetCore.Http;
 
 namespace Bytebot.Files;
@@ -19,6 +20,16 @@ internal static class FileProblems
 
     public static IResult TooLarge(string field, string message) =>
         TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large", detail: message, extensions: Errors(field, message));
+
+    /// <summary>The problem a refused workspace operation answers with: its status, naming its field.</summary>
+    public static IResult ToProblem(this WorkspaceRefusedException refused) => refused.Status switch
+    {
+        StatusCodes.Status403Forbidden => Forbidden(refused.Field, refused.Message),
+        StatusCodes.Status404NotFound => NotFound(refused.Field, refused.Message),
+        StatusCodes.Status409Conflict => Conflict(refused.Field, refused.Message),
+        StatusCodes.Status413PayloadTooLarge => TooLarge(refused.Field, refused.Message),
+        _ => Invalid(refused.Field, refused.Message),
+    };
 
     /// <summary>
     /// Uploaded bytes are served from the dashboard's origin: an HTML or SVG file must not run script there, nor

@@ -2,6 +2,7 @@ using Bytebot.Files.Blobs;
 using Bytebot.Files.Contracts;
 using Bytebot.Files.TaskFiles;
 using Bytebot.Files.Workspace;
+using Bytebot.Platform.Files;
 using Bytebot.Platform.Postgres;
 using Bytebot.Tasks.Contracts;
 using Microsoft.AspNetCore.Builder;
@@ -25,7 +26,6 @@ public static class FilesModule
         services.AddSingleton<IBlobStore>(sp => sp.GetRequiredService<DataDirectoryBlobStore>());
         services.AddSingleton<BlobCollector>();
         services.AddHostedService(sp => sp.GetRequiredService<BlobCollector>());
-        services.AddSingleton<ConfinedWorkspace>();
         services.AddSingleton<ITaskPreparation, WriteTaskInputs>();
         return services;
     }

@@ -6,12 +6,11 @@ namespace Bytebot.Files;
 
 /// <summary>
 /// <c>Files:MaxUploadFiles</c>, <c>Files:MaxUploadBytes</c>, <c>Files:BlobRetention</c>,
-/// <c>Files:BlobCollectionInterval</c>; the workspace is the desktop's (<c>Desktop:WorkspaceRoot</c>, default home).
+/// <c>Files:BlobCollectionInterval</c>. The workspace is the desktop's: Platform's <c>ConfinedWorkspace</c> reads its root.
 /// </summary>
-internal sealed record FilesOptions(string WorkspaceRoot, UploadLimits Limits, TimeSpan BlobRetention, TimeSpan BlobCollectionInterval)
+internal sealed record FilesOptions(UploadLimits Limits, TimeSpan BlobRetention, TimeSpan BlobCollectionInterval)
 {
     public static FilesOptions FromConfiguration(IConfiguration configuration) => new(
-        configuration["Desktop:WorkspaceRoot"] is { Length: > 0 } root ? root : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
         new UploadLimits(configuration.GetValue("Files:MaxUploadFiles", 5), configuration.GetValue("Files:MaxUploadBytes", 30L * 1024 * 1024)),
         Span(configuration["Files:BlobRetention"], TimeSpan.FromDays(7)),
         Span(configuration["Files:BlobCollectionInterval"], TimeSpan.FromHours(1)));

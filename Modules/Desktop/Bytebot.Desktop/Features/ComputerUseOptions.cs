@@ -6,13 +6,12 @@ namespace Bytebot.Desktop.Features;
 internal sealed record AppEntry(IReadOnlyList<string> Command, string? WindowClass);
 
 /// <summary>
-/// <c>Desktop:WorkspaceRoot</c>, <c>Desktop:ShowDesktopCommand</c> and <c>Desktop:Applications:{name}:Command|WindowClass</c>.
-/// The defaults are the Debian XFCE desktop's apps; an entry with an empty Command removes a default.
+/// <c>Desktop:ShowDesktopCommand</c> and <c>Desktop:Applications:{name}:Command|WindowClass</c>. The defaults are the Debian
+/// XFCE desktop's apps; an entry with an empty Command removes a default. (<c>Desktop:WorkspaceRoot</c> is read by
+/// Platform's <c>ConfinedWorkspace</c>, the one confinement of the workspace.)
 /// </summary>
 internal sealed class ComputerUseOptions
 {
-    public string WorkspaceRoot { get; set; } = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-
     // wmctrl asks the window manager (EWMH _NET_SHOWING_DESKTOP); synthesizing super+d would depend on XFCE's key bindings.
     public IReadOnlyList<string> ShowDesktopCommand { get; set; } = ["wmctrl", "-k", "on"];
 
@@ -28,8 +27,6 @@ internal sealed class ComputerUseOptions
     public static void Bind(ComputerUseOptions options, IConfiguration configuration)
     {
         var section = configuration.GetSection("Desktop");
-        if (section["WorkspaceRoot"] is { Length: > 0 } root)
-            options.WorkspaceRoot = root;
         if (Words(section.GetSection("ShowDesktopCommand")) is { Count: > 0 } showDesktop)
             options.ShowDesktopCommand = showDesktop;
         foreach (var app in section.GetSection("Applications").GetChildren())

@@ -1,4 +1,4 @@
-using Bytebot.Files.Workspace;
+using Bytebot.Platform.Files;
 using Bytebot.Platform.Postgres;
 using Microsoft.AspNetCore.Http;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Bytebot.Files.Contracts;
-using Bytebot.Files.Workspace;
+using Bytebot.Platform.Files;
 using Bytebot.Platform.Postgres;
 using Bytebot.Tasks.Contracts;
 using Microsoft.Extensions.Logging;

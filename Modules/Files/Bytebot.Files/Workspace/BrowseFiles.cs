@@ -1,3 +1,4 @@
+using Bytebot.Platform.Files;
 using Microsoft.AspNetCore.Http;
 
 namespace Bytebot.Files.Workspace;

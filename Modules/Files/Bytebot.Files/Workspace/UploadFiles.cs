@@ -1,4 +1,5 @@
 using Bytebot.Files.Contracts;
+using Bytebot.Platform.Files;
 using Bytebot.Platform.Http;
 using Microsoft.AspNetCore.Http;
 

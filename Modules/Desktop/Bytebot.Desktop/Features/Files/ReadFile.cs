@@ -15,22 +15,14 @@ internal sealed partial class ReadFileHandler(Workspace workspace, ActionQueue q
         {
             try
             {
-                using var handle = workspace.OpenForRead(message.Path, out var realPath);
-                if (handle is null)
+                await using var stream = workspace.OpenForRead(message.Path, out var name);
+                if (stream is null)
                     return Failed($"Error reading file: {message.Path} does not exist.");
-                var size = RandomAccess.GetLength(handle);
+                var size = stream.Length;
                 if (size > MaxBytes)
                     return Failed($"Error reading file: {size} bytes is more than the {MaxBytes} bytes limit.");
                 var data = new byte[size];
-                var read = 0;
-                while (read < data.Length)
-                {
-                    var count = await RandomAccess.ReadAsync(handle, data.AsMemory(read), read, token);
-                    if (count == 0)
-                        break;
-                    read += count;
-                }
-                var name = Path.GetFileName(realPath);
+                var read = await stream.ReadAtLeastAsync(data, data.Length, throwOnEndOfStream: false, token);
                 return new FileContent(true, read == data.Length ? data : data[..read], name, read, MediaTypes.ForFileName(name), null);
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)

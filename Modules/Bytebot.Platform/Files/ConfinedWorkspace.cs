@@ -1,11 +1,12 @@
 using Bytebot.Platform.Os;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Win32.SafeHandles;
 using static Bytebot.Platform.Os.LinuxFiles;
 
-namespace Bytebot.Files.Workspace;
+namespace Bytebot.Platform.Files;
 
 /// <summary>One entry of a workspace directory; <c>type</c> is file, dir, link or other (FIFO, socket, device).</summary>
-internal sealed record WorkspaceEntry(string Name, string Path, string Type, long? Size, DateTimeOffset Modified);
+public sealed record WorkspaceEntry(string Name, string Path, string Type, long? Size, DateTimeOffset Modified);
 
 /// <summary>
 /// Every file operation of the workspace API, confined to the root. Paths are checked lexically
@@ -13,17 +14,32 @@ internal sealed record WorkspaceEntry(string Name, string Path, string Type, lon
 /// against a descriptor of the root: no <c>..</c>, absolute symlink or <c>/proc</c> magic link can lead out, even one
 /// swapped in between two calls. Writes and renames then happen relative to the parent's descriptor (<c>openat</c>,
 /// <c>renameat2</c>, <c>unlinkat</c>), which never follow a symlink in the last component. Only regular files are read.
+/// The one confinement of the workspace: the files API (Files module) and the read_file/write_file actions (Desktop
+/// module) both go through the singleton registered by <see cref="PlatformModule"/>.
 /// </summary>
-internal sealed class ConfinedWorkspace(FilesOptions options)
+public sealed class ConfinedWorkspace(string root)
 {
     public const string PartialSuffix = ".bytebot-partial";
 
     private const UnixFileMode NewFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
-    public string Root => options.WorkspaceRoot;
+    private const uint NewDirectoryMode = 0x1ed; // 0755
 
-    public string Relative(string? path, string field, bool allowRoot = false) =>
-        WorkspacePath.Relative(path, field, Path.TrimEndingDirectorySeparator(Path.GetFullPath(Root)), ResolveRealPath(Root) ?? Root, allowRoot);
+    /// <summary>The root as configured: <c>Desktop:WorkspaceRoot</c>, the user's home when unset.</summary>
+    public string Root { get; } = root;
+
+    /// <summary>The workspace of <c>Desktop:WorkspaceRoot</c> (the only place that key is read), the home when unset.</summary>
+    public static ConfinedWorkspace FromConfiguration(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return new(configuration["Desktop:WorkspaceRoot"] is { Length: > 0 } configured
+            ? configured
+            : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
+    }
+
+    /// <summary>See <see cref="WorkspacePath.Relative"/>: what a client sent, as a path relative to the root, or refused.</summary>
+    public string Relative(string? path, string field, bool allowRoot = false, string relativeTo = "") =>
+        WorkspacePath.Relative(path, field, Path.TrimEndingDirectorySeparator(Path.GetFullPath(Root)), ResolveRealPath(Root) ?? Root, allowRoot, relativeTo);
 
     public IReadOnlyList<WorkspaceEntry> List(string relative, string field = "path")
     {
@@ -46,16 +62,45 @@ internal sealed class ConfinedWorkspace(FilesOptions options)
 
     public WorkspaceEntry? Find(string relative)
     {
-        if (relative.Length == 0)
-            return null;
-        using var root = OpenRoot();
         var (parent, name) = WorkspacePath.Split(relative);
-        var fd = OpenBeneath((int)root.DangerousGetHandle(), parent.Length == 0 ? "." : parent, OPath | ODirectory | OCloExec);
-        if (fd < 0)
-            return null;
-        using var directory = new SafeFileHandle(fd, ownsHandle: true);
-        var status = StatusOf(fd, name, AtSymlinkNoFollow);
+        var status = StatusAt(relative);
         return status.Type == FileType.Missing ? null : Entry(parent, name, status);
+    }
+
+    /// <summary>What the last component of <paramref name="relative"/> is (a symlink is reported, not followed); Missing when it or its directory does not exist.</summary>
+    public FileType TypeAt(string relative) => StatusAt(relative).Type;
+
+    /// <summary>
+    /// The path, relative to the root, that <paramref name="relative"/> resolves to once every symlink is followed
+    /// (beneath the root: a link leading out is refused with 403, a dangling one is 404).
+    /// </summary>
+    public string Resolve(string relative, string field = "path")
+    {
+        using var root = OpenRoot();
+        using var handle = Open(root, relative, OPath | OCloExec, field);
+        return RelativeOf(handle, field);
+    }
+
+    /// <summary>The path, relative to the root, of the file an open descriptor of this workspace names.</summary>
+    public string RelativeOf(SafeFileHandle handle, string field = "path")
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        var real = new FileInfo($"/proc/self/fd/{(int)handle.DangerousGetHandle()}").LinkTarget;
+        return Beneath(real) ?? throw WorkspaceRefusedException.Outside(field, "The file is no longer inside the workspace.");
+    }
+
+    /// <summary>Creates <paramref name="relative"/> and every missing directory above it, each one beneath the root.</summary>
+    public void EnsureDirectory(string relative, string field = "path")
+    {
+        using var root = OpenRoot();
+        var done = "";
+        foreach (var segment in relative.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            using var parent = Open(root, done, OPath | ODirectory | OCloExec, field);
+            if (MakeDirectoryAt((int)parent.DangerousGetHandle(), segment, NewDirectoryMode) != 0 && LastError is var errno && errno != EExist)
+                throw Refused(errno, field, done.Length == 0 ? segment : $"{done}/{segment}");
+            done = done.Length == 0 ? segment : $"{done}/{segment}";
+        }
     }
 
     /// <summary>Opens a regular file for reading.</summary>
@@ -116,7 +161,7 @@ internal sealed class ConfinedWorkspace(FilesOptions options)
         var (parentPath, name) = WorkspacePath.Split(relative);
         using var parent = Open(root, parentPath.Length == 0 ? "." : parentPath, OPath | ODirectory | OCloExec, field);
         var dirFd = (int)parent.DangerousGetHandle();
-        if (MakeDirectoryAt(dirFd, name, 0x1ed) != 0)
+        if (MakeDirectoryAt(dirFd, name, NewDirectoryMode) != 0)
             throw Refused(LastError, field, relative);
         return Entry(parentPath, name, StatusOf(dirFd, name, AtSymlinkNoFollow));
     }
@@ -159,6 +204,19 @@ internal sealed class ConfinedWorkspace(FilesOptions options)
         };
     }
 
+    private Status StatusAt(string relative)
+    {
+        if (relative.Length == 0)
+            return default;
+        using var root = OpenRoot();
+        var (parent, name) = WorkspacePath.Split(relative);
+        var fd = OpenInside(root, parent, OPath | ODirectory | OCloExec);
+        if (fd < 0)
+            return default;
+        using var directory = new SafeFileHandle(fd, ownsHandle: true);
+        return LinuxFiles.StatusOf(fd, name, AtSymlinkNoFollow);
+    }
+
     private SafeFileHandle OpenRoot()
     {
         var fd = LinuxFiles.Open(Root, OPath | ODirectory | OCloExec, 0);
@@ -167,12 +225,37 @@ internal sealed class ConfinedWorkspace(FilesOptions options)
         return new SafeFileHandle(fd, ownsHandle: true);
     }
 
-    private static SafeFileHandle Open(SafeFileHandle root, string relative, int flags, string field)
+    private SafeFileHandle Open(SafeFileHandle root, string relative, int flags, string field)
     {
-        var fd = OpenBeneath((int)root.DangerousGetHandle(), relative.Length == 0 ? "." : relative, flags);
+        var fd = OpenInside(root, relative, flags);
         if (fd < 0)
             throw Refused(-fd, field, relative);
         return new SafeFileHandle(fd, ownsHandle: true);
+    }
+
+    /// <summary>
+    /// <c>openat2</c> beneath the root; the descriptor or -errno. RESOLVE_BENEATH refuses every absolute symlink, even
+    /// one naming a place inside the root: for those the path is resolved in user space and what it names is opened,
+    /// again beneath the root. A swap meanwhile can only change which file inside is opened, never lead out.
+    /// </summary>
+    private int OpenInside(SafeFileHandle root, string relative, int flags)
+    {
+        var rootFd = (int)root.DangerousGetHandle();
+        var fd = OpenBeneath(rootFd, relative.Length == 0 ? "." : relative, flags);
+        return fd == -EXDev && Beneath(ResolveRealPath(Path.Join(Root, relative))) is { } inside
+            ? OpenBeneath(rootFd, inside.Length == 0 ? "." : inside, flags)
+            : fd;
+    }
+
+    /// <summary>A real (symlink-free) absolute path relative to the real root; null when it lies outside.</summary>
+    private string? Beneath(string? real)
+    {
+        if (real is null || ResolveRealPath(Root) is not { } realRoot)
+            return null;
+        var relative = Path.GetRelativePath(realRoot, real);
+        if (relative == ".." || relative.StartsWith("../", StringComparison.Ordinal) || Path.IsPathRooted(relative))
+            return null;
+        return relative == "." ? "" : relative;
     }
 
     private static WorkspaceEntry Entry(string directory, string name, Status status) => new(
@@ -197,7 +280,8 @@ internal sealed class ConfinedWorkspace(FilesOptions options)
         _ = Close(fd);
     }
 
-    private static WorkspaceRefusedException NotRegular(string field, FileType type) => WorkspaceRefusedException.Invalid(field, type switch
+    /// <summary>The refusal of a file that is not a regular one, saying what it is.</summary>
+    public static WorkspaceRefusedException NotRegular(string field, FileType type) => WorkspaceRefusedException.Invalid(field, type switch
     {
         FileType.Directory => "Is a directory.",
         FileType.Fifo => "Is a FIFO, not a regular file.",

@@ -1,18 +1,21 @@
 using System.Text;
 
-namespace Bytebot.Files.Workspace;
+namespace Bytebot.Platform.Files;
 
 /// <summary>
 /// The lexical half of confinement: turns what a client sent into a path relative to the workspace root, or
 /// refuses it. The kernel does the other half (<c>openat2</c> with RESOLVE_BENEATH) when the path is used.
 /// </summary>
-internal static partial class WorkspacePath
+public static partial class WorkspacePath
 {
     public const int MaxPathBytes = 4096;
     public const int MaxNameBytes = 255;
 
-    /// <summary>The path relative to the root ("" is the root), with "." and empty segments dropped.</summary>
-    public static string Relative(string? path, string field, string root, string realRoot, bool allowRoot)
+    /// <summary>
+    /// The path relative to the root ("" is the root), with "." and empty segments dropped. An absolute path must lie
+    /// inside the root, <c>~</c> is the root, any other path is relative to <paramref name="relativeTo"/> (a folder of the root).
+    /// </summary>
+    public static string Relative(string? path, string field, string root, string realRoot, bool allowRoot, string relativeTo = "")
     {
         path ??= "";
         if (Encoding.UTF8.GetByteCount(path) > MaxPathBytes)
@@ -36,7 +39,9 @@ internal static partial class WorkspacePath
             relative = path[1..];
         else if (path.StartsWith('/'))
             relative = Under(path, root) ?? Under(path, realRoot)
-                ?? throw WorkspaceRefusedException.Outside(field, "Lies outside the workspace.");
+                ?? throw WorkspaceRefusedException.Outside(field, "Must lie inside the workspace root.");
+        else if (relativeTo.Length > 0)
+            relative = $"{relativeTo}/{path}";
 
         var segments = relative.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(s => s != ".").ToArray();
         if (segments.Any(s => Encoding.UTF8.GetByteCount(s) > MaxNameBytes))
