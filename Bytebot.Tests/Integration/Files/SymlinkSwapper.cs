@@ -81,4 +81,14 @@ internal static class SymlinkSwapper
         lock (counts)
             counts[key] = counts.GetValueOrDefault(key) + 1;
     }
+
+    /// <summary>Writes the outcome counts to the test output, then checks that no read saw the secret and nothing outside changed.</summary>
+    public static void ShouldNotHaveLeaked(FilesHost host, int iterations, int swaps, Dictionary<string, int> outcomes, int leaks)
+    {
+        TestContext.Current.TestOutputHelper?.WriteLine($"{iterations} iterations, {swaps} swaps: "
+            + string.Join(", ", outcomes.OrderBy(o => o.Key).Select(o => $"{o.Key}×{o.Value}")));
+        leaks.ShouldBe(0);
+        File.ReadAllText(host.SecretFile).ShouldBe(FilesHost.Secret);
+        Directory.EnumerateFileSystemEntries(host.Outside).Select(Path.GetFileName).Where(n => n != "actions.log").ShouldBe(["secret.txt"]);
+    }
 }
