@@ -164,6 +164,28 @@ public sealed class AgentLoopTests(AgentHost host) : IClassFixture<AgentHost>
     }
 
     [Fact]
+    public async Task A_prompt_that_outgrew_the_context_window_is_summarised_without_images_and_the_task_goes_on()
+    {
+        Llm.Reset();
+        Llm.Script(FakeLlmServer.AnthropicMessages,
+            ScriptedReplies.AnthropicToolUse("toolu_1", "computer_screenshot", new { }),
+            new ScriptedReply(400, """{"type":"error","error":{"type":"invalid_request_error","message":"prompt is too long: 210412 tokens > 200000 maximum"}}"""),
+            ScriptedReplies.AnthropicText("SUMMARY: took a screenshot of the desktop."),
+            ScriptedReplies.AnthropicToolUse("toolu_2", "set_task_status", new { status = "completed", description = "ok" }));
+
+        var id = await host.CreateTaskAsync("look", "anthropic", AgentHost.Claude);
+        var task = await host.WaitForStatusAsync(id, Generous, "COMPLETED", "FAILED", "NEEDS_HELP");
+
+        task.GetProperty("status").GetString().ShouldBe("COMPLETED", task.ToString());
+        var bodies = Llm.Bodies(FakeLlmServer.AnthropicMessages);
+        bodies.Count.ShouldBe(4);
+        AnthropicRules.CountImages(bodies[1]).ShouldBe(1);
+        AnthropicRules.CountImages(bodies[2]).ShouldBe(0);
+        bodies[2].ToString().ShouldContain("Respond with a summary");
+        bodies[3].GetProperty("messages")[0].ToString().ShouldContain("SUMMARY: took a screenshot of the desktop.");
+    }
+
+    [Fact]
     public async Task A_401_fails_the_task_at_once_with_a_clear_error_and_no_retry()
     {
         Llm.Reset();

@@ -37,4 +37,16 @@ public sealed class ModelProviderExceptionTests
     {
         new ModelProviderException("anthropic", status, null, "failed", null).IsRetryable.ShouldBe(retryable);
     }
+
+    [Theory]
+    [InlineData(400, "Anthropic returned 400: prompt is too long: 210412 tokens > 200000 maximum", true)]
+    [InlineData(400, "openai returned 400: Error code: context_length_exceeded", true)]
+    [InlineData(400, "openai-compatible returned 400: This model's maximum context length is 32768 tokens", true)]
+    [InlineData(413, "Anthropic returned 413: request_too_large", true)]
+    [InlineData(400, "Anthropic returned 400: messages.1: tool_use ids were found without tool_result blocks", false)]
+    [InlineData(429, "rate limited: too many tokens per minute", false)]
+    public void Only_requests_that_outgrew_the_model_count_as_a_context_overflow(int status, string message, bool overflow)
+    {
+        new ModelProviderException("p", status, null, message, null).IsContextOverflow.ShouldBe(overflow);
+    }
 }

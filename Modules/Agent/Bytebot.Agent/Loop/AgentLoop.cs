@@ -52,6 +52,16 @@ internal sealed partial class AgentLoop(
             // After a fallback the run stays on the model that answered instead of waiting out the failing one every step.
             run.Model = routed.Model;
         }
+        catch (ModelProviderException e) when (e.IsContextOverflow && !run.CompactedAfterOverflow)
+        {
+            // The history outgrew the window before the usage-based trigger fired (huge tool output, a small window):
+            // summarise it once without images and go on; a second overflow in the same run fails the task.
+            run.CompactedAfterOverflow = true;
+            LogOverflow(logger, context.TaskId, e.Message);
+            return await SummarizeAsync(context, run.Model ?? model, prompt, modelContext with { Messages = [.. modelContext.Messages.Select(WithoutImages)] }, cancellationToken)
+                ? StepOutcome.Continue
+                : StepOutcome.Fail($"The conversation no longer fits the model's context and could not be summarised: {e.Message}");
+        }
         catch (ModelProviderException e)
         {
             return StepOutcome.Fail(e.IsRetryable
@@ -127,8 +137,15 @@ internal sealed partial class AgentLoop(
     {
         var window = model.ContextWindow ?? context.Model.ContextWindow ?? options.DefaultContextWindow;
         // ContextTokens counts cached tokens too: Bytebot used Anthropic's input_tokens alone and summarised too late.
-        if (usage.ContextTokens + usage.Output < options.SummarizeAt * window || sent.MessageIds.Count == 0)
-            return;
+        if (usage.ContextTokens + usage.Output >= options.SummarizeAt * window)
+            await SummarizeAsync(context, model, prompt, sent, cancellationToken);
+    }
+
+    /// <summary>Replaces the messages of <paramref name="sent"/> by a summary; false when none could be made.</summary>
+    private async Task<bool> SummarizeAsync(ITaskContext context, ConfiguredModel model, string prompt, ModelContext sent, CancellationToken cancellationToken)
+    {
+        if (sent.MessageIds.Count == 0 || sent.Messages.Count == 0)
+            return false;
         var messages = sent.Messages.ToList();
         var request = new TextBlock(SummaryRequest);
         messages[^1] = messages[^1].Role == MessageRole.User
@@ -139,15 +156,28 @@ internal sealed partial class AgentLoop(
             var routed = await router.CompleteAsync(model, new ModelRequest(prompt, messages, BytebotTools.All, options.MaxOutputTokens), cancellationToken);
             await context.RecordUsageAsync(Usage(routed.Model, routed.Turn.Usage, routed.Elapsed, "summary"), cancellationToken);
             var summary = string.Join("\n", routed.Turn.Content.OfType<TextBlock>().Select(t => t.Text)).Trim();
-            if (summary.Length > 0)
-                await context.AddSummaryAsync(summary, sent.MessageIds, cancellationToken);
+            if (summary.Length == 0)
+                return false;
+            await context.AddSummaryAsync(summary, sent.MessageIds, cancellationToken);
+            return true;
         }
         catch (ModelProviderException e)
         {
             // The task goes on with the full context; the next step tries again.
             LogSummaryFailed(logger, context.TaskId, e.Message);
+            return false;
         }
     }
+
+    private static ConversationMessage WithoutImages(ConversationMessage message) => message with
+    {
+        Content = [.. message.Content.Select(block => block switch
+        {
+            ImageBlock => new TextBlock(ContextBuilder.OmittedImage),
+            ToolResultBlock result => result with { Content = [.. result.Content.Select(b => b is ImageBlock ? new TextBlock(ContextBuilder.OmittedImage) : b)] },
+            _ => block,
+        })],
+    };
 
     private ModelUsage Usage(ConfiguredModel model, TokenUsage usage, TimeSpan elapsed, string purpose)
     {
@@ -199,6 +229,9 @@ internal sealed partial class AgentLoop(
         return stored.Count > 0 ? stored : [new TextContent("(the model returned an empty answer)")];
     }
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId} outgrew the model's context ({Reason}); summarising it.")]
+    private static partial void LogOverflow(ILogger logger, Guid taskId, string reason);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Summarising task {TaskId} failed: {Reason}. The task continues with its full context.")]
     private static partial void LogSummaryFailed(ILogger logger, Guid taskId, string reason);
 
@@ -213,6 +246,8 @@ internal sealed partial class AgentLoop(
         public bool Observed { get; set; }
 
         public ConfiguredModel? Model { get; set; }
+
+        public bool CompactedAfterOverflow { get; set; }
 
         public async Task<ReadOnlyMemory<byte>> LoadAsync(ITaskContext context, BlobReference blob, CancellationToken cancellationToken)
         {

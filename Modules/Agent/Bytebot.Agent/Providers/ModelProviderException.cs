@@ -16,6 +16,14 @@ internal sealed class ModelProviderException(string provider, int? statusCode, T
     // 529 is Anthropic's "overloaded"; 408/409 are transient by RFC and by Anthropic's own SDK retry rules.
     public bool IsRetryable => StatusCode is null or 408 or 409 or 429 or >= 500;
 
+    // The request no longer fits the model: Anthropic's "prompt is too long" and 413 request_too_large, OpenAI's
+    // context_length_exceeded, and the wordings OpenAI-compatible servers (vLLM, Ollama, LiteLLM) use for the same.
+    public bool IsContextOverflow => StatusCode is 413
+        || (StatusCode is 400 && OverflowWords.Any(word => Message.Contains(word, StringComparison.OrdinalIgnoreCase)));
+
+    private static readonly string[] OverflowWords =
+        ["prompt is too long", "context_length_exceeded", "maximum context length", "context window", "too many tokens", "input is too long"];
+
     public static TimeSpan? ParseRetryAfter(HttpResponseHeaders headers, DateTimeOffset now)
     {
         // Both Anthropic and OpenAI send retry-after-ms, which is finer than the standard header.
