@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using Bytebot.Agent;
+using Bytebot.Desktop;
+using Bytebot.Files;
 using Bytebot.Platform;
 using Bytebot.Platform.Events;
 using Bytebot.Platform.Postgres;
@@ -124,10 +127,17 @@ internal static class TasksBench
         {
             ["ConnectionStrings:Bytebot"] = connectionString,
             ["BYTEBOT_DATA_DIR"] = dataDir,
+            // The modules Tasks talks to through their contracts, without a display: the bench measures the queue.
+            ["Desktop:Mode"] = "External",
+            ["DISPLAY"] = ":59999",
+            ["Desktop:Vnc"] = "false",
         });
         builder.Logging.ClearProviders();
         builder.Services.AddHealthChecks();
         builder.Services.AddBytebotPlatform(builder.Configuration);
+        builder.Services.AddDesktopModule(builder.Configuration);
+        builder.Services.AddFilesModule(builder.Configuration);
+        builder.Services.AddAgentModule(builder.Configuration);
         builder.Services.AddTasksModule(builder.Configuration);
         return builder.Build();
     }

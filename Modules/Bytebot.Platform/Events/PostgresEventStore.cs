@@ -32,12 +32,10 @@ internal sealed class PostgresEventStore(
 
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await Sql.ExecuteAsync(connection, transaction, $"select pg_advisory_xact_lock({AppendLockKey})", cancellationToken);
-
-        if (await FindAppendedAsync(connection, transaction, streamId, ids, cancellationToken) is { } earlier)
+        // One round trip: take the append lock, look for an earlier append of these ids, read the stream's version.
+        var (earlier, current) = await PreludeAsync(connection, transaction, streamId, ids, cancellationToken);
+        if (earlier is not null)
             return earlier;
-
-        var current = await CurrentVersionAsync(connection, transaction, streamId, cancellationToken);
         if (expectedVersion != ExpectedVersion.Any && current != expectedVersion)
             throw new ConcurrencyException(streamId, expectedVersion, current);
 
@@ -45,9 +43,6 @@ internal sealed class PostgresEventStore(
         foreach (var projection in _projections)
             await projection.ApplyAsync(recorded, connection, transaction, cancellationToken);
         var last = recorded[^1];
-        await Sql.ExecuteAsync(connection, transaction,
-            $"select pg_notify('{EventSubscriptionRunner.Channel}', '{last.GlobalPosition.ToString(CultureInfo.InvariantCulture)}')",
-            cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new AppendResult(last.Version, last.GlobalPosition);
     }
@@ -96,17 +91,38 @@ internal sealed class PostgresEventStore(
         Metadata: JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(6)) ?? [],
         CreatedAt: reader.GetFieldValue<DateTimeOffset>(7));
 
-    /// <summary>The result of an earlier append of exactly these events, or null when none of them is stored.</summary>
-    private static async Task<AppendResult?> FindAppendedAsync(
+    /// <summary>
+    /// Under the append lock: the result of an earlier append of exactly these events (null when none of them is
+    /// stored), and the stream's current version.
+    /// </summary>
+    private static async Task<(AppendResult? Earlier, long Current)> PreludeAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string streamId, Guid[] ids, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(
-            "select stream_id, version, global_position from events where event_id = any($1) order by global_position",
-            connection, transaction)
+        await using var batch = new NpgsqlBatch(connection, transaction)
         {
-            Parameters = { new() { Value = ids } },
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand($"select pg_advisory_xact_lock({AppendLockKey})"),
+                new NpgsqlBatchCommand("select stream_id, version, global_position from events where event_id = any($1) order by global_position")
+                {
+                    Parameters = { new() { Value = ids } },
+                },
+                new NpgsqlBatchCommand("select coalesce(max(version), 0) from events where stream_id = $1")
+                {
+                    Parameters = { new() { Value = streamId } },
+                },
+            },
         };
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        var earlier = await ReadAppendedAsync(reader, streamId, ids, cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (earlier, Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture));
+    }
+
+    private static async Task<AppendResult?> ReadAppendedAsync(NpgsqlDataReader reader, string streamId, Guid[] ids, CancellationToken cancellationToken)
+    {
         var found = 0;
         AppendResult? last = null;
         while (await reader.ReadAsync(cancellationToken))
@@ -120,17 +136,6 @@ internal sealed class PostgresEventStore(
             throw new InvalidOperationException(
                 $"{found} of these {ids.Length} event ids are already in stream '{streamId}'; a retry must repeat the whole append.");
         return last;
-    }
-
-    private static async Task<long> CurrentVersionAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string streamId, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(
-            "select coalesce(max(version), 0) from events where stream_id = $1", connection, transaction)
-        {
-            Parameters = { new() { Value = streamId } },
-        };
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
     }
 
     private static async Task<IReadOnlyList<RecordedEvent>> InsertAsync(
@@ -157,6 +162,9 @@ internal sealed class PostgresEventStore(
                 },
             });
         }
+        // Subscribers are woken at commit (NOTIFY is transactional) with the newest position, read from the sequence.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(
+            $"select pg_notify('{EventSubscriptionRunner.Channel}', currval(pg_get_serial_sequence('events', 'global_position'))::text)"));
         var recorded = new List<RecordedEvent>(events.Count);
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         for (var i = 0; i < events.Count; i++)
