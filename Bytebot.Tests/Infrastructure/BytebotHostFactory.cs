@@ -16,7 +16,10 @@ public sealed class BytebotHostFactory(string connectionString, IReadOnlyDiction
 {
     public string Token { get; } = "bbt_test_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
-    public string DataDir { get; } = Directory.CreateTempSubdirectory("bytebot-host-").FullName;
+    private readonly bool _ownsDataDir = settings?.GetValueOrDefault("BYTEBOT_DATA_DIR") is null;
+
+    /// <summary>The data dir: one given in the settings (its owner cleans it up), else a temp dir of this factory's.</summary>
+    public string DataDir { get; } = settings?.GetValueOrDefault("BYTEBOT_DATA_DIR") ?? Directory.CreateTempSubdirectory("bytebot-host-").FullName;
 
     /// <summary>Where file actions, uploads and task inputs go: a folder of the test's own, never the real home.</summary>
     public string WorkspaceRoot => settings?.GetValueOrDefault("Desktop:WorkspaceRoot") ?? Path.Combine(DataDir, "workspace");
@@ -68,7 +71,8 @@ public sealed class BytebotHostFactory(string connectionString, IReadOnlyDiction
         await base.DisposeAsync();
         try
         {
-            Directory.Delete(DataDir, recursive: true);
+            if (_ownsDataDir)
+                Directory.Delete(DataDir, recursive: true);
         }
         catch (IOException)
         {

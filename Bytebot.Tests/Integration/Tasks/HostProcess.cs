@@ -42,6 +42,19 @@ internal sealed class HostProcess : IAsyncDisposable
         start.ArgumentList.Add("--bytebot-host");
         start.ArgumentList.Add(settingsPath);
         var process = Process.Start(start)!;
+        try
+        {
+            return await WaitUntilListeningAsync(process, settings, cancellationToken);
+        }
+        finally
+        {
+            // The child has read its settings (or is gone): nothing is left behind in /tmp.
+            File.Delete(settingsPath);
+        }
+    }
+
+    private static async Task<HostProcess> WaitUntilListeningAsync(Process process, IReadOnlyDictionary<string, string?> settings, CancellationToken cancellationToken)
+    {
         var output = new List<string>();
         _ = Task.Run(async () =>
         {
