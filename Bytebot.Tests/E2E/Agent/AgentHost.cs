@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Bytebot.Tests.Fakes.Llm;
 using Bytebot.Tests.Infrastructure;
+using Bytebot.Tests.Integration.Tasks;
 
 namespace Bytebot.Tests.E2E.Agent;
 
@@ -80,13 +81,8 @@ public sealed class AgentHost(PostgresFixture postgres) : IAsyncLifetime
             await Llm.DisposeAsync();
     }
 
-    public async Task<Guid> CreateTaskAsync(string description, string provider, string model)
-    {
-        using var response = await Client.PostAsJsonAsync("/api/tasks",
-            new { description, model = new { provider, name = model, title = model } }, TestContext.Current.CancellationToken);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
-    }
+    public Task<Guid> CreateTaskAsync(string description, string provider, string model) =>
+        TasksHost.CreateTaskAsync(Client, new { description, model = new { provider, name = model, title = model } });
 
     public async Task<JsonElement> GetTaskAsync(Guid id) =>
         await Client.GetFromJsonAsync<JsonElement>($"/api/tasks/{id}", TestContext.Current.CancellationToken);

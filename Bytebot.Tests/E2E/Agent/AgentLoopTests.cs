@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Bytebot.Tests.Fakes.Llm;
 using Bytebot.Tests.Integration.Desktop;
+using Bytebot.Tests.Integration.Tasks;
 
 namespace Bytebot.Tests.E2E.Agent;
 
@@ -81,7 +82,7 @@ public sealed class AgentLoopTests(AgentHost host) : IClassFixture<AgentHost>
 
             task.GetProperty("status").GetString().ShouldBe("COMPLETED", task.ToString());
             (await WaitForFileAsync(file)).ShouldBe(secret + "\n");
-            var leaks = await Integration.Tasks.TasksHost.ScalarAsync<long>(host.ConnectionString,
+            var leaks = await TasksHost.ScalarAsync<long>(host.ConnectionString,
                 "select count(*) from events where data::text like '%' || $1 || '%'", secret);
             leaks.ShouldBe(0);
             Llm.Bodies(FakeLlmServer.AnthropicMessages)[2].ToString().ShouldNotContain(secret);
@@ -267,7 +268,7 @@ public sealed class AgentLoopTests(AgentHost host) : IClassFixture<AgentHost>
             ScriptedReplies.AnthropicToolUse($"toolu_{i}", "computer_move_mouse", new { coordinates = new { x = 20 + (i * 7 % 900), y = 20 + (i % 5) } })
                 with { Delay = TimeSpan.FromMilliseconds(60) })]);
         var a = await host.CreateTaskAsync("keep moving", "anthropic", AgentHost.Claude);
-        await WaitUntilAsync(async () => await ActionsAsync(a) >= 3, "three agent actions");
+        await TasksHost.WaitUntilAsync(async () => await ActionsAsync(a) >= 3, Generous);
 
         using (var takeover = await host.Client.PostAsync($"/api/tasks/{a}/takeover", null, TestContext.Current.CancellationToken))
             takeover.EnsureSuccessStatusCode();
@@ -285,7 +286,7 @@ public sealed class AgentLoopTests(AgentHost host) : IClassFixture<AgentHost>
         var requestsBeforeResume = Llm.Bodies(FakeLlmServer.AnthropicMessages).Count;
         using (var resume = await host.Client.PostAsync($"/api/tasks/{a}/resume", null, TestContext.Current.CancellationToken))
             resume.EnsureSuccessStatusCode();
-        await WaitUntilAsync(async () => await host.CursorAsync() != atAck, "the agent to move the pointer again");
+        await TasksHost.WaitUntilAsync(async () => await host.CursorAsync() != atAck, Generous);
         var resumed = Llm.Bodies(FakeLlmServer.AnthropicMessages)[requestsBeforeResume];
         resumed.ToString().ShouldContain("The user handed control back");
 
@@ -317,7 +318,7 @@ public sealed class AgentLoopTests(AgentHost host) : IClassFixture<AgentHost>
             ScriptedReplies.AnthropicToolUse("toolu_done", "set_task_status", new { status = "completed", description = "ok" }));
 
         var id = await host.CreateTaskAsync("wait and move", "anthropic", AgentHost.Claude);
-        await WaitUntilAsync(async () => (await MessagesAsync(id)).GetArrayLength() >= 2, "the model's first answer to be stored");
+        await TasksHost.WaitUntilAsync(async () => (await MessagesAsync(id)).GetArrayLength() >= 2, Generous);
         using (var sent = await host.Client.PostAsJsonAsync($"/api/tasks/{id}/messages", new { message = "Also note the time." }, TestContext.Current.CancellationToken))
             sent.EnsureSuccessStatusCode();
         var task = await host.WaitForStatusAsync(id, Generous, "COMPLETED", "FAILED", "NEEDS_HELP");
@@ -350,16 +351,6 @@ public sealed class AgentLoopTests(AgentHost host) : IClassFixture<AgentHost>
     private async Task<int> ActionsAsync(Guid id) =>
         (await host.TimelineAsync(id)).EnumerateArray().Count(s => s.GetProperty("action").GetString() is not null);
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Generous;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                Assert.Fail($"Timed out waiting for {what}.");
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
-    }
 
     private static string ResultText(JsonElement request, string toolUseId) =>
         request.GetProperty("messages").EnumerateArray()

@@ -40,7 +40,7 @@ internal sealed partial class AgentLoop(
         run.Observed = true;
 
         if (Unanswered(context.Messages) is { } stored)
-            return await ActAsync(context, run, stored, fromStoredAnswer: true, cancellationToken);
+            return await ActAsync(context, run, stored, answerId: null, cancellationToken);
 
         var prompt = SystemPrompt.For(run.Screen.Geometry.ImageWidth, run.Screen.Geometry.ImageHeight, time.GetUtcNow());
         var modelContext = await ContextBuilder.BuildAsync(context.Messages, context.Summaries, options.KeepImages,
@@ -58,7 +58,9 @@ internal sealed partial class AgentLoop(
             // summarise it once without images and go on; a second overflow in the same run fails the task.
             run.CompactedAfterOverflow = true;
             LogOverflow(logger, context.TaskId, e.Message);
-            return await SummarizeAsync(context, run.Model ?? model, prompt, modelContext with { Messages = [.. modelContext.Messages.Select(WithoutImages)] }, cancellationToken)
+            var withoutImages = await ContextBuilder.BuildAsync(context.Messages, context.Summaries, keepImages: 0,
+                blob => run.LoadAsync(context, blob, cancellationToken));
+            return await SummarizeAsync(context, run.Model ?? model, prompt, withoutImages, cancellationToken)
                 ? StepOutcome.Continue
                 : StepOutcome.Fail($"The conversation no longer fits the model's context and could not be summarised: {e.Message}");
         }
@@ -71,13 +73,13 @@ internal sealed partial class AgentLoop(
 
         // Stored before any call runs: after a crash the answer is acted on, never asked for again.
         var content = ToStored(routed.Turn.Content);
-        await context.AddMessageAsync(TaskRole.Assistant, [.. content.Select(b => b is ToolUseContent use ? SensitiveText.Masked(use) : b)], cancellationToken);
+        var answer = await context.AddMessageAsync(TaskRole.Assistant, [.. content.Select(b => b is ToolUseContent use ? SensitiveText.Masked(use) : b)], cancellationToken);
         await context.RecordUsageAsync(Usage(routed.Model, routed.Turn.Usage, routed.Elapsed, "step"), cancellationToken);
         await SummarizeIfFullAsync(context, model, routed.Turn.Usage, prompt, modelContext, cancellationToken);
 
         var calls = content.OfType<ToolUseContent>().ToList();
         if (calls.Count > 0)
-            return await ActAsync(context, run, calls, fromStoredAnswer: false, cancellationToken);
+            return await ActAsync(context, run, calls, answer.Id, cancellationToken);
         if (Guards.TurnsWithoutTools(context.Messages) >= options.MaxTurnsWithoutTools)
         {
             var said = string.Join(" ", content.OfType<TextContent>().Select(t => t.Text));
@@ -87,10 +89,15 @@ internal sealed partial class AgentLoop(
         return StepOutcome.Continue;
     }
 
+    /// <summary>
+    /// Runs <paramref name="calls"/>: those of the answer <paramref name="answerId"/> just stored, or (null) those of an
+    /// answer stored by an earlier run that never got results.
+    /// </summary>
     private async Task<StepOutcome> ActAsync(
-        ITaskContext context, RunState run, List<ToolUseContent> calls, bool fromStoredAnswer, CancellationToken cancellationToken)
+        ITaskContext context, RunState run, List<ToolUseContent> calls, Guid? answerId, CancellationToken cancellationToken)
     {
-        if (!fromStoredAnswer && Guards.RepeatedCall(context.Messages, calls, options.LoopThreshold) is { } loop)
+        var fromStoredAnswer = answerId is null;
+        if (answerId is { } id && Guards.RepeatedCall(context.Messages.Where(m => m.Id != id), calls, options.LoopThreshold) is { } loop)
         {
             await context.AddMessageAsync(TaskRole.User, [.. calls.Select(c => ToolRunner.Error(c, $"Not run: {loop}").Result)], cancellationToken);
             return StepOutcome.AskForHelp(loop);
@@ -169,15 +176,6 @@ internal sealed partial class AgentLoop(
         }
     }
 
-    private static ConversationMessage WithoutImages(ConversationMessage message) => message with
-    {
-        Content = [.. message.Content.Select(block => block switch
-        {
-            ImageBlock => new TextBlock(ContextBuilder.OmittedImage),
-            ToolResultBlock result => result with { Content = [.. result.Content.Select(b => b is ImageBlock ? new TextBlock(ContextBuilder.OmittedImage) : b)] },
-            _ => block,
-        })],
-    };
 
     private ModelUsage Usage(ConfiguredModel model, TokenUsage usage, TimeSpan elapsed, string purpose)
     {

@@ -20,21 +20,18 @@ internal static class Guards
     }
 
     /// <summary>
-    /// The newest tool calls, oldest first, ending with <paramref name="pending"/>: the same call (name and arguments)
-    /// <paramref name="threshold"/> times in a row is a loop.
+    /// The calls of <paramref name="history"/> followed by <paramref name="pending"/> (not part of the history): the same
+    /// call (name and arguments) <paramref name="threshold"/> times in a row at the end is a loop.
     /// </summary>
-    public static string? RepeatedCall(IReadOnlyList<TaskMessage> messages, IReadOnlyList<ToolUseContent> pending, int threshold)
+    public static string? RepeatedCall(IEnumerable<TaskMessage> history, IReadOnlyList<ToolUseContent> pending, int threshold)
     {
         if (threshold < 2 || pending.Count == 0)
             return null;
-        var calls = messages.Where(m => m.Role == TaskRole.Assistant).SelectMany(m => m.Content.OfType<ToolUseContent>()).ToList();
+        var calls = history.Where(m => m.Role == TaskRole.Assistant).SelectMany(m => m.Content.OfType<ToolUseContent>()).Concat(pending).ToList();
         var key = Key(pending[^1]);
         var run = 0;
         for (var i = calls.Count - 1; i >= 0 && Key(calls[i]) == key; i--)
             run++;
-        // The pending calls are already stored as the newest message; count them only if they are not.
-        if (calls.Count == 0 || !ReferenceEquals(calls[^1], pending[^1]))
-            run += pending.Reverse().TakeWhile(c => Key(c) == key).Count();
         return run >= threshold
             ? $"The agent repeated the same action {run} times in a row ({pending[^1].Name} {pending[^1].Input.GetRawText()}) without progress."
             : null;

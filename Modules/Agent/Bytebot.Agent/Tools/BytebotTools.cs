@@ -12,9 +12,9 @@ internal static class BytebotTools
     public const string SetTaskStatus = "set_task_status";
     public const string CreateTask = "create_task";
     public const string ComputerPrefix = "computer_";
-    public const string Screenshot = "computer_screenshot";
-    public const string ReadFile = "computer_read_file";
-    public const string CursorPosition = "computer_cursor_position";
+    private const string Screenshot = "computer_screenshot";
+    private const string ReadFile = "computer_read_file";
+    private const string CursorPosition = "computer_cursor_position";
 
     public static readonly string[] Applications = ["firefox", "1password", "thunderbird", "vscode", "terminal", "directory", "desktop", "editor"];
 

@@ -138,7 +138,7 @@ internal static class CreateTask
     {
         if (Validate(body, files, limits, out var type, out var priority, out var createdBy, out var scheduledFor) is { } problem)
             return problem;
-        var model = body.Model ?? ModelCatalog.Default(catalog);
+        var model = body.Model ?? TaskModels.Default(catalog);
         var stored = files.Select(f => new StoredFile(Guid.CreateVersion7(), f.Name, f.Blob.MediaType, f.Blob.Size, f.Blob.Sha256)).ToList();
         var now = clock.GetUtcNow();
         var taskId = Guid.CreateVersion7();
@@ -149,7 +149,7 @@ internal static class CreateTask
             new NewEvent(new MessageAdded(Guid.CreateVersion7(), TaskRole.User, [new TextContent(text)], now)),
         ], cancellationToken);
         wakeUp.Signal();
-        var view = await views.GetAsync(taskId, withFiles: true, cancellationToken);
+        var view = await views.GetAsync(taskId, detailed: true, cancellationToken);
         return TypedResults.Created($"/api/tasks/{taskId}", view);
     }
 
@@ -210,7 +210,8 @@ internal static class CreateTask
     }
 }
 
-internal static class ModelCatalog
+/// <summary>The Agent module's models in Bytebot's task shape.</summary>
+internal static class TaskModels
 {
     /// <summary>The models the Agent module is configured with, in Bytebot's shape.</summary>
     public static IReadOnlyList<TaskModel> Configured(IModelCatalog catalog) =>

@@ -30,10 +30,10 @@ internal static class ReadTasks
     }
 
     public static async Task<IResult> GetAsync(Guid id, TaskViews views, CancellationToken cancellationToken) =>
-        await views.GetAsync(id, withFiles: true, cancellationToken) is { } task ? TypedResults.Ok(task) : TaskProblems.NotFound(id);
+        await views.GetAsync(id, detailed: true, cancellationToken) is { } task ? TypedResults.Ok(task) : TaskProblems.NotFound(id);
 
     public static async Task<IResult> TimelineAsync(Guid id, TaskViews views, CancellationToken cancellationToken) =>
-        await views.GetAsync(id, withFiles: false, cancellationToken) is null
+        await views.GetAsync(id, detailed: false, cancellationToken) is null
             ? TaskProblems.NotFound(id)
             : TypedResults.Ok(await views.TimelineAsync(id, cancellationToken));
 
@@ -47,7 +47,7 @@ internal static class ReadTasks
     public static async Task<IResult> DownloadBlobAsync(Guid id, string sha256, HttpContext context, TaskViews views, IBlobStore blobs,
         CancellationToken cancellationToken)
     {
-        if (await views.GetAsync(id, withFiles: false, cancellationToken) is null)
+        if (await views.GetAsync(id, detailed: false, cancellationToken) is null)
             return TaskProblems.NotFound(id);
         if (blobs.Find(sha256) is not { } blob || blobs.OpenRead(blob.Sha256) is not { } stream)
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Blob not found", detail: $"No blob {sha256}.");
@@ -58,7 +58,7 @@ internal static class ReadTasks
 
     public static IResult Models(IModelCatalog catalog)
     {
-        var models = ModelCatalog.Configured(catalog);
+        var models = TaskModels.Configured(catalog);
         if (models.Count > 0)
             return TypedResults.Ok(models);
         // Bytebot's UI expects an array; the hint travels in a header so the body stays that array.

@@ -31,7 +31,7 @@ internal static class TaskControl
             return error;
         if (taken)
             desktop.Assign(ControlOwner.User);
-        return TypedResults.Ok(await views.GetAsync(id, withFiles: false, cancellationToken));
+        return TypedResults.Ok(await views.GetAsync(id, detailed: false, cancellationToken));
     }
 
     public static Task<IResult> ResumeAsync(Guid id, IEventStore store, TaskViews views, TimeProvider clock, TaskWakeUp wakeUp, CancellationToken cancellationToken) =>
@@ -57,7 +57,7 @@ internal static class TaskControl
     private static async Task<IResult> RunAsync(Guid id, IEventStore store, TaskViews views,
         Func<TaskState, (IResult?, object[])> decide, CancellationToken cancellationToken) =>
         await TaskWrites.AppendAsync(store, id, decide, cancellationToken)
-        ?? TypedResults.Ok(await views.GetAsync(id, withFiles: false, cancellationToken));
+        ?? TypedResults.Ok(await views.GetAsync(id, detailed: false, cancellationToken));
 
     private static string Wire(AgentTaskStatus status) => ReadModels.Wire.Name(status);
 }

@@ -31,7 +31,7 @@ internal static class TaskEventStream
     {
         if (LastEventId(context) is not { } after)
             return InvalidLastEventId();
-        if (await views.GetAsync(id, withFiles: false, cancellationToken) is null && !await HasStreamAsync(store, id, cancellationToken))
+        if (await views.GetAsync(id, detailed: false, cancellationToken) is null && !await HasStreamAsync(store, id, cancellationToken))
             return TaskProblems.NotFound(id);
 
         // Subscribe before reading history, so nothing committed in between is missed; duplicates are skipped by position.

@@ -20,7 +20,7 @@ internal static class TaskMessages
     {
         if (ReadTasks.Paging(page, limit, 10) is var (pageNumber, size, error) && error is not null)
             return error;
-        if (await views.GetAsync(id, withFiles: false, cancellationToken) is null)
+        if (await views.GetAsync(id, detailed: false, cancellationToken) is null)
             return TaskProblems.NotFound(id);
         return TypedResults.Ok(await views.MessagesAsync(id, pageNumber, size, cancellationToken));
     }
@@ -29,7 +29,7 @@ internal static class TaskMessages
     {
         if (ReadTasks.Paging(page, limit, 10) is var (pageNumber, size, error) && error is not null)
             return error;
-        if (await views.GetAsync(id, withFiles: false, cancellationToken) is null)
+        if (await views.GetAsync(id, detailed: false, cancellationToken) is null)
             return TaskProblems.NotFound(id);
         return TypedResults.Ok(Group(await views.MessagesAsync(id, pageNumber, size, cancellationToken)));
     }
@@ -83,6 +83,6 @@ internal static class TaskMessages
             return TaskProblems.Invalid("message", "At most 100000 characters.");
         var message = new MessageAdded(Guid.CreateVersion7(), TaskRole.User, [new TextContent(body.Message)], clock.GetUtcNow());
         var error = await TaskWrites.AppendAsync(store, id, _ => (null, [message]), cancellationToken);
-        return error ?? TypedResults.Created($"/api/tasks/{id}/messages", await views.GetAsync(id, withFiles: false, cancellationToken));
+        return error ?? TypedResults.Created($"/api/tasks/{id}/messages", await views.GetAsync(id, detailed: false, cancellationToken));
     }
 }

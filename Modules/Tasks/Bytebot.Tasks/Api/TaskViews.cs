@@ -13,7 +13,7 @@ internal sealed record TaskView(
     DateTimeOffset? CompletedAt, DateTimeOffset? QueuedAt, string? Error, JsonElement? Result, TaskModel Model,
     IReadOnlyList<FileView>? Files)
 {
-    /// <summary>Sums over the task's steps; present on a single task's read.</summary>
+    /// <summary>Sums over the task's steps; present on a task's full read (<c>GET /api/tasks/{id}</c>, creation).</summary>
     public TaskTotals? Totals { get; init; }
 }
 
@@ -41,7 +41,7 @@ internal sealed class TaskViews(BytebotDatabase database)
         executed_at, completed_at, error, result::text, model::text
         """;
 
-    public async Task<TaskView?> GetAsync(Guid id, bool withFiles, CancellationToken cancellationToken)
+    public async Task<TaskView?> GetAsync(Guid id, bool detailed, CancellationToken cancellationToken)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         var db = new Writer(connection, null, cancellationToken);
@@ -49,8 +49,9 @@ internal sealed class TaskViews(BytebotDatabase database)
         await using (var command = db.Create($"select {TaskColumns} from tasks where id = $1", [id]))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             task = await reader.ReadAsync(cancellationToken) ? ReadTask(reader) : null;
-        if (task is null)
-            return null;
+        // Existence checks (messages, events, blobs) need the row only; the sums and files are for a task's full read.
+        if (task is null || !detailed)
+            return task;
         await using (var command = db.Create("""
             select count(*)::int, coalesce(sum(actions), 0)::int, coalesce(sum(input_tokens), 0)::bigint, coalesce(sum(output_tokens), 0)::bigint,
                    coalesce(sum(cache_read_tokens), 0)::bigint, coalesce(sum(cache_write_tokens), 0)::bigint, coalesce(sum(cost), 0),
@@ -66,8 +67,6 @@ internal sealed class TaskViews(BytebotDatabase database)
                     reader.GetInt64(5), reader.GetDecimal(6), reader.GetDouble(7), reader.GetDouble(8), reader.GetDouble(9)),
             };
         }
-        if (!withFiles)
-            return task;
         var files = new List<FileView>();
         await using (var command = db.Create("select id, name, media_type, size, sha256, created_at from task_files where task_id = $1 order by name, id", [id]))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
