@@ -13,12 +13,12 @@ namespace Bytebot.Host.Telemetry;
 /// </summary>
 internal static class TelemetrySetup
 {
-    public static readonly string[] Sources = ["Microsoft.AspNetCore", "System.Net.Http", "Npgsql", "Bytebot.*"];
+    public static readonly string[] Sources = ["Microsoft.AspNetCore", "System.Net.Http", "Npgsql", "Wolverine", "Bytebot.*"];
 
     public static readonly string[] Meters =
     [
         "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Routing",
-        "System.Net.Http", "System.Runtime", "Npgsql", "Bytebot.*",
+        "System.Net.Http", "System.Runtime", "Npgsql", "Wolverine", "Bytebot.*",
     ];
 
     public static ILoggingBuilder AddBytebotLogging(this ILoggingBuilder logging, IConfiguration configuration)

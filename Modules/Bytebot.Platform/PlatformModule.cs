@@ -32,7 +32,7 @@ public static class PlatformModule
             provider.GetServices<IInlineProjection>()));
         services.AddHostedService<EventSubscriptionRunner>();
 
-        services.TryAddSingleton<IMessageBus, MessageBus>();
+        services.AddBytebotMessaging();
         return services;
     }
 }

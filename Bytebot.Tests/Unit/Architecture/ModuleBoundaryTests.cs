@@ -84,4 +84,16 @@ public sealed class ModuleBoundaryTests
         foreach (var module in Modules)
             BytebotReferences(host).ShouldContain($"Bytebot.{module}");
     }
+
+    [Fact]
+    public void Messages_go_through_Wolverine_and_no_assembly_of_ours_brings_a_bus_of_its_own()
+    {
+        var ours = Modules.SelectMany(m => new[] { $"Bytebot.{m}", $"Bytebot.{m}.Contracts" })
+            .Append("Bytebot.Platform").Append("Bytebot.Dashboard")
+            .SelectMany(name => Load(name).GetTypes());
+
+        ours.Where(t => typeof(Wolverine.IMessageBus).IsAssignableFrom(t) || t.Name is "IMessageBus" or "IHandler`2" or "IEventHandler`1")
+            .Select(t => t.FullName)
+            .ShouldBeEmpty();
+    }
 }

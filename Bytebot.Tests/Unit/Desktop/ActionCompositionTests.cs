@@ -16,10 +16,12 @@ public sealed class ActionCompositionTests : IAsyncDisposable
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
+    private DesktopActions Desktop(IDesktopDriver? driver = null) => TestDesktopActions.With(_queue, driver ?? _driver);
+
     [Fact]
     public async Task A_double_click_is_two_press_release_pairs_after_the_move()
     {
-        await new ClickMouseHandler(_driver, _queue).HandleAsync(new ClickMouse(PointerButton.Left, 2, new Coordinates(5, 6), []), Token);
+        await ClickMouseHandler.HandleAsync(new ClickMouse(PointerButton.Left, 2, new Coordinates(5, 6), []), Desktop(), Token);
 
         _driver.Events.ShouldBe(["move 5,6", "button Left down", "button Left up", "button Left down", "button Left up"]);
     }
@@ -30,7 +32,7 @@ public sealed class ActionCompositionTests : IAsyncDisposable
         _driver.FailOn = "button Right down";
 
         await Should.ThrowAsync<InvalidOperationException>(() =>
-            new ClickMouseHandler(_driver, _queue).HandleAsync(new ClickMouse(PointerButton.Right, 1, null, ["ctrl", "shift"]), Token));
+            ClickMouseHandler.HandleAsync(new ClickMouse(PointerButton.Right, 1, null, ["ctrl", "shift"]), Desktop(), Token));
 
         _driver.Events.ShouldBe(["keys ctrl,shift down", "keys shift,ctrl up"]);
     }
@@ -41,8 +43,8 @@ public sealed class ActionCompositionTests : IAsyncDisposable
         _driver.FailOn = "move 9,9";
 
         await Should.ThrowAsync<InvalidOperationException>(() =>
-            new DragMouseHandler(_driver, _queue).HandleAsync(
-                new DragMouse([new Coordinates(1, 1), new Coordinates(9, 9)], PointerButton.Left, []), Token));
+            DragMouseHandler.HandleAsync(
+                new DragMouse([new Coordinates(1, 1), new Coordinates(9, 9)], PointerButton.Left, []), Desktop(), Token));
 
         _driver.Events.ShouldBe(["move 1,1", "button Left down", "button Left up"]);
     }
@@ -50,8 +52,8 @@ public sealed class ActionCompositionTests : IAsyncDisposable
     [Fact]
     public async Task Trace_mouse_moves_to_the_start_before_holding_keys_and_releases_them_at_the_end()
     {
-        await new TraceMouseHandler(_driver, _queue).HandleAsync(
-            new TraceMouse([new Coordinates(1, 1), new Coordinates(2, 2), new Coordinates(3, 3)], ["alt"]), Token);
+        await TraceMouseHandler.HandleAsync(
+            new TraceMouse([new Coordinates(1, 1), new Coordinates(2, 2), new Coordinates(3, 3)], ["alt"]), Desktop(), Token);
 
         _driver.Events.ShouldBe(["move 1,1", "keys alt down", "move 2,2", "move 3,3", "keys alt up"]);
     }
@@ -59,7 +61,7 @@ public sealed class ActionCompositionTests : IAsyncDisposable
     [Fact]
     public async Task Type_keys_presses_and_releases_each_key_in_sequence()
     {
-        await new TypeKeysHandler(_driver, _queue, TimeProvider.System).HandleAsync(new TypeKeys(["a", "b", "Return"]), Token);
+        await TypeKeysHandler.HandleAsync(new TypeKeys(["a", "b", "Return"]), Desktop(), Token);
 
         _driver.Events.ShouldBe(["keys a down", "keys a up", "keys b down", "keys b up", "keys Return down", "keys Return up"]);
     }
@@ -67,7 +69,7 @@ public sealed class ActionCompositionTests : IAsyncDisposable
     [Fact]
     public async Task Type_keys_as_a_chord_presses_all_then_releases_in_reverse()
     {
-        await new TypeKeysHandler(_driver, _queue, TimeProvider.System).HandleAsync(new TypeKeys(["ctrl", "shift", "Escape"], Chord: true), Token);
+        await TypeKeysHandler.HandleAsync(new TypeKeys(["ctrl", "shift", "Escape"], Chord: true), Desktop(), Token);
 
         _driver.Events.ShouldBe(["keys ctrl,shift,Escape down", "keys Escape,shift,ctrl up"]);
     }
@@ -76,7 +78,7 @@ public sealed class ActionCompositionTests : IAsyncDisposable
     public async Task An_unknown_key_rejects_the_whole_action_before_any_key_is_pressed()
     {
         var rejected = await Should.ThrowAsync<ComputerActionRejectedException>(() =>
-            new TypeKeysHandler(_driver, _queue, TimeProvider.System).HandleAsync(new TypeKeys(["ctrl", "hyper", "a"]), Token));
+            TypeKeysHandler.HandleAsync(new TypeKeys(["ctrl", "hyper", "a"]), Desktop(), Token));
 
         rejected.Errors.Keys.ShouldBe(["keys[1]"]);
         _driver.Events.ShouldBeEmpty();
@@ -85,7 +87,7 @@ public sealed class ActionCompositionTests : IAsyncDisposable
     [Fact]
     public async Task Press_keys_up_releases_in_reverse_order()
     {
-        await new PressKeysHandler(_driver, _queue).HandleAsync(new PressKeys(["ctrl", "shift"], Press.Up), Token);
+        await PressKeysHandler.HandleAsync(new PressKeys(["ctrl", "shift"], Press.Up), Desktop(), Token);
 
         _driver.Events.ShouldBe(["keys shift,ctrl up"]);
     }
@@ -93,7 +95,7 @@ public sealed class ActionCompositionTests : IAsyncDisposable
     [Fact]
     public async Task Paste_text_sets_the_clipboard_then_presses_control_v_with_no_sleep_between()
     {
-        await new PasteTextHandler(_driver, _queue).HandleAsync(new PasteText("héllo"), Token);
+        await PasteTextHandler.HandleAsync(new PasteText("héllo"), Desktop(), Token);
 
         _driver.Events.ShouldBe(["clipboard héllo", "keys Control_L,v down", "keys v,Control_L up"]);
     }
@@ -101,7 +103,7 @@ public sealed class ActionCompositionTests : IAsyncDisposable
     [Fact]
     public async Task Scroll_moves_first_and_holds_keys_around_the_wheel_steps()
     {
-        await new ScrollHandler(_driver, _queue).HandleAsync(new Scroll(Direction.Left, 4, new Coordinates(8, 8), ["shift"]), Token);
+        await ScrollHandler.HandleAsync(new Scroll(Direction.Left, 4, new Coordinates(8, 8), ["shift"]), Desktop(), Token);
 
         _driver.Events.ShouldBe(["move 8,8", "keys shift down", "scroll Left 4", "keys shift up"]);
     }
@@ -113,8 +115,8 @@ public sealed class ActionCompositionTests : IAsyncDisposable
         driver.GetScreenSizeAsync(Arg.Any<CancellationToken>()).Returns(new ScreenSize(1280, 960));
         driver.ScreenshotAsync(Arg.Any<CaptureOptions>(), Arg.Any<CancellationToken>()).Returns(new EncodedImage([1], 100, 50, ImageFormat.Jpeg));
 
-        var image = await new ScreenshotHandler(driver, _queue).HandleAsync(
-            new Screenshot(ImageEncoding.Jpeg, 55, null, 100, null, new ScreenRegion(0, 0, 200, 100)), Token);
+        var image = await ScreenshotHandler.HandleAsync(
+            new Screenshot(ImageEncoding.Jpeg, 55, null, 100, null, new ScreenRegion(0, 0, 200, 100)), Desktop(driver), Token);
 
         image.ShouldBe(new ScreenshotImage([1], 100, 50, ImageEncoding.Jpeg), new ScreenshotImageComparer());
         await driver.Received(1).ScreenshotAsync(new CaptureOptions(ImageFormat.Jpeg, 55, new ScreenRect(0, 0, 200, 100), null, 100, null), Arg.Any<CancellationToken>());
@@ -123,7 +125,7 @@ public sealed class ActionCompositionTests : IAsyncDisposable
     [Fact]
     public async Task Settling_reports_how_long_the_driver_waited()
     {
-        var report = await new WaitForSettleHandler(_driver, _queue).HandleAsync(new WaitForSettle(TimeSpan.FromMilliseconds(150)), Token);
+        var report = await WaitForSettleHandler.HandleAsync(new WaitForSettle(TimeSpan.FromMilliseconds(150)), Desktop(), Token);
 
         report.ShouldBe(new SettleReport(150, true));
     }

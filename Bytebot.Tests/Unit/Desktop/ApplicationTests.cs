@@ -3,7 +3,6 @@ using Bytebot.Desktop.Features;
 using Bytebot.Desktop.Features.Actions;
 using Bytebot.Desktop.Features.Apps;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Options;
 using NSubstitute;
 
 namespace Bytebot.Tests.Unit.Desktop;
@@ -20,11 +19,12 @@ public sealed class ApplicationTests : IAsyncDisposable
         _runner.RunAsync(default!, default!, default, default).ReturnsForAnyArgs(new CommandOutput(0, ""));
     }
 
-    private ApplicationHandler Handler(Dictionary<string, string?>? settings = null)
+    private Task<ActionCompleted> LaunchAsync(string name, Dictionary<string, string?>? settings = null)
     {
         var options = new ComputerUseOptions();
         ComputerUseOptions.Bind(options, new ConfigurationBuilder().AddInMemoryCollection(settings ?? []).Build());
-        return new ApplicationHandler(_runner, _desktop, Options.Create(options), _queue);
+        var desktop = TestDesktopActions.With(_queue, runner: _runner, environment: _desktop, options: options);
+        return ApplicationHandler.HandleAsync(new Application(name), desktop, TestContext.Current.CancellationToken);
     }
 
     private static IReadOnlyList<string> Command(params string[] words) => Arg.Is<IReadOnlyList<string>>(c => c.SequenceEqual(words));
@@ -39,7 +39,7 @@ public sealed class ApplicationTests : IAsyncDisposable
         const string Before = "0x01  0 xfdesktop.Xfdesktop  host Desktop\n";
         WindowsOpen(Before, Before, Before + "0x02  0 xfce4-terminal.Xfce4-Terminal  host Terminal\n");
 
-        await Handler().HandleAsync(new Application("terminal"), TestContext.Current.CancellationToken);
+        await LaunchAsync("terminal");
 
         await _runner.Received(1).StartDetachedAsync(Command("xfce4-terminal"), ":42", Arg.Any<CancellationToken>());
         await _runner.Received(3).RunAsync(Command("wmctrl", "-lx"), ":42", Arg.Any<TimeSpan>(), Arg.Any<CancellationToken>());
@@ -51,7 +51,7 @@ public sealed class ApplicationTests : IAsyncDisposable
     {
         WindowsOpen("0x02  0 Navigator.firefox-esr  host Mozilla Firefox\n");
 
-        await Handler().HandleAsync(new Application("firefox"), TestContext.Current.CancellationToken);
+        await LaunchAsync("firefox");
 
         await _runner.Received(1).RunAsync(Command("wmctrl", "-x", "-a", "Navigator.firefox-esr"), ":42", Arg.Any<TimeSpan>(), Arg.Any<CancellationToken>());
         await _runner.Received(1).RunAsync(Arg.Is<IReadOnlyList<string>>(c => c.Contains("add,maximized_vert,maximized_horz")), ":42", Arg.Any<TimeSpan>(), Arg.Any<CancellationToken>());
@@ -61,7 +61,7 @@ public sealed class ApplicationTests : IAsyncDisposable
     [Fact]
     public async Task Desktop_runs_the_show_desktop_command()
     {
-        await Handler().HandleAsync(new Application("desktop"), TestContext.Current.CancellationToken);
+        await LaunchAsync("desktop");
 
         await _runner.Received(1).RunAsync(Command("wmctrl", "-k", "on"), ":42", Arg.Any<TimeSpan>(), Arg.Any<CancellationToken>());
     }
@@ -69,11 +69,10 @@ public sealed class ApplicationTests : IAsyncDisposable
     [Fact]
     public async Task Vscode_is_not_installed_unless_configured_and_runs_once_it_is()
     {
-        var rejected = await Should.ThrowAsync<ComputerActionRejectedException>(() => Handler().HandleAsync(new Application("vscode"), TestContext.Current.CancellationToken));
+        var rejected = await Should.ThrowAsync<ComputerActionRejectedException>(() => LaunchAsync("vscode"));
         rejected.Errors["application"].Single().ShouldContain("not installed");
 
-        await Handler(new() { ["Desktop:Applications:vscode:Command"] = "code --new-window", ["Desktop:Applications:vscode:WindowClass"] = "code.Code" })
-            .HandleAsync(new Application("vscode"), TestContext.Current.CancellationToken);
+        await LaunchAsync("vscode", new() { ["Desktop:Applications:vscode:Command"] = "code --new-window", ["Desktop:Applications:vscode:WindowClass"] = "code.Code" });
 
         await _runner.Received(1).StartDetachedAsync(Command("code", "--new-window"), ":42", Arg.Any<CancellationToken>());
     }
@@ -81,7 +80,7 @@ public sealed class ApplicationTests : IAsyncDisposable
     [Fact]
     public async Task A_default_app_can_be_removed_by_configuring_an_empty_command() =>
         await Should.ThrowAsync<ComputerActionRejectedException>(() =>
-            Handler(new() { ["Desktop:Applications:thunderbird:Command"] = "" }).HandleAsync(new Application("thunderbird"), TestContext.Current.CancellationToken));
+            LaunchAsync("thunderbird", new() { ["Desktop:Applications:thunderbird:Command"] = "" }));
 
     public async ValueTask DisposeAsync() => await _queue.DisposeAsync();
 }

@@ -4,9 +4,6 @@ using Bytebot.Desktop.Features;
 using Bytebot.Desktop.Features.Actions;
 using Bytebot.Desktop.Features.Apps;
 using Bytebot.Desktop.Features.Files;
-using Bytebot.Desktop.Features.Keyboard;
-using Bytebot.Desktop.Features.Mouse;
-using Bytebot.Desktop.Features.Screen;
 using Bytebot.Desktop.Health;
 using Bytebot.Desktop.Mcp;
 using Bytebot.Desktop.VirtualDisplay;
@@ -14,6 +11,7 @@ using Bytebot.Platform.Messaging;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Bytebot.Desktop;
@@ -45,28 +43,14 @@ public static class DesktopModule
         services.AddSingleton<ActionQueue>();
         services.AddSingleton<ICommandRunner, ProcessCommandRunner>();
         services.AddSingleton<Workspace>();
-        services.AddSingleton<ComputerTools>();
-        return services
-            .AddHandler<ParseActionHandler>()
-            .AddHandler<MoveMouseHandler>()
-            .AddHandler<TraceMouseHandler>()
-            .AddHandler<ClickMouseHandler>()
-            .AddHandler<PressMouseHandler>()
-            .AddHandler<DragMouseHandler>()
-            .AddHandler<ScrollHandler>()
-            .AddHandler<TypeKeysHandler>()
-            .AddHandler<PressKeysHandler>()
-            .AddHandler<TypeTextHandler>()
-            .AddHandler<PasteTextHandler>()
-            .AddHandler<WaitHandler>()
-            .AddHandler<ScreenshotHandler>()
-            .AddHandler<CursorPositionHandler>()
-            .AddHandler<WaitForSettleHandler>()
-            .AddHandler<ApplicationHandler>()
-            .AddHandler<WriteFileHandler>()
-            .AddHandler<ReadFileHandler>();
+        services.AddSingleton(sp => new DesktopActions(
+            sp.GetRequiredService<IDesktopDriver>(), sp.GetRequiredService<ActionQueue>(), sp.GetRequiredService<Workspace>(),
+            sp.GetRequiredService<ICommandRunner>(), sp.GetRequiredService<IDesktopEnvironment>(),
+            sp.GetRequiredService<IOptions<ComputerUseOptions>>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>()));
+        return services.AddComputerMcp().AddMessageHandlers(typeof(DesktopModule).Assembly);
     }
 
     public static IEndpointRouteBuilder MapDesktopEndpoints(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapComputerUse().MapMcp();
+        endpoints.MapComputerUse().MapComputerMcp();
 }

@@ -34,7 +34,7 @@ public static class TasksModule
         services.AddSingleton<TaskViews>();
         services.AddSingleton<TaskQueue>();
         services.AddSingleton<TaskWakeUp>();
-        services.AddHandler<CreateTaskHandler>();
+        services.AddMessageHandlers(typeof(TasksModule).Assembly);
         services.AddHostedService<TaskWorker>();
         return services;
     }

@@ -1,4 +1,5 @@
 using Bytebot.Desktop.Contracts;
+using Bytebot.Desktop.Features.Actions;
 using Bytebot.Desktop.Features.Files;
 using Bytebot.Tests.Infrastructure;
 using Bytebot.Tests.Integration.Files;
@@ -27,8 +28,7 @@ public sealed class DesktopSymlinkSwapRaceTests(PostgresFixture postgres) : IAsy
     public async Task Three_thousand_read_file_and_write_file_actions_during_symlink_swaps_never_touch_the_outside_secret()
     {
         using var scope = _host.Factory.Services.CreateScope();
-        var reader = scope.ServiceProvider.GetRequiredService<ReadFileHandler>();
-        var writer = scope.ServiceProvider.GetRequiredService<WriteFileHandler>();
+        var desktop = scope.ServiceProvider.GetRequiredService<DesktopActions>();
         var outcomes = new Dictionary<string, int>();
         var leaks = 0;
         using var swapping = new CancellationTokenSource();
@@ -42,7 +42,7 @@ public sealed class DesktopSymlinkSwapRaceTests(PostgresFixture postgres) : IAsy
                 path = Path.Combine(_host.Workspace, "Desktop", path);
             try
             {
-                var read = await reader.HandleAsync(new ReadFile(path), Ct);
+                var read = await ReadFileHandler.HandleAsync(new ReadFile(path), desktop, Ct);
                 if (read.Data is { } data && System.Text.Encoding.UTF8.GetString(data).Contains(FilesHost.Secret, StringComparison.Ordinal))
                     leaks++;
                 SymlinkSwapper.Count(outcomes, read.Success ? "read ok" : "read failed");
@@ -53,7 +53,8 @@ public sealed class DesktopSymlinkSwapRaceTests(PostgresFixture postgres) : IAsy
             }
             try
             {
-                var written = await writer.HandleAsync(new WriteFile(path, System.Text.Encoding.UTF8.GetBytes("written " + i)), Ct);
+                var written = await WriteFileHandler.HandleAsync(
+                    new WriteFile(path, System.Text.Encoding.UTF8.GetBytes("written " + i)), desktop, Ct);
                 SymlinkSwapper.Count(outcomes, written.Success ? "write ok" : "write failed");
             }
             catch (ComputerActionRejectedException)

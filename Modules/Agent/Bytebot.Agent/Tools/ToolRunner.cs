@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bytebot.Desktop.Contracts;
-using Bytebot.Platform.Messaging;
+using Wolverine.Runtime;
 using Bytebot.Tasks.Contracts;
 
 namespace Bytebot.Agent.Tools;
@@ -23,8 +23,11 @@ internal sealed class ScreenView(int maxWidth, int maxHeight, IDesktopEnvironmen
 /// run), wait for the screen to settle instead of sleeping, and answer with a fresh screenshot in the model's size; every
 /// failure goes back to the model as <c>is_error</c> with the reason.
 /// </summary>
-internal sealed class ToolRunner(IMessageBus bus, AgentOptions options)
+internal sealed class ToolRunner(IWolverineRuntime messaging, AgentOptions options)
 {
+    // Wolverine's IMessageBus is scoped (it carries one conversation's context); this runner is shared by every task.
+    private MessageBus Bus => new(messaging);
+
     private static readonly TimeSpan NoSettle = TimeSpan.Zero;
 
     public async Task<ToolOutcome> RunAsync(ITaskContext context, ToolUseContent call, ScreenView screen, CancellationToken cancellationToken)
@@ -43,7 +46,7 @@ internal sealed class ToolRunner(IMessageBus bus, AgentOptions options)
     /// <summary>A screenshot in the model's size, stored, for a user message (after a resume) or a tool result.</summary>
     public async Task<(BlobReference Blob, ScreenshotImage Image)> ScreenshotAsync(ITaskContext context, ScreenView screen, CancellationToken cancellationToken)
     {
-        var image = await bus.InvokeAsync<ScreenshotImage>(screen.Request, cancellationToken);
+        var image = await Bus.InvokeAsync<ScreenshotImage>(screen.Request, cancellationToken);
         screen.Geometry = screen.Geometry with { ImageWidth = image.Width, ImageHeight = image.Height };
         return (await context.StoreBlobAsync(image.Image, image.MediaType, cancellationToken), image);
     }
@@ -87,7 +90,7 @@ internal sealed class ToolRunner(IMessageBus bus, AgentOptions options)
         Guid? created = null;
         var result = await context.ExecuteToolAsync(call.Id, call.Name, call.Input, async (_, token) =>
         {
-            var reply = await bus.InvokeAsync<TaskCreatedReply>(
+            var reply = await Bus.InvokeAsync<TaskCreatedReply>(
                 new CreateTaskCommand(description, type, priority, scheduledFor, context.Model, TaskRole.Assistant), token);
             created = reply.TaskId;
             return new ActionResult(true);
@@ -102,7 +105,7 @@ internal sealed class ToolRunner(IMessageBus bus, AgentOptions options)
         {
             var body = call.Input.ValueKind == JsonValueKind.Object ? JsonNode.Parse(call.Input.GetRawText())!.AsObject() : [];
             body["action"] = call.Name[BytebotTools.ComputerPrefix.Length..];
-            var parsed = await bus.InvokeAsync<ParsedAction>(new ParseComputerAction(JsonSerializer.SerializeToElement(body)), cancellationToken);
+            var parsed = await Bus.InvokeAsync<ParsedAction>(new ParseComputerAction(JsonSerializer.SerializeToElement(body)), cancellationToken);
             action = screen.Geometry.ToScreen(parsed.Action) with { ByAgent = true };
         }
         catch (ComputerActionRejectedException rejected)
@@ -120,20 +123,20 @@ internal sealed class ToolRunner(IMessageBus bus, AgentOptions options)
                     output.Add(new ImageContent(MediaSource.FromBlob(shot)));
                     return new ActionResult(true, Screenshot: shot, Settle: NoSettle);
                 case CursorPosition:
-                    var point = await bus.InvokeAsync<CursorPoint>(action, token);
+                    var point = await Bus.InvokeAsync<CursorPoint>(action, token);
                     var seen = screen.Geometry.ToImage(new Coordinates(point.X, point.Y));
                     output.Add(new TextContent($"Cursor position: {seen.X}, {seen.Y}"));
                     return new ActionResult(true);
                 case ReadFile:
-                    var file = await bus.InvokeAsync<FileContent>(action, token);
+                    var file = await Bus.InvokeAsync<FileContent>(action, token);
                     if (!file.Success || file.Data is null)
                         return new ActionResult(false, file.Message ?? "The file could not be read.");
                     var blob = await context.StoreBlobAsync(file.Data, file.MediaType ?? "application/octet-stream", token);
                     output.Add(new DocumentContent(MediaSource.FromBlob(blob), file.Name, file.Size));
                     return new ActionResult(true);
                 default:
-                    await bus.InvokeAsync<ComputerActionResult>(action, token);
-                    var settle = await bus.InvokeAsync<SettleReport>(new WaitForSettle(options.SettleQuiet, options.SettleCap) { ByAgent = true }, token);
+                    await Bus.InvokeAsync<ComputerActionResult>(action, token);
+                    var settle = await Bus.InvokeAsync<SettleReport>(new WaitForSettle(options.SettleQuiet, options.SettleCap) { ByAgent = true }, token);
                     var (after, _) = await ScreenshotAsync(context, screen, token);
                     output.Add(new TextContent("Tool executed successfully"));
                     output.Add(new ImageContent(MediaSource.FromBlob(after)));

@@ -3,8 +3,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bytebot.Desktop.Contracts;
 using Bytebot.Desktop.Features.Actions;
-using Bytebot.Platform.Messaging;
 using Microsoft.Extensions.Logging;
+using Wolverine;
 using ModelContextProtocol.Protocol;
 
 namespace Bytebot.Desktop.Mcp;
@@ -26,7 +26,7 @@ internal sealed partial class ComputerTools(IMessageBus bus, ILogger<ComputerToo
         new(ImageEncoding.Jpeg, Quality: 60, Scale: 0.5),
     ];
 
-    public IList<Tool> List { get; } = ToolSchemas.All();
+    public static IList<Tool> List { get; } = ToolSchemas.All();
 
     public async Task<CallToolResult> CallAsync(string name, IDictionary<string, JsonElement>? arguments, CancellationToken cancellationToken)
     {

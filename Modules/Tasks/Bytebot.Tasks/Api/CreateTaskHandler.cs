@@ -1,5 +1,4 @@
 using Bytebot.Platform.Events;
-using Bytebot.Platform.Messaging;
 using Bytebot.Tasks.Contracts;
 using Bytebot.Tasks.Events;
 using Bytebot.Tasks.Queue;
@@ -7,9 +6,10 @@ using Bytebot.Tasks.Queue;
 namespace Bytebot.Tasks.Api;
 
 /// <summary>Tasks created in-process (the agent's <c>create_task</c> tool): same events as the HTTP endpoint, no files.</summary>
-internal sealed class CreateTaskHandler(IEventStore store, TimeProvider clock, TaskWakeUp wakeUp) : IHandler<CreateTaskCommand, TaskCreatedReply>
+public static class CreateTaskHandler
 {
-    public async Task<TaskCreatedReply> HandleAsync(CreateTaskCommand message, CancellationToken cancellationToken)
+    public static async Task<TaskCreatedReply> HandleAsync(
+        CreateTaskCommand message, IEventStore store, TimeProvider clock, TaskWakeUp wakeUp, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         var description = message.Description?.Trim() ?? "";

@@ -8,7 +8,8 @@ using Microsoft.Extensions.Logging;
 namespace Bytebot.Tasks.Queue;
 
 /// <summary>Wakes the worker early when a task becomes claimable in this process.</summary>
-internal sealed class TaskWakeUp : IDisposable
+// Public because the create-task handler takes it and Wolverine's generated adapter names it from another assembly.
+public sealed class TaskWakeUp : IDisposable
 {
     private readonly SemaphoreSlim _signal = new(0, 1);
 

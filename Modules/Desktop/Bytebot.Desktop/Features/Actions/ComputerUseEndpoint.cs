@@ -1,12 +1,12 @@
 using Bytebot.Desktop.Driver;
 using System.Text.Json;
 using Bytebot.Desktop.Contracts;
-using Bytebot.Platform.Messaging;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
+using Wolverine;
 
 namespace Bytebot.Desktop.Features.Actions;
 

@@ -1,21 +1,20 @@
 using Bytebot.Desktop.Contracts;
 using Bytebot.Desktop.Features.Actions;
-using Bytebot.Platform.Messaging;
 using Microsoft.Extensions.Logging;
 
 namespace Bytebot.Desktop.Features.Files;
 
-internal sealed partial class ReadFileHandler(Workspace workspace, ActionQueue queue, ILogger<ReadFileHandler> logger) : IHandler<ReadFile, FileContent>
+public static partial class ReadFileHandler
 {
     // Bytebot's only limit was its 50 MB request body; base64 of more would not fit a response an agent can use either.
     public const long MaxBytes = 50L * 1024 * 1024;
 
-    public Task<FileContent> HandleAsync(ReadFile message, CancellationToken cancellationToken) =>
-        queue.RunAsync(message, async token =>
+    public static Task<FileContent> HandleAsync(ReadFile message, DesktopActions desktop, CancellationToken cancellationToken) =>
+        desktop.Queue.RunAsync(message, async token =>
         {
             try
             {
-                await using var stream = workspace.OpenForRead(message.Path, out var name);
+                await using var stream = desktop.Workspace.OpenForRead(message.Path, out var name);
                 if (stream is null)
                     return Failed($"Error reading file: {message.Path} does not exist.");
                 var size = stream.Length;
@@ -27,7 +26,7 @@ internal sealed partial class ReadFileHandler(Workspace workspace, ActionQueue q
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
-                LogReadFailed(logger, exception);
+                LogReadFailed(desktop.Log, exception);
                 return Failed($"Error reading file: {exception.Message}");
             }
         }, cancellationToken);

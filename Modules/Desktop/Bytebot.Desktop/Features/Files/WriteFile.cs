@@ -1,24 +1,23 @@
 using Bytebot.Desktop.Contracts;
 using Bytebot.Desktop.Features.Actions;
-using Bytebot.Platform.Messaging;
 using Microsoft.Extensions.Logging;
 
 namespace Bytebot.Desktop.Features.Files;
 
-internal sealed partial class WriteFileHandler(Workspace workspace, ActionQueue queue, ILogger<WriteFileHandler> logger) : IHandler<WriteFile, FileWritten>
+public static partial class WriteFileHandler
 {
-    public Task<FileWritten> HandleAsync(WriteFile message, CancellationToken cancellationToken) =>
-        queue.RunAsync(message, async token =>
+    public static Task<FileWritten> HandleAsync(WriteFile message, DesktopActions desktop, CancellationToken cancellationToken) =>
+        desktop.Queue.RunAsync(message, async token =>
         {
             try
             {
                 // A temp file in the target's directory and a rename: readers see the old file or the new one, never half of it.
-                var written = await workspace.WriteAsync(message.Path, message.Data, token);
+                var written = await desktop.Workspace.WriteAsync(message.Path, message.Data, token);
                 return new FileWritten(true, $"File written successfully to: {written}");
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
-                LogWriteFailed(logger, exception);
+                LogWriteFailed(desktop.Log, exception);
                 return new FileWritten(false, $"Error writing file: {exception.Message}");
             }
         }, cancellationToken);

@@ -1,24 +1,23 @@
 using Bytebot.Desktop.Contracts;
 using Bytebot.Desktop.Driver;
 using Bytebot.Desktop.Features.Actions;
-using Bytebot.Platform.Messaging;
 
 namespace Bytebot.Desktop.Features.Keyboard;
 
-internal sealed class PasteTextHandler(IDesktopDriver driver, ActionQueue queue) : IHandler<PasteText, ActionCompleted>
+public static class PasteTextHandler
 {
-    public async Task<ActionCompleted> HandleAsync(PasteText message, CancellationToken cancellationToken)
+    public static async Task<ActionCompleted> HandleAsync(PasteText message, DesktopActions desktop, CancellationToken cancellationToken)
     {
         var violations = new Violations();
         TextRules.Check(violations, message.Text);
         violations.ThrowIfAny();
         if (!KeyNames.TryResolve("Control_L", out var control) || !KeyNames.TryResolve("v", out var v))
             throw new InvalidOperationException("The key table cannot resolve Control_L and v.");
-        return await queue.RunAsync(message, async token =>
+        return await desktop.Queue.RunAsync(message, async token =>
         {
             // The host owns the selection and answers the paste itself, so no sleep is needed between the two (Bytebot slept 100 ms).
-            await driver.SetClipboardAsync(message.Text, token);
-            await HeldKeys.AroundAsync(driver, [control, v], () => Task.CompletedTask, token);
+            await desktop.Driver.SetClipboardAsync(message.Text, token);
+            await HeldKeys.AroundAsync(desktop.Driver, [control, v], () => Task.CompletedTask, token);
             return ActionCompleted.Instance;
         }, cancellationToken);
     }

@@ -1,22 +1,21 @@
 using Bytebot.Desktop.Contracts;
 using Bytebot.Desktop.Driver;
 using Bytebot.Desktop.Features.Actions;
-using Bytebot.Platform.Messaging;
 
 namespace Bytebot.Desktop.Features.Keyboard;
 
-internal sealed class PressKeysHandler(IDesktopDriver driver, ActionQueue queue) : IHandler<PressKeys, ActionCompleted>
+public static class PressKeysHandler
 {
-    public async Task<ActionCompleted> HandleAsync(PressKeys message, CancellationToken cancellationToken)
+    public static async Task<ActionCompleted> HandleAsync(PressKeys message, DesktopActions desktop, CancellationToken cancellationToken)
     {
         var violations = new Violations();
         var keys = violations.Keys("keys", message.Keys, required: true);
         violations.ThrowIfAny();
         var down = message.Press == Press.Down;
         IReadOnlyList<KeySymbol> ordered = down ? keys : keys.Reverse().ToArray();
-        return await queue.RunAsync(message, async token =>
+        return await desktop.Queue.RunAsync(message, async token =>
         {
-            await driver.SetKeysAsync(ordered, down, token);
+            await desktop.Driver.SetKeysAsync(ordered, down, token);
             return ActionCompleted.Instance;
         }, cancellationToken);
     }

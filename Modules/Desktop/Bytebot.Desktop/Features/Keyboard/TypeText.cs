@@ -1,24 +1,22 @@
 using System.Buffers;
 using System.Text;
 using Bytebot.Desktop.Contracts;
-using Bytebot.Desktop.Driver;
 using Bytebot.Desktop.Features.Actions;
-using Bytebot.Platform.Messaging;
 
 namespace Bytebot.Desktop.Features.Keyboard;
 
-internal sealed class TypeTextHandler(IDesktopDriver driver, ActionQueue queue) : IHandler<TypeText, ActionCompleted>
+public static class TypeTextHandler
 {
     public const int MaxLength = 100_000;
 
-    public async Task<ActionCompleted> HandleAsync(TypeText message, CancellationToken cancellationToken)
+    public static async Task<ActionCompleted> HandleAsync(TypeText message, DesktopActions desktop, CancellationToken cancellationToken)
     {
         var violations = new Violations().Range("delay", message.Delay, 0, TypeKeysHandler.MaxDelay);
         TextRules.Check(violations, message.Text);
         violations.ThrowIfAny();
-        return await queue.RunAsync(message, async token =>
+        return await desktop.Queue.RunAsync(message, async token =>
         {
-            await driver.TypeTextAsync(message.Text, TimeSpan.FromMilliseconds(message.Delay), token);
+            await desktop.Driver.TypeTextAsync(message.Text, TimeSpan.FromMilliseconds(message.Delay), token);
             return ActionCompleted.Instance;
         }, cancellationToken);
     }

@@ -1,19 +1,17 @@
 using Bytebot.Desktop.Contracts;
-using Bytebot.Desktop.Driver;
 using Bytebot.Desktop.Features.Actions;
-using Bytebot.Platform.Messaging;
 
 namespace Bytebot.Desktop.Features.Mouse;
 
-internal sealed class MoveMouseHandler(IDesktopDriver driver, ActionQueue queue) : IHandler<MoveMouse, ActionCompleted>
+public static class MoveMouseHandler
 {
-    public async Task<ActionCompleted> HandleAsync(MoveMouse message, CancellationToken cancellationToken)
+    public static async Task<ActionCompleted> HandleAsync(MoveMouse message, DesktopActions desktop, CancellationToken cancellationToken)
     {
-        var screen = await driver.GetScreenSizeAsync(cancellationToken);
+        var screen = await desktop.Driver.GetScreenSizeAsync(cancellationToken);
         new Violations().OnScreen("coordinates", message.Coordinates, screen).ThrowIfAny();
-        return await queue.RunAsync(message, async token =>
+        return await desktop.Queue.RunAsync(message, async token =>
         {
-            await driver.MoveMouseAsync(message.Coordinates.ToDriver(), token);
+            await desktop.Driver.MoveMouseAsync(message.Coordinates.ToDriver(), token);
             return ActionCompleted.Instance;
         }, cancellationToken);
     }

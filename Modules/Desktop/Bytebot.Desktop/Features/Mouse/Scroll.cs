@@ -1,17 +1,16 @@
 using Bytebot.Desktop.Contracts;
 using Bytebot.Desktop.Driver;
 using Bytebot.Desktop.Features.Actions;
-using Bytebot.Platform.Messaging;
 
 namespace Bytebot.Desktop.Features.Mouse;
 
-internal sealed class ScrollHandler(IDesktopDriver driver, ActionQueue queue) : IHandler<Scroll, ActionCompleted>
+public static class ScrollHandler
 {
     public const int MaxSteps = 100;
 
-    public async Task<ActionCompleted> HandleAsync(Scroll message, CancellationToken cancellationToken)
+    public static async Task<ActionCompleted> HandleAsync(Scroll message, DesktopActions desktop, CancellationToken cancellationToken)
     {
-        var screen = await driver.GetScreenSizeAsync(cancellationToken);
+        var screen = await desktop.Driver.GetScreenSizeAsync(cancellationToken);
         var violations = new Violations()
             .Range("scrollCount", message.ScrollCount, 1, MaxSteps)
             .OnScreen("coordinates", message.Coordinates, screen);
@@ -24,11 +23,11 @@ internal sealed class ScrollHandler(IDesktopDriver driver, ActionQueue queue) : 
             Direction.Right => ScrollDirection.Right,
             _ => ScrollDirection.Down,
         };
-        return await queue.RunAsync(message, async token =>
+        return await desktop.Queue.RunAsync(message, async token =>
         {
             if (message.Coordinates is { } point)
-                await driver.MoveMouseAsync(point.ToDriver(), token);
-            await HeldKeys.AroundAsync(driver, held, () => driver.ScrollAsync(direction, message.ScrollCount, token), token);
+                await desktop.Driver.MoveMouseAsync(point.ToDriver(), token);
+            await HeldKeys.AroundAsync(desktop.Driver, held, () => desktop.Driver.ScrollAsync(direction, message.ScrollCount, token), token);
             return ActionCompleted.Instance;
         }, cancellationToken);
     }

@@ -1,16 +1,14 @@
 using Bytebot.Desktop.Contracts;
-using Bytebot.Desktop.Driver;
 using Bytebot.Desktop.Features.Actions;
-using Bytebot.Platform.Messaging;
 
 namespace Bytebot.Desktop.Features.Screen;
 
-internal sealed class CursorPositionHandler(IDesktopDriver driver, ActionQueue queue) : IHandler<CursorPosition, CursorPoint>
+public static class CursorPositionHandler
 {
-    public Task<CursorPoint> HandleAsync(CursorPosition message, CancellationToken cancellationToken) =>
-        queue.RunAsync(message, async token =>
+    public static Task<CursorPoint> HandleAsync(CursorPosition message, DesktopActions desktop, CancellationToken cancellationToken) =>
+        desktop.Queue.RunAsync(message, async token =>
         {
-            var point = await driver.GetCursorPositionAsync(token);
+            var point = await desktop.Driver.GetCursorPositionAsync(token);
             return new CursorPoint(point.X, point.Y);
         }, cancellationToken);
 }

@@ -1,21 +1,20 @@
 using Bytebot.Desktop.Contracts;
 using Bytebot.Desktop.Driver;
 using Bytebot.Desktop.Features.Actions;
-using Bytebot.Platform.Messaging;
 
 namespace Bytebot.Desktop.Features.Screen;
 
-internal sealed class ScreenshotHandler(IDesktopDriver driver, ActionQueue queue) : IHandler<Screenshot, ScreenshotImage>
+public static class ScreenshotHandler
 {
     public const int MaxSide = 16_384;
 
-    public async Task<ScreenshotImage> HandleAsync(Screenshot message, CancellationToken cancellationToken)
+    public static async Task<ScreenshotImage> HandleAsync(Screenshot message, DesktopActions desktop, CancellationToken cancellationToken)
     {
-        var screen = await driver.GetScreenSizeAsync(cancellationToken);
+        var screen = await desktop.Driver.GetScreenSizeAsync(cancellationToken);
         var options = Validate(message, screen);
-        return await queue.RunAsync(message, async token =>
+        return await desktop.Queue.RunAsync(message, async token =>
         {
-            var image = await driver.ScreenshotAsync(options, token);
+            var image = await desktop.Driver.ScreenshotAsync(options, token);
             return new ScreenshotImage(image.Bytes, image.Width, image.Height, image.Format switch
             {
                 ImageFormat.Jpeg => ImageEncoding.Jpeg,

@@ -1,18 +1,16 @@
 using Bytebot.Desktop.Contracts;
-using Bytebot.Desktop.Driver;
 using Bytebot.Desktop.Features.Actions;
-using Bytebot.Platform.Messaging;
 
 namespace Bytebot.Desktop.Features.Screen;
 
 /// <summary>For the agent only: it decides when to wait; the HTTP endpoint keeps Bytebot's contract and never settles by itself.</summary>
-internal sealed class WaitForSettleHandler(IDesktopDriver driver, ActionQueue queue) : IHandler<WaitForSettle, SettleReport>
+public static class WaitForSettleHandler
 {
     public static readonly TimeSpan DefaultQuiet = TimeSpan.FromMilliseconds(100);
     public static readonly TimeSpan DefaultCap = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan MaxCap = TimeSpan.FromSeconds(30);
 
-    public Task<SettleReport> HandleAsync(WaitForSettle message, CancellationToken cancellationToken)
+    public static Task<SettleReport> HandleAsync(WaitForSettle message, DesktopActions desktop, CancellationToken cancellationToken)
     {
         var quiet = message.Quiet ?? DefaultQuiet;
         var cap = message.Cap ?? DefaultCap;
@@ -22,9 +20,9 @@ internal sealed class WaitForSettleHandler(IDesktopDriver driver, ActionQueue qu
         if (cap > MaxCap)
             violations.Add("cap", $"must be at most {MaxCap.TotalMilliseconds} ms.");
         violations.ThrowIfAny();
-        return queue.RunAsync(message, async token =>
+        return desktop.Queue.RunAsync(message, async token =>
         {
-            var result = await driver.WaitForSettleAsync(quiet, cap, token);
+            var result = await desktop.Driver.WaitForSettleAsync(quiet, cap, token);
             return new SettleReport((long)result.Waited.TotalMilliseconds, result.Settled);
         }, cancellationToken);
     }
