@@ -9,6 +9,7 @@ using Bytebot.Host.Telemetry;
 using Bytebot.Platform;
 using Bytebot.Streaming;
 using Bytebot.Tasks;
+using JasperFx;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.UseStaticWebAssets();
@@ -20,7 +21,7 @@ builder.Services.AddHealthChecks();
 builder.Services.AddBytebotTelemetry(builder.Configuration);
 builder.Services.AddBytebotAuth(builder.Configuration);
 builder.Services.AddBytebotSecurity(builder.Configuration);
-builder.Services.AddBytebotPlatform(builder.Configuration);
+builder.Services.AddBytebotPlatform(builder.Configuration, generatedCode: typeof(Program).Assembly);
 builder.Services.AddDesktopModule(builder.Configuration);
 builder.Services.AddTasksModule(builder.Configuration);
 builder.Services.AddAgentModule(builder.Configuration);
@@ -52,7 +53,12 @@ app.MapFilesEndpoints();
 app.MapStreamingEndpoints();
 app.MapDashboardEndpoints();
 
+// `codegen write` (build/codegen) writes Wolverine's handler adapters into Internal/Generated, compiled into this host.
+if (args is ["codegen", ..])
+    return await app.RunJasperFxCommands(args);
+
 app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Bytebot.Host").LogAdminToken(app.Services.GetRequiredService<AdminToken>());
 await app.RunAsync();
+return 0;
 
 public partial class Program;

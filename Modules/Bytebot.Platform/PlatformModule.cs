@@ -1,3 +1,4 @@
+using System.Reflection;
 using Bytebot.Platform.Events;
 using Bytebot.Platform.Files;
 using Bytebot.Platform.Messaging;
@@ -10,7 +11,9 @@ namespace Bytebot.Platform;
 
 public static class PlatformModule
 {
-    public static IServiceCollection AddBytebotPlatform(this IServiceCollection services, IConfiguration configuration)
+    // generatedCode: the assembly holding pre-generated Wolverine handler code (the host's), if any.
+    public static IServiceCollection AddBytebotPlatform(
+        this IServiceCollection services, IConfiguration configuration, Assembly? generatedCode = null)
     {
         // First hosted service: its StartingAsync brings the database up before any other service starts.
         // The configuration is read when the host starts, so sources added after this call (tests) still count.
@@ -32,7 +35,7 @@ public static class PlatformModule
             provider.GetServices<IInlineProjection>()));
         services.AddHostedService<EventSubscriptionRunner>();
 
-        services.AddBytebotMessaging();
+        services.AddBytebotMessaging(generatedCode);
         return services;
     }
 }
