@@ -114,6 +114,16 @@ internal sealed class HostProcess : IAsyncDisposable
         await _process.WaitForExitAsync(CancellationToken.None);
     }
 
+    /// <summary>A clean stop: closing stdin makes the host stop its services in order and exit.</summary>
+    public async Task StopAsync()
+    {
+        if (_process.HasExited)
+            return;
+        _process.StandardInput.Close();
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await _process.WaitForExitAsync(limit.Token);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await KillAsync();
