@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Bytebot.Tests.Infrastructure;
 using Bytebot.Tests.Integration.Desktop.ComputerUse;
 using Bytebot.Tests.Integration.Tasks;
@@ -51,6 +52,7 @@ public sealed class DesktopAdoptionTests(PostgresFixture postgres) : IAsyncLifet
         settings["Desktop:Height"] = Height.ToString(CultureInfo.InvariantCulture);
         settings["Desktop:Applications:terminal:Command"] = $"xterm -T {_title}";
         settings["Desktop:Applications:terminal:WindowClass"] = "xterm";
+        settings["Logging:LogLevel:Bytebot.Desktop.VirtualDisplay"] = "Information";
         return settings;
     }
 
@@ -104,7 +106,7 @@ public sealed class DesktopAdoptionTests(PostgresFixture postgres) : IAsyncLifet
         string display;
         string typed;
         List<DesktopProcess> before;
-        await using (var first = await StartAsync(Settings()))
+        await using (var first = await StartAsync(Settings(), "fresh desktop"))
         {
             display = DesktopWitness.DisplayOf(DataDir);
             typed = await OpenTerminalWithTypedTextAsync(first, display);
@@ -127,6 +129,9 @@ public sealed class DesktopAdoptionTests(PostgresFixture postgres) : IAsyncLifet
         await WaitForWindowAsync(display, typed);
         before.Where(p => !LinuxProcesses.IsAlive(p.Pid)).Select(p => $"{p.Pid} {p.Command}").ShouldBeEmpty();
         DesktopWitness.Marked(DataDir).Count(p => p.Command == "Xvfb").ShouldBe(1);
+        var adopted = second.Output.LastOrDefault(line => line.Contains("Adopted desktop", StringComparison.Ordinal));
+        adopted.ShouldNotBeNull(string.Join('\n', second.Output.TakeLast(40)));
+        Measurements.Record($"desktop adoption: decided and taken over in {Regex.Match(adopted, @"in ([0-9.]+) ms").Groups[1].Value} ms");
 
         await second.StopAsync();
         ShouldLeaveNothing(display, "clean stop after an adoption");
@@ -203,12 +208,15 @@ public sealed class DesktopAdoptionTests(PostgresFixture postgres) : IAsyncLifet
         var otherDir = Path.Combine(_workDir, "other");
         await using var other = await StartAsync(Settings(dataDir: otherDir));
         var otherDisplay = DesktopWitness.DisplayOf(otherDir);
-        var otherProcesses = DesktopWitness.All(otherDir, otherDisplay);
 
         string display;
+        List<DesktopProcess> otherProcesses;
         await using (var first = await StartAsync(Settings()))
         {
             display = DesktopWitness.DisplayOf(DataDir);
+            // Taken once both sessions run: a second gpg-agent of the same user takes over the socket and the
+            // first one exits by itself (it did so before adoption existed too).
+            otherProcesses = DesktopWitness.All(otherDir, otherDisplay);
             await first.KillAsync();
         }
         display.ShouldNotBe(otherDisplay);
