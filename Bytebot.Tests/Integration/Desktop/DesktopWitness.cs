@@ -31,6 +31,25 @@ internal static class DesktopWitness
         return int.Parse(arguments[arguments.ToList().IndexOf("-rfbport") + 1], CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Pid, name, parent, start time and the environment that made it one of the desktop's.</summary>
+    public static string Describe(DesktopProcess process)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{process.Pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var environment = File.ReadAllText($"/proc/{process.Pid}/environ").Split('\0')
+                .Where(e => e.StartsWith("BYTEBOT_DESKTOP", StringComparison.Ordinal)
+                    || e.StartsWith("DISPLAY=", StringComparison.Ordinal));
+            return $"{process.Pid} {process.Command} (ppid {fields[1]}, started {fields[19]}): "
+                + $"{string.Join(' ', process.Arguments)} [{string.Join(' ', environment)}]";
+        }
+        catch (IOException)
+        {
+            return $"{process.Pid} {process.Command} (gone)";
+        }
+    }
+
     public static async Task<string> WindowsAsync(string display) =>
         await LinuxProcesses.RunAsync("xwininfo", "-display", display, "-root", "-tree");
 
@@ -42,7 +61,8 @@ internal static class DesktopWitness
         await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), limit.Token);
         var banner = new byte[12];
         var count = 0;
-        while (count < banner.Length && await socket.ReceiveAsync(banner.AsMemory(count), limit.Token) is > 0 and var read)
+        int read;
+        while (count < banner.Length && (read = await socket.ReceiveAsync(banner.AsMemory(count), limit.Token)) > 0)
             count += read;
         return Encoding.ASCII.GetString(banner, 0, count);
     }

@@ -42,7 +42,8 @@ public static class LinuxProcess
             var stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
             // After the last ')' come the fields from 3 (state) on, so field 22 is the 20th.
             var fields = stat[(stat.LastIndexOf(')') + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            return fields.Length > 19 && ulong.TryParse(fields[19], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+            return fields.Length > 19
+                && ulong.TryParse(fields[19], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
                 ? ticks
                 : null;
         }

@@ -11,7 +11,8 @@ internal sealed class VncHealthCheck(IDesktopEnvironment desktop) : IHealthCheck
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
     private static readonly byte[] Banner = "RFB 003.008\n"u8.ToArray();
 
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public async Task<HealthCheckResult> CheckHealthAsync(
+        HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         if (desktop.VncPort == 0)
             return HealthCheckResult.Healthy("VNC is turned off (Desktop:Vnc=false).");
@@ -20,7 +21,7 @@ internal sealed class VncHealthCheck(IDesktopEnvironment desktop) : IHealthCheck
             : HealthCheckResult.Healthy($"VNC server at 127.0.0.1:{desktop.VncPort} speaks RFB 3.8.");
     }
 
-    /// <summary>Null when a VNC server on the loopback <paramref name="port"/> sends the RFB 3.8 banner; else why not.</summary>
+    /// <summary>Null when the VNC server on loopback <paramref name="port"/> sends RFB 3.8's banner.</summary>
     public static async Task<string?> ProblemAsync(int port, CancellationToken cancellationToken)
     {
         var endPoint = new IPEndPoint(IPAddress.Loopback, port);

@@ -14,13 +14,15 @@ internal sealed class ChildProcess : IDisposable
 {
     public const string MarkerVariable = "BYTEBOT_DESKTOP_CHILD";
 
-    /// <summary>Carried by every desktop process of a data dir, so a later host finds what an earlier one left.</summary>
+    /// <summary>Carried by every desktop process of a data dir: a later host finds what an earlier one left.</summary>
     public const string DataDirVariable = "BYTEBOT_DESKTOP_DATA_DIR";
 
     public const string LogFileName = "desktop.log";
 
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan AdoptedPoll = TimeSpan.FromMilliseconds(200);
+    private static readonly string[] ShellPrefix =
+        ["sh", "-c", "log=$1; shift; exec \"$@\" </dev/null >>\"$log\" 2>&1", "sh"];
 
     private readonly Process? _process;
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -66,7 +68,9 @@ internal sealed class ChildProcess : IDisposable
 
     public RecordedProcess Record => new(Name, Pid, StartTicks, Marker);
 
-    /// <summary>Starts a program whose output goes to <see cref="LogFileName"/> in the data dir whose marker it carries.</summary>
+    /// <summary>
+    /// Starts a program that writes to <see cref="LogFileName"/> in the data dir whose marker it carries.
+    /// </summary>
     public static ChildProcess Start(
         string name, IReadOnlyList<string> command, string? display, string dataDirectory, ILogger logger)
     {
@@ -78,8 +82,9 @@ internal sealed class ChildProcess : IDisposable
         // be adopted whole.
         var log = Path.Combine(dataDirectory, LogFileName);
         var info = new ProcessStartInfo("setsid") { UseShellExecute = false };
-        foreach (var argument in (string[])["sh", "-c", "log=$1; shift; exec \"$@\" </dev/null >>\"$log\" 2>&1", "sh", log])
+        foreach (var argument in ShellPrefix)
             info.ArgumentList.Add(argument);
+        info.ArgumentList.Add(log);
         foreach (var argument in command)
             info.ArgumentList.Add(argument);
         if (display is not null)

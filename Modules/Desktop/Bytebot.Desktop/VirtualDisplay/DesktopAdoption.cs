@@ -30,8 +30,8 @@ internal static class DesktopAdoption
             return $"it runs on {record.Display}, Desktop:DisplayNumber asks for {Name(options.DisplayNumber)}";
         if (record.Find(Xvfb) is not { } xvfb || !ChildProcess.IsSame(xvfb))
             return $"its X server on {record.Display} is gone";
-        if (DisplayAddress.LockOwner(record.Display) != xvfb.Pid)
-            return $"{record.Display} is locked by pid {DisplayAddress.LockOwner(record.Display)}, not its Xvfb {xvfb.Pid}";
+        if (DisplayAddress.LockOwner(record.Display) is var owner && owner != xvfb.Pid)
+            return $"{record.Display} is locked by pid {owner}, not its Xvfb {xvfb.Pid}";
         if (await DisplayAddress.Parse(record.Display).ProbeAsync(ProbeTimeout, token).ConfigureAwait(false) is { } x)
             return x;
         var size = await ScreenSizeAsync(record.Display).ConfigureAwait(false);
@@ -57,7 +57,8 @@ internal static class DesktopAdoption
     public static Task<int> StopLeftAsync(DesktopRecord? record, string dataDirectory, ILogger logger)
     {
         List<byte[]> entries = [ProcessTable.Entry(ChildProcess.DataDirVariable, dataDirectory)];
-        entries.AddRange(record?.Processes.Select(p => ProcessTable.Entry(ChildProcess.MarkerVariable, p.Marker)) ?? []);
+        foreach (var process in record?.Processes ?? [])
+            entries.Add(ProcessTable.Entry(ChildProcess.MarkerVariable, process.Marker));
         var xvfb = record?.Find(Xvfb);
         return ProcessTable.StopAsync("the desktop a previous host left", xvfb?.Pid ?? 0, Members, logger);
 

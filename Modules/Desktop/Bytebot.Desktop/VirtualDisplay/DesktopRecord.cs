@@ -21,7 +21,9 @@ internal sealed record DesktopRecord(
 
     public RecordedProcess? Find(string name) => Processes.FirstOrDefault(p => p.Name == name);
 
-    /// <summary>The record, or null when there is none or it cannot be read (the marker sweep still finds the processes).</summary>
+    /// <summary>
+    /// The record; null when there is none or it is unreadable (the marker sweep still finds the processes).
+    /// </summary>
     public static DesktopRecord? Read(string path)
     {
         try
@@ -34,7 +36,7 @@ internal sealed record DesktopRecord(
         }
     }
 
-    /// <summary>Written beside and renamed over the old one: a host killed mid-write leaves the old record or the new.</summary>
+    /// <summary>Written beside, renamed over the old one: a kill mid-write leaves the old record or the new.</summary>
     public void Write(string path)
     {
         var staging = path + ".new";
