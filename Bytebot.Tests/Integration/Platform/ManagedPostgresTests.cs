@@ -1,6 +1,6 @@
 using System.Runtime.Versioning;
-using Bytebot.Platform.Events;
 using Bytebot.Platform.Postgres;
+using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
@@ -81,8 +81,8 @@ public sealed class ManagedPostgresTests : IAsyncDisposable
                 .CheckHealthAsync(r => r.Tags.Contains("ready"), TestContext.Current.CancellationToken);
             health.Entries.Keys.ShouldContain("database");
             health.Status.ShouldBe(HealthStatus.Healthy);
-            var result = await host.Services.GetRequiredService<IEventStore>().ReadAllAsync(0, 10, TestContext.Current.CancellationToken);
-            result.ShouldBeEmpty();
+            await using var session = host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+            (await session.Events.QueryAllRawEvents().Take(1).ToListAsync(TestContext.Current.CancellationToken)).ShouldBeEmpty();
         }
         finally
         {

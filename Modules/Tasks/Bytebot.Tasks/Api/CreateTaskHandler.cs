@@ -1,13 +1,13 @@
-using Bytebot.Platform.Events;
 using Bytebot.Platform.Messaging;
 using Bytebot.Tasks.Contracts;
 using Bytebot.Tasks.Events;
 using Bytebot.Tasks.Queue;
+using Marten;
 
 namespace Bytebot.Tasks.Api;
 
 /// <summary>Tasks created in-process (the agent's <c>create_task</c> tool): same events as the HTTP endpoint, no files.</summary>
-internal sealed class CreateTaskHandler(IEventStore store, TimeProvider clock, TaskWakeUp wakeUp) : IHandler<CreateTaskCommand, TaskCreatedReply>
+internal sealed class CreateTaskHandler(IDocumentStore store, TimeProvider clock, TaskWakeUp wakeUp) : IHandler<CreateTaskCommand, TaskCreatedReply>
 {
     public async Task<TaskCreatedReply> HandleAsync(CreateTaskCommand message, CancellationToken cancellationToken)
     {
@@ -20,10 +20,10 @@ internal sealed class CreateTaskHandler(IEventStore store, TimeProvider clock, T
         var scheduledFor = message.Type == AgentTaskType.Scheduled ? message.ScheduledFor?.ToUniversalTime() : null;
         var now = clock.GetUtcNow();
         var taskId = Guid.CreateVersion7();
-        await store.AppendAsync(TaskEventTypes.StreamId(taskId), ExpectedVersion.NoStream,
+        await TaskStreams.AppendAsync(store, taskId, 0, null,
         [
-            new NewEvent(new TaskCreated(taskId, description, message.Type, message.Priority, scheduledFor, message.CreatedBy, message.Model, [], now)),
-            new NewEvent(new MessageAdded(Guid.CreateVersion7(), TaskRole.User, [new TextContent(description)], now)),
+            new TaskCreated(taskId, description, message.Type, message.Priority, scheduledFor, message.CreatedBy, message.Model, [], now),
+            new MessageAdded(Guid.CreateVersion7(), TaskRole.User, [new TextContent(description)], now),
         ], cancellationToken);
         wakeUp.Signal();
         return new TaskCreatedReply(taskId);
