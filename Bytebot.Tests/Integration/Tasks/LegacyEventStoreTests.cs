@@ -36,23 +36,29 @@ public sealed class LegacyEventStoreTests(PostgresFixture postgres)
             var timeline = await client.GetFromJsonAsync<JsonElement>($"/api/tasks/{TaskId}/timeline", Ct);
             timeline.EnumerateArray().Single().GetProperty("action").GetString().ShouldBe("screenshot");
 
-            var events = await TasksHost.RowsAsync(connectionString,
-                "select seq_id, version, id, type, headers->>'lease_epoch' from mt_events where stream_id = $1 order by seq_id", TaskId);
-            events.Select(e => (long)e[0]!).ShouldBe([11, 12, 15, 16, 17, 20, 21, 22], "sequence numbers are the old global positions");
+            var events = await TasksHost.RowsAsync(connectionString, """
+                select seq_id, version, id, type, headers->>'lease_epoch' from mt_events
+                where stream_id = $1 order by seq_id
+                """, TaskId);
+            events.Select(e => (long)e[0]!).ShouldBe([11, 12, 15, 16, 17, 20, 21, 22], "the old global positions");
             events.Select(e => (long)e[1]!).ShouldBe([1, 2, 3, 4, 5, 6, 7, 8]);
             ((string?)events[2][4]).ShouldBe("3", "metadata became headers");
-            (await TasksHost.ScalarAsync<long>(connectionString, "select version from mt_streams where id = $1", TaskId)).ShouldBe(8);
+            var version = await TasksHost.ScalarAsync<long>(connectionString, "select version from mt_streams where id = $1", TaskId);
+            version.ShouldBe(8);
         }
 
         await using (var factory = TasksHost.Create(connectionString, TasksHost.Settings("legacy", "/dev/null")))
         {
             using var client = factory.CreateAuthenticatedClient();
-            (await client.PostAsJsonAsync($"/api/tasks/{TaskId}/messages", new { message = "and one more" }, Ct)).EnsureSuccessStatusCode();
+            using var added = await client.PostAsJsonAsync(
+                $"/api/tasks/{TaskId}/messages", new { message = "and one more" }, Ct);
+            added.EnsureSuccessStatusCode();
             var messages = await client.GetFromJsonAsync<JsonElement>($"/api/tasks/{TaskId}/messages", Ct);
             messages.EnumerateArray().Count().ShouldBe(3);
             messages[2].GetProperty("content")[0].GetProperty("text").GetString().ShouldBe("and one more");
         }
-        var last = await TasksHost.RowsAsync(connectionString, "select seq_id, version from mt_events where stream_id = $1 order by seq_id desc limit 1", TaskId);
+        var last = await TasksHost.RowsAsync(connectionString,
+            "select seq_id, version from mt_events where stream_id = $1 order by seq_id desc limit 1", TaskId);
         ((long)last[0][0]!).ShouldBeGreaterThan(22, "the sequence continues after the imported positions");
         ((long)last[0][1]!).ShouldBe(9);
     }
@@ -69,17 +75,20 @@ public sealed class LegacyEventStoreTests(PostgresFixture postgres)
         var screenshot = new BlobReference(new string('a', 64), 10, "image/png");
         (long Position, object Data, bool Fenced)[] log =
         [
-            (11, new TaskCreated(TaskId, "an old task", AgentTaskType.Immediate, AgentTaskPriority.High, null, TaskRole.User, model, [], at), false),
+            (11, new TaskCreated(TaskId, "an old task", AgentTaskType.Immediate, AgentTaskPriority.High, null,
+                TaskRole.User, model, [], at), false),
             (12, new MessageAdded(MessageIds[0], TaskRole.User, [new TextContent("an old task")], at), false),
             (15, new TaskStarted("old/worker", "legacy", 3, false, at.AddSeconds(1)), true),
             (16, new StepStarted(StepId, 1, at.AddSeconds(2)), true),
-            (17, new ActionStarted(StepId, ActionId, "screenshot", JsonSerializer.SerializeToElement(new { }), at.AddSeconds(3)), true),
+            (17, new ActionStarted(StepId, ActionId, "screenshot", JsonSerializer.SerializeToElement(new { }),
+                at.AddSeconds(3)), true),
             (20, new ActionCompleted(StepId, ActionId, true, null, screenshot, at.AddSeconds(4)), true),
-            (21, new MessageAdded(MessageIds[1], TaskRole.Assistant, [new TextContent("done")], at.AddSeconds(5)), true),
+            (21, new MessageAdded(MessageIds[1], TaskRole.Assistant, [new TextContent("done")], at.AddSeconds(5)),
+                true),
             (22, new StepCompleted(StepId, at.AddSeconds(6)), true),
         ];
-        string[] names = ["task_created", "message_added", "task_started", "step_started", "action_started", "action_completed",
-            "message_added", "step_completed"];
+        string[] names = ["task_created", "message_added", "task_started", "step_started", "action_started",
+            "action_completed", "message_added", "step_completed"];
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(Ct);
         await ExecAsync(connection, """
@@ -88,9 +97,10 @@ public sealed class LegacyEventStoreTests(PostgresFixture postgres)
             insert into schema_migrations (module, version, name) values
                 ('platform', 1, 'create event store'), ('tasks', 1, 'task read models and queue'),
                 ('tasks', 2, 'per-step model, cache tokens, latency and action timings');
-            create table events (global_position bigserial not null unique, stream_id text not null, version int not null,
-                event_id uuid not null unique, type text not null, data jsonb not null, metadata jsonb not null default '{}',
-                created_at timestamptz not null default now(), primary key (stream_id, version));
+            create table events (global_position bigserial not null unique, stream_id text not null,
+                version int not null, event_id uuid not null unique, type text not null, data jsonb not null,
+                metadata jsonb not null default '{}', created_at timestamptz not null default now(),
+                primary key (stream_id, version));
             create table subscription_checkpoints (name text primary key, position bigint not null);
             """);
         await ExecAsync(connection, TasksSchema.ReadModels.Sql);
@@ -102,13 +112,14 @@ public sealed class LegacyEventStoreTests(PostgresFixture postgres)
                 insert into events (global_position, stream_id, version, event_id, type, data, metadata, created_at)
                 values ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8)
                 """, log[i].Position, $"task-{TaskId}", i + 1, Guid.CreateVersion7(), $"tasks.{names[i]}",
-                JsonSerializer.Serialize(log[i].Data, log[i].Data.GetType(), JsonSerializerOptions.Web), metadata, at.AddSeconds(i));
+                JsonSerializer.Serialize(log[i].Data, log[i].Data.GetType(), JsonSerializerOptions.Web), metadata,
+                at.AddSeconds(i));
         }
         await ExecAsync(connection, "select setval('events_global_position_seq', 22)");
         var modelJson = JsonSerializer.Serialize(model, JsonSerializerOptions.Web);
         await ExecAsync(connection, """
-            insert into tasks (id, description, type, status, priority, control, created_by, model, created_at, updated_at,
-                executed_at)
+            insert into tasks (id, description, type, status, priority, control, created_by, model, created_at,
+                updated_at, executed_at)
             values ($1, 'an old task', 'IMMEDIATE', 'RUNNING', 'HIGH', 'ASSISTANT', 'USER', $2::jsonb, $3, $3, $3)
             """, TaskId, modelJson, at);
         await ExecAsync(connection, "insert into task_status_counts (status, count) values ('RUNNING', 1)");

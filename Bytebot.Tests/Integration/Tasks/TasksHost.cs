@@ -87,9 +87,10 @@ internal static class TasksHost
     }
 
     /// <summary>Appends as the holder of <paramref name="lease"/> would, through the fence.</summary>
-    public static Task<long> AppendAsync(BytebotHostFactory factory, Guid taskId, Bytebot.Tasks.Queue.Lease lease, object data) =>
-        Bytebot.Tasks.Events.TaskStreams.AppendAsync(factory.Services.GetRequiredService<Marten.IDocumentStore>(), taskId, null, lease, [data],
-            TestContext.Current.CancellationToken);
+    public static Task<long> AppendAsync(
+        BytebotHostFactory factory, Guid taskId, Bytebot.Tasks.Queue.Lease lease, object data) =>
+        Bytebot.Tasks.Events.TaskStreams.AppendAsync(factory.Services.GetRequiredService<Marten.IDocumentStore>(),
+            taskId, null, lease, [data], TestContext.Current.CancellationToken);
 }
 
 /// <summary>Measured figures (never asserted as wall-clock limits) collected in artifacts/ for the closing report.</summary>

@@ -50,4 +50,5 @@ public interface ITaskRunWindows
 /// <param name="FirstStartedAt">Its first start, or null while it never ran.</param>
 /// <param name="LastStartedAt">Its latest start (a resume after a crash or a takeover), or null.</param>
 /// <param name="EndedAt">When it completed, failed or was cancelled after its latest start; null while it runs.</param>
-public sealed record TaskRunWindow(DateTimeOffset? FirstStartedAt, DateTimeOffset? LastStartedAt, DateTimeOffset? EndedAt);
+public sealed record TaskRunWindow(
+    DateTimeOffset? FirstStartedAt, DateTimeOffset? LastStartedAt, DateTimeOffset? EndedAt);

@@ -24,7 +24,8 @@ public static class TasksModule
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddSingleton(_ => TasksOptions.FromConfiguration(configuration));
-        services.AddMigrations(TasksSchema.Module, TasksSchema.ReadModels, TasksSchema.StepAccounting, TasksSchema.AppendFunctions);
+        services.AddMigrations(
+            TasksSchema.Module, TasksSchema.ReadModels, TasksSchema.StepAccounting, TasksSchema.AppendFunctions);
         services.AddTaskEvents();
         // Inline: in the append's transaction, so a fenced write changes nothing and the read models are never behind.
         services.ConfigureMarten(options =>

@@ -40,7 +40,8 @@ internal sealed class TaskFacts(BytebotDatabase database) : ITaskRunWindows, IBl
         return new TaskRunWindow(first, last, end < last ? null : end);
     }
 
-    public async Task<IReadOnlySet<string>> ReferencedAsync(IReadOnlyList<string> sha256s, CancellationToken cancellationToken)
+    public async Task<IReadOnlySet<string>> ReferencedAsync(
+        IReadOnlyList<string> sha256s, CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand(Referenced);
         command.Parameters.Add(new NpgsqlParameter { Value = sha256s.ToArray() });

@@ -51,24 +51,25 @@ internal sealed record TaskDeleted(DateTimeOffset At);
 /// <summary>Stored type names are a public schema (they are the SSE event names too): never rename one.</summary>
 internal static class TaskEventTypes
 {
-    public static IServiceCollection AddTaskEvents(this IServiceCollection services) => services.ConfigureMarten(options =>
-    {
-        options.Events.MapEventType<TaskCreated>("tasks.task_created");
-        options.Events.MapEventType<MessageAdded>("tasks.message_added");
-        options.Events.MapEventType<SummaryAdded>("tasks.summary_added");
-        options.Events.MapEventType<TaskStarted>("tasks.task_started");
-        options.Events.MapEventType<StepStarted>("tasks.step_started");
-        options.Events.MapEventType<ActionStarted>("tasks.action_started");
-        options.Events.MapEventType<ActionCompleted>("tasks.action_completed");
-        options.Events.MapEventType<UsageRecorded>("tasks.usage_recorded");
-        options.Events.MapEventType<StepCompleted>("tasks.step_completed");
-        options.Events.MapEventType<StepInterrupted>("tasks.step_interrupted");
-        options.Events.MapEventType<TaskTakenOver>("tasks.task_taken_over");
-        options.Events.MapEventType<TaskResumed>("tasks.task_resumed");
-        options.Events.MapEventType<TaskNeedsHelp>("tasks.task_needs_help");
-        options.Events.MapEventType<TaskCompleted>("tasks.task_completed");
-        options.Events.MapEventType<TaskFailed>("tasks.task_failed");
-        options.Events.MapEventType<TaskCancelled>("tasks.task_cancelled");
-        options.Events.MapEventType<TaskDeleted>("tasks.task_deleted");
-    });
+    public static IServiceCollection AddTaskEvents(this IServiceCollection services) =>
+        services.ConfigureMarten(options =>
+        {
+            options.Events.MapEventType<TaskCreated>("tasks.task_created");
+            options.Events.MapEventType<MessageAdded>("tasks.message_added");
+            options.Events.MapEventType<SummaryAdded>("tasks.summary_added");
+            options.Events.MapEventType<TaskStarted>("tasks.task_started");
+            options.Events.MapEventType<StepStarted>("tasks.step_started");
+            options.Events.MapEventType<ActionStarted>("tasks.action_started");
+            options.Events.MapEventType<ActionCompleted>("tasks.action_completed");
+            options.Events.MapEventType<UsageRecorded>("tasks.usage_recorded");
+            options.Events.MapEventType<StepCompleted>("tasks.step_completed");
+            options.Events.MapEventType<StepInterrupted>("tasks.step_interrupted");
+            options.Events.MapEventType<TaskTakenOver>("tasks.task_taken_over");
+            options.Events.MapEventType<TaskResumed>("tasks.task_resumed");
+            options.Events.MapEventType<TaskNeedsHelp>("tasks.task_needs_help");
+            options.Events.MapEventType<TaskCompleted>("tasks.task_completed");
+            options.Events.MapEventType<TaskFailed>("tasks.task_failed");
+            options.Events.MapEventType<TaskCancelled>("tasks.task_cancelled");
+            options.Events.MapEventType<TaskDeleted>("tasks.task_deleted");
+        });
 }

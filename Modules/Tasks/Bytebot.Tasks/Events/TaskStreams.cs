@@ -18,8 +18,8 @@ internal static class TaskStreams
 
     /// <summary>
     /// Appends <paramref name="events"/> and returns the stream's new version. With <paramref name="expectedVersion"/>
-    /// (the version the caller decided against; 0 starts the stream) a race throws <see cref="JasperFx.ConcurrencyException"/>;
-    /// with a <paramref name="lease"/> the queue projection fences the write, and a refusal throws
+    /// (the version the caller decided against; 0 starts the stream) a race throws
+    /// <see cref="JasperFx.ConcurrencyException"/>; with a <paramref name="lease"/> the queue projection fences the write, and a refusal throws
     /// <see cref="LeaseLostException"/> with nothing appended.
     /// </summary>
     public static async Task<long> AppendAsync(

@@ -24,7 +24,9 @@ internal sealed class TaskNotifyProjection : IProjection
     public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
         foreach (var chunk in events.Chunk(IdsPerNotification))
+        {
             new QueuedSql(operations).Exec("select pg_notify(?, ?)", Channel, string.Join(',', chunk.Select(e => e.Id)));
+        }
         return Task.CompletedTask;
     }
 }

@@ -29,11 +29,13 @@ internal static class TaskEventLog
     public static async Task<long> LastSequenceAsync(IDocumentStore store, CancellationToken cancellationToken)
     {
         await using var session = store.QuerySession();
-        var last = await session.Events.QueryAllRawEvents().OrderByDescending(e => e.Sequence).FirstOrDefaultAsync(cancellationToken);
+        var last = await session.Events.QueryAllRawEvents()
+            .OrderByDescending(e => e.Sequence).FirstOrDefaultAsync(cancellationToken);
         return last?.Sequence ?? 0;
     }
 
     public static TaskNotification ToNotification(IEvent recorded) => new(
         recorded.StreamId, recorded.Sequence, recorded.Version, recorded.EventTypeName,
-        JsonSerializer.SerializeToElement(recorded.Data, recorded.Data.GetType(), JsonSerializerOptions.Web), recorded.Timestamp);
+        JsonSerializer.SerializeToElement(recorded.Data, recorded.Data.GetType(), JsonSerializerOptions.Web),
+        recorded.Timestamp);
 }

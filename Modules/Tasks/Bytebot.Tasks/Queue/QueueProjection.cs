@@ -33,10 +33,11 @@ internal sealed class QueueProjection : IProjection
             return;
         // Bookkeeping of work already under way (completions, interruptions, messages) is accepted after a
         // cancel or takeover; starting new work or changing the status is not.
-        var startsWork = recorded.Data is TaskStarted or StepStarted or ActionStarted or TaskCompleted or TaskFailed or TaskNeedsHelp;
+        var startsWork = recorded.Data
+            is TaskStarted or StepStarted or ActionStarted or TaskCompleted or TaskFailed or TaskNeedsHelp;
+        var worker = Convert.ToString(recorded.GetHeader(TaskStreams.WorkerHeader), CultureInfo.InvariantCulture) ?? "";
         operations.QueueSqlCommand("select tasks_fence(?, ?, ?, ?)", recorded.StreamId,
-            long.Parse(Convert.ToString(epoch, CultureInfo.InvariantCulture)!, CultureInfo.InvariantCulture),
-            Convert.ToString(recorded.GetHeader(TaskStreams.WorkerHeader), CultureInfo.InvariantCulture) ?? "", startsWork);
+            long.Parse(Convert.ToString(epoch, CultureInfo.InvariantCulture)!, CultureInfo.InvariantCulture), worker, startsWork);
     }
 
     private static void UpdateQueue(IDocumentOperations operations, Guid taskId, object data)
@@ -66,7 +67,8 @@ internal sealed class QueueProjection : IProjection
 
     // A stopped task's lease ends at once, so its next claim needs no waiting for expiry.
     private static void SetState(IDocumentOperations operations, Guid taskId, string state) =>
-        operations.QueueSqlCommand("update task_queue set state = ?, lease_expires_at = null where task_id = ?", state, taskId);
+        operations.QueueSqlCommand(
+            "update task_queue set state = ?, lease_expires_at = null where task_id = ?", state, taskId);
 }
 
 internal static class QueueStates

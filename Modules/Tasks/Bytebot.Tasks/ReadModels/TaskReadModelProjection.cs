@@ -25,8 +25,8 @@ internal sealed class TaskReadModelProjection : IProjection
         {
             case TaskCreated e:
                 db.Exec("""
-                    insert into tasks (id, description, type, status, priority, control, created_by, model, scheduled_for,
-                        created_at, updated_at)
+                    insert into tasks (id, description, type, status, priority, control, created_by, model,
+                        scheduled_for, created_at, updated_at)
                     values (?, ?, ?, 'PENDING', ?, 'ASSISTANT', ?, ?::jsonb, ?::timestamptz, ?, ?)
                     """, id, e.Description, Wire.Name(e.Type), Wire.Name(e.Priority), Wire.Name(e.CreatedBy),
                     Wire.Json(e.Model), e.ScheduledFor, e.At, e.At);
@@ -63,7 +63,8 @@ internal sealed class TaskReadModelProjection : IProjection
                 break;
             case ActionStarted e:
                 db.Exec("""
-                    update task_steps set action = ?, action_input = ?::jsonb, actions = actions + 1, action_started_at = ?
+                    update task_steps set action = ?, action_input = ?::jsonb, actions = actions + 1,
+                        action_started_at = ?
                     where id = ?
                     """, e.Name, e.Input.GetRawText(), e.At, e.StepId);
                 break;
@@ -72,7 +73,8 @@ internal sealed class TaskReadModelProjection : IProjection
                 db.Exec("""
                     update task_steps set action_error = coalesce(?::text, action_error),
                         screenshot = coalesce(?::jsonb, screenshot),
-                        action_ms = coalesce(action_ms, 0) + extract(epoch from (?::timestamptz - action_started_at)) * 1000,
+                        action_ms = coalesce(action_ms, 0)
+                            + extract(epoch from (?::timestamptz - action_started_at)) * 1000,
                         settle_ms = case when ?::double precision is null then settle_ms
                             else coalesce(settle_ms, 0) + ?::double precision end
                     where id = ?

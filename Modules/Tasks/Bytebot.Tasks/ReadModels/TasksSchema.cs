@@ -93,7 +93,7 @@ internal static class TasksSchema
 
     // Marten's inline projections queue SQL into the append's batch and cannot read in between, so the steps that
     // read before they write (fence, status counts) are functions.
-    public static readonly Migration AppendFunctions = new(3, "fence and status functions for the Marten projections", """
+    public static readonly Migration AppendFunctions = new(3, "fence and status functions for the projections", """
         create function tasks_fence(p_task uuid, p_epoch bigint, p_worker text, p_starts_work boolean)
         returns void language plpgsql as $$
         declare q record;
