@@ -24,10 +24,4 @@ internal static partial class PlatformLog
 
     [LoggerMessage(LogLevel.Information, "Applied migration {Module} {Version} ({Name})")]
     public static partial void MigrationApplied(this ILogger logger, string module, int version, string name);
-
-    [LoggerMessage(LogLevel.Error, "Event subscriptions lost the database; retrying")]
-    public static partial void SubscriptionsFailed(this ILogger logger, Exception exception);
-
-    [LoggerMessage(LogLevel.Error, "Subscriber {Subscriber} failed on event {Position}; it will get the event again")]
-    public static partial void SubscriberFailed(this ILogger logger, Exception exception, string subscriber, long position);
 }

@@ -26,14 +26,8 @@ public static class PlatformModule
         services.TryAddSingleton<MigrationRunner>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
-        services.AddMigrations(EventStoreSchema.Module, EventStoreSchema.CreateEvents);
-        services.TryAddSingleton<EventTypeRegistry>();
-        services.TryAddSingleton<IEventStore, PostgresEventStore>();
-        services.TryAddSingleton(provider => new ProjectionRebuilder(
-            provider.GetRequiredService<BytebotDatabase>(),
-            provider.GetRequiredService<EventTypeRegistry>(),
-            provider.GetServices<IInlineProjection>()));
-        services.AddHostedService<EventSubscriptionRunner>();
+        services.AddMartenEventStore();
+        services.AddMigrations(LegacyEventImport.Module, LegacyEventImport.Migration);
 
         services.AddBytebotMessaging(generatedCode);
         return services;

@@ -4,12 +4,12 @@ using Bytebot.Agent;
 using Bytebot.Desktop;
 using Bytebot.Files;
 using Bytebot.Platform;
-using Bytebot.Platform.Events;
 using Bytebot.Platform.Postgres;
 using Bytebot.Tasks;
 using Bytebot.Tasks.Contracts;
 using Bytebot.Tasks.Events;
 using Bytebot.Tasks.Queue;
+using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -44,17 +44,17 @@ internal static class TasksBench
             using (var host = BuildModules(connectionString, dataDir))
             {
                 await host.StartAsync();
-                var store = host.Services.GetRequiredService<IEventStore>();
+                var store = host.Services.GetRequiredService<IDocumentStore>();
                 var ids = Enumerable.Range(0, Tasks).Select(_ => Guid.CreateVersion7()).ToArray();
                 var now = DateTimeOffset.UtcNow;
                 var model = new TaskModel("anthropic", "claude-bench", "Bench");
 
-                var many = await ThroughputAsync(Tasks, Writers, i => store.AppendAsync(TaskEventTypes.StreamId(ids[i]), ExpectedVersion.NoStream,
-                    [new NewEvent(new TaskCreated(ids[i], $"bench task {i}", AgentTaskType.Immediate, (AgentTaskPriority)(i % 4), null, TaskRole.User, model, [], now))],
+                var many = await ThroughputAsync(Tasks, Writers, i => TaskStreams.AppendAsync(store, ids[i], 0, null,
+                    [new TaskCreated(ids[i], $"bench task {i}", AgentTaskType.Immediate, (AgentTaskPriority)(i % 4), null, TaskRole.User, model, [], now)],
                     CancellationToken.None));
                 var version = 1L;
-                var one = await ThroughputAsync(OneStreamEvents, 1, i => store.AppendAsync(TaskEventTypes.StreamId(ids[0]), version++,
-                    [new NewEvent(new MessageAdded(Guid.CreateVersion7(), TaskRole.Assistant, [new TextContent($"step {i}")], now))],
+                var one = await ThroughputAsync(OneStreamEvents, 1, i => TaskStreams.AppendAsync(store, ids[0], version++, null,
+                    [new MessageAdded(Guid.CreateVersion7(), TaskRole.Assistant, [new TextContent($"step {i}")], now)],
                     CancellationToken.None));
                 var (rawMany, rawOne) = await RawInsertFloorAsync(connectionString);
                 rows.Add(["append, many streams (8 writers), events/s", Report.Format(many), Report.Format(rawMany), Ratio(rawMany, many)]);

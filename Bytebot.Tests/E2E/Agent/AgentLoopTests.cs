@@ -83,7 +83,7 @@ public sealed class AgentLoopTests(AgentHost host) : IClassFixture<AgentHost>
             task.GetProperty("status").GetString().ShouldBe("COMPLETED", task.ToString());
             (await WaitForFileAsync(file)).ShouldBe(secret + "\n");
             var leaks = await TasksHost.ScalarAsync<long>(host.ConnectionString,
-                "select count(*) from events where data::text like '%' || $1 || '%'", secret);
+                "select count(*) from mt_events where data::text like '%' || $1 || '%'", secret);
             leaks.ShouldBe(0);
             Llm.Bodies(FakeLlmServer.AnthropicMessages)[2].ToString().ShouldNotContain(secret);
         }

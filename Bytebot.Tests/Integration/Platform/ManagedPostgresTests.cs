@@ -1,5 +1,4 @@
 using System.Runtime.Versioning;
-using Bytebot.Platform.Events;
 using Bytebot.Platform.Postgres;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -81,8 +80,9 @@ public sealed class ManagedPostgresTests : IAsyncDisposable
                 .CheckHealthAsync(r => r.Tags.Contains("ready"), TestContext.Current.CancellationToken);
             health.Entries.Keys.ShouldContain("database");
             health.Status.ShouldBe(HealthStatus.Healthy);
-            var result = await host.Services.GetRequiredService<IEventStore>().ReadAllAsync(0, 10, TestContext.Current.CancellationToken);
-            result.ShouldBeEmpty();
+            await using var migrated = database.DataSource.CreateCommand(
+                "select count(*) from schema_migrations where module = 'platform' and version = 2");
+            ((long)(await migrated.ExecuteScalarAsync(TestContext.Current.CancellationToken))!).ShouldBe(1);
         }
         finally
         {

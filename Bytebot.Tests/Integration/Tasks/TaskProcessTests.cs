@@ -62,7 +62,7 @@ public sealed class TaskProcessTests(PostgresFixture postgres) : IAsyncLifetime
             "select count(*) from tasks where status = 'COMPLETED'") == 20, TimeSpan.FromSeconds(180));
         Measurements.Record($"two hosts: 20 tasks x 3 steps completed in {started.ElapsedMilliseconds} ms");
 
-        var starts = await RowsAsync("select stream_id, data->>'desktopId' from events where type = 'tasks.task_started'");
+        var starts = await RowsAsync("select stream_id::text, data->>'desktopId' from mt_events where type = 'tasks.task_started'");
         starts.Count.ShouldBe(20, "every task started exactly once");
         starts.Select(r => (string)r[0]!).Distinct().Count().ShouldBe(20);
         starts.Select(r => (string)r[1]!).Distinct().Count().ShouldBe(2, "both hosts claimed tasks");
@@ -84,7 +84,7 @@ public sealed class TaskProcessTests(PostgresFixture postgres) : IAsyncLifetime
         var uptimes = new List<int>();
         for (var run = 0; run < Kills; run++)
         {
-            var position = ids.Count == 0 ? 0 : await TasksHost.ScalarAsync<long>(_connectionString, "select coalesce(max(global_position), 0) from events");
+            var position = ids.Count == 0 ? 0 : await TasksHost.ScalarAsync<long>(_connectionString, "select coalesce(max(seq_id), 0) from mt_events");
             var running = ids.Count == 0 ? [] : (await RowsAsync("select id from tasks where status = 'RUNNING'")).Select(r => (Guid)r[0]!).ToList();
             await using var host = await HostProcess.StartAsync(settings, Ct);
             var ready = await host.WaitUntilReadyAsync(Ct);
@@ -96,9 +96,9 @@ public sealed class TaskProcessTests(PostgresFixture postgres) : IAsyncLifetime
             // Every task that was RUNNING at the kill must be resumed (a new TaskStarted, with its open step interrupted).
             await TasksHost.WaitUntilAsync(async () =>
             {
-                var resumed = (await RowsAsync("select distinct stream_id from events where type = 'tasks.task_started' and global_position > $1", position))
+                var resumed = (await RowsAsync("select distinct stream_id::text from mt_events where type = 'tasks.task_started' and seq_id > $1", position))
                     .Select(r => (string)r[0]!).ToHashSet();
-                return running.All(id => resumed.Contains($"task-{id}"));
+                return running.All(id => resumed.Contains(id.ToString()));
             }, TimeSpan.FromSeconds(60));
             if (running.Count > 0)
                 recoveries.Add(Math.Max(0, (DateTimeOffset.UtcNow - ready).TotalMilliseconds));
@@ -114,19 +114,19 @@ public sealed class TaskProcessTests(PostgresFixture postgres) : IAsyncLifetime
                 "select count(*) from tasks where status = 'COMPLETED'") == 5, TimeSpan.FromSeconds(180));
         }
 
-        var interrupted = await TasksHost.ScalarAsync<long>(_connectionString, "select count(*) from events where type = 'tasks.step_interrupted'");
+        var interrupted = await TasksHost.ScalarAsync<long>(_connectionString, "select count(*) from mt_events where type = 'tasks.step_interrupted'");
         var openActions = await TasksHost.ScalarAsync<long>(_connectionString,
-            "select count(*) from events where type = 'tasks.step_interrupted' and data->>'actionId' is not null");
+            "select count(*) from mt_events where type = 'tasks.step_interrupted' and data->>'actionId' is not null");
         recoveries.Sort();
         Measurements.Record(string.Create(CultureInfo.InvariantCulture,
             $"crash: {Kills} SIGKILLs (uptime {uptimes.Min()}-{uptimes.Max()} ms), {interrupted} steps interrupted, {openActions} with an action started and not completed; " +
             $"recovery after ready: {recoveries.Count} restarts with running tasks, median {recoveries[recoveries.Count / 2]:0} ms, max {recoveries[^1]:0} ms"));
         recoveries.ShouldAllBe(ms => ms <= 10_000, "every RUNNING task is resumed or marked interrupted within 10 s of readiness");
         (await RowsAsync("select id from tasks where status = 'COMPLETED'")).Count.ShouldBe(5, "no task lost");
-        (await RowsAsync("select stream_id from events where type = 'tasks.task_completed' group by stream_id having count(*) > 1")).ShouldBeEmpty();
-        (await RowsAsync("select data->>'stepId' from events where type = 'tasks.step_started' group by 1 having count(*) > 1")).ShouldBeEmpty("no duplicate step");
-        (await RowsAsync("select data->>'actionId' from events where type = 'tasks.action_started' group by 1 having count(*) > 1")).ShouldBeEmpty("no duplicate action");
-        (await RowsAsync("select stream_id from events group by stream_id having max(version) <> count(*)")).ShouldBeEmpty("versions have no gaps");
+        (await RowsAsync("select stream_id from mt_events where type = 'tasks.task_completed' group by stream_id having count(*) > 1")).ShouldBeEmpty();
+        (await RowsAsync("select data->>'stepId' from mt_events where type = 'tasks.step_started' group by 1 having count(*) > 1")).ShouldBeEmpty("no duplicate step");
+        (await RowsAsync("select data->>'actionId' from mt_events where type = 'tasks.action_started' group by 1 having count(*) > 1")).ShouldBeEmpty("no duplicate action");
+        (await RowsAsync("select stream_id from mt_events group by stream_id having max(version) <> count(*)")).ShouldBeEmpty("versions have no gaps");
         var witnessed = WitnessedActions();
         await ShouldHoldRuleXAsync(witnessed);
         await ShouldHaveNoStaleEpochWritesAsync();
@@ -145,7 +145,7 @@ public sealed class TaskProcessTests(PostgresFixture postgres) : IAsyncLifetime
     private async Task ShouldHoldRuleXAsync(List<(Guid TaskId, Guid ActionId)> witnessed)
     {
         witnessed.GroupBy(w => w.ActionId).Where(g => g.Count() > 1).ShouldBeEmpty("no action executed twice");
-        var recorded = (await RowsAsync("select (data->>'actionId')::uuid from events where type = 'tasks.action_started'"))
+        var recorded = (await RowsAsync("select (data->>'actionId')::uuid from mt_events where type = 'tasks.action_started'"))
             .Select(r => (Guid)r[0]!).ToHashSet();
         witnessed.Where(w => !recorded.Contains(w.ActionId)).ShouldBeEmpty("no action executed without a committed ActionStarted");
     }
@@ -154,8 +154,8 @@ public sealed class TaskProcessTests(PostgresFixture postgres) : IAsyncLifetime
     private async Task ShouldHaveNoStaleEpochWritesAsync()
     {
         var rows = await RowsAsync("""
-            select stream_id, (metadata->>'lease_epoch')::bigint from events
-            where metadata ? 'lease_epoch' order by stream_id, version
+            select stream_id::text, (headers->>'lease_epoch')::bigint from mt_events
+            where headers ? 'lease_epoch' order by stream_id, version
             """);
         foreach (var stream in rows.GroupBy(r => (string)r[0]!))
         {
@@ -163,8 +163,8 @@ public sealed class TaskProcessTests(PostgresFixture postgres) : IAsyncLifetime
             epochs.ShouldBe(epochs.Order().ToList(), $"{stream.Key} epochs only grow");
         }
         (await RowsAsync("""
-            select e.stream_id from events e join task_queue q on e.stream_id = 'task-' || q.task_id
-            where (e.metadata->>'lease_epoch')::bigint > q.lease_epoch
+            select e.stream_id from mt_events e join task_queue q on e.stream_id = q.task_id
+            where (e.headers->>'lease_epoch')::bigint > q.lease_epoch
             """)).ShouldBeEmpty("no write carries an epoch the queue never issued");
     }
 }

@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using Bytebot.Platform.Events;
 using Bytebot.Tasks.Contracts;
 using Bytebot.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -87,7 +86,11 @@ internal static class TasksHost
             await Task.Delay(100, cts.Token);
     }
 
-    public static IEventStore Events(BytebotHostFactory factory) => factory.Services.GetRequiredService<IEventStore>();
+    /// <summary>Appends as the holder of <paramref name="lease"/> would, through the fence.</summary>
+    public static Task<long> AppendAsync(
+        BytebotHostFactory factory, Guid taskId, Bytebot.Tasks.Queue.Lease lease, object data) =>
+        Bytebot.Tasks.Events.TaskStreams.AppendAsync(factory.Services.GetRequiredService<Marten.IDocumentStore>(),
+            taskId, null, lease, [data], TestContext.Current.CancellationToken);
 }
 
 /// <summary>Measured figures (never asserted as wall-clock limits) collected in artifacts/ for the closing report.</summary>

@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.RegularExpressions;
 
 namespace Bytebot.Tests.Unit.Architecture;
 
@@ -96,4 +97,48 @@ public sealed class ModuleBoundaryTests
             .Select(t => t.FullName)
             .ShouldBeEmpty();
     }
+
+    [Fact]
+    public void No_module_mentions_another_modules_tables_or_event_names()
+    {
+        var sources = Directory.EnumerateDirectories(Path.Combine(RepositoryRoot.Find(), "Modules"))
+            .Where(d => Path.GetFileName(d) != "Bytebot.Platform")
+            .ToDictionary(d => Path.GetFileName(d), SourcesOf);
+        var owned = sources.ToDictionary(m => m.Key, m => (
+            Tables: Captures(m.Value.Values, @"create table (?:if not exists )?(\w+)"),
+            Events: Captures(m.Value.Values, @"MapEventType<\w+>\(""(\w+)\.")));
+        var violations = new List<string>();
+        foreach (var (module, files) in sources)
+        {
+            foreach (var (other, own) in owned.Where(o => o.Key != module))
+            {
+                foreach (var (file, text) in files)
+                {
+                    violations.AddRange(own.Tables
+                        .Where(t => Regex.IsMatch(text, $@"\b(from|join|into|update|truncate|table)\s+{t}\b"))
+                        .Select(t => $"{module}/{file} uses {other}'s table {t}"));
+                    violations.AddRange(own.Events
+                        .Where(e => Regex.IsMatch(text, $@"[""']{e}\.\w+"))
+                        .Select(e => $"{module}/{file} names {other}'s events {e}.*"));
+                }
+            }
+            // Marten's shared event table is read only by modules that own events, and only for their own.
+            if (owned[module].Events.Count == 0)
+            {
+                violations.AddRange(files.Where(f => f.Value.Contains("mt_events", StringComparison.Ordinal))
+                    .Select(f => $"{module}/{f.Key} reads mt_events"));
+            }
+        }
+        owned["Tasks"].Tables.ShouldContain("task_queue", "the rule finds a module's tables");
+        owned["Tasks"].Events.ShouldContain("tasks", "the rule finds a module's event names");
+        violations.ShouldBeEmpty();
+    }
+
+    private static Dictionary<string, string> SourcesOf(string moduleDirectory) =>
+        Directory.EnumerateFiles(moduleDirectory, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/bin/", StringComparison.Ordinal))
+            .ToDictionary(f => Path.GetRelativePath(moduleDirectory, f), f => File.ReadAllText(f));
+
+    private static HashSet<string> Captures(IEnumerable<string> texts, string pattern) =>
+        [.. texts.SelectMany(text => Regex.Matches(text, pattern).Select(m => m.Groups[1].Value))];
 }

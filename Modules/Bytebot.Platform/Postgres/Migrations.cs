@@ -1,3 +1,5 @@
+using Bytebot.Platform.Events;
+using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -23,7 +25,16 @@ public static class MigrationRegistration
     }
 }
 
-internal sealed class MigrationRunner(IEnumerable<ModuleMigrations> modules, ILogger<MigrationRunner> logger)
+/// <summary>
+/// Creates Marten's schema objects, then applies the modules' migrations (which may read Marten's tables), all
+/// under one lock.
+/// </summary>
+/// <remarks>
+/// The document store is resolved here rather than injected: it is built from the data source, which exists only
+/// once <see cref="DatabaseLifecycle"/> has started the database, after this runner was constructed.
+/// </remarks>
+internal sealed class MigrationRunner(
+    IEnumerable<ModuleMigrations> modules, IServiceProvider services, ILogger<MigrationRunner> logger)
 {
     // Several hosts may share one database; the first to start migrates, the others wait and find nothing to do.
     private const long LockKey = 0x6279_7465_626f_7401;
@@ -40,10 +51,24 @@ internal sealed class MigrationRunner(IEnumerable<ModuleMigrations> modules, ILo
     public async Task ApplyAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        // A session lock, held across Marten's own connection and the module transactions below.
+        await Sql.ExecuteAsync(connection, null, $"select pg_advisory_lock({LockKey})", cancellationToken);
+        try
+        {
+            await MartenEventStore.ApplySchemaAsync(services.GetRequiredService<IDocumentStore>());
+            await ApplyModulesAsync(connection, cancellationToken);
+        }
+        finally
+        {
+            await Sql.ExecuteAsync(connection, null, $"select pg_advisory_unlock({LockKey})", CancellationToken.None);
+        }
+    }
+
+    private async Task ApplyModulesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
         foreach (var module in modules.GroupBy(m => m.Module, StringComparer.Ordinal))
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await Sql.ExecuteAsync(connection, transaction, $"select pg_advisory_xact_lock({LockKey})", cancellationToken);
             await Sql.ExecuteAsync(connection, transaction, CreateHistory, cancellationToken);
             var applied = await AppliedVersionsAsync(connection, transaction, module.Key, cancellationToken);
             foreach (var migration in module.SelectMany(m => m.Migrations).OrderBy(m => m.Version))

@@ -38,3 +38,17 @@ public abstract class TaskSubscription : IDisposable
 /// <param name="Data">The event as stored.</param>
 /// <param name="CreatedAt">Commit time.</param>
 public sealed record TaskNotification(Guid TaskId, long GlobalPosition, long Version, string Type, JsonElement Data, DateTimeOffset CreatedAt);
+
+/// <summary>When a task ran, for modules that relate what happened meanwhile to it (e.g. files it wrote).</summary>
+public interface ITaskRunWindows
+{
+    /// <summary>The task's run window, or null when no such task exists.</summary>
+    Task<TaskRunWindow?> GetAsync(Guid taskId, CancellationToken cancellationToken);
+}
+
+/// <summary>When a task was first and last started and when it ended.</summary>
+/// <param name="FirstStartedAt">Its first start, or null while it never ran.</param>
+/// <param name="LastStartedAt">Its latest start (a resume after a crash or a takeover), or null.</param>
+/// <param name="EndedAt">When it completed, failed or was cancelled after its latest start; null while it runs.</param>
+public sealed record TaskRunWindow(
+    DateTimeOffset? FirstStartedAt, DateTimeOffset? LastStartedAt, DateTimeOffset? EndedAt);

@@ -1,6 +1,5 @@
 using Bytebot.Agent.Contracts;
 using Bytebot.Files.Contracts;
-using Bytebot.Platform.Events;
 using Bytebot.Platform.Messaging;
 using Bytebot.Platform.Postgres;
 using Bytebot.Tasks.Api;
@@ -9,6 +8,8 @@ using Bytebot.Tasks.Events;
 using Bytebot.Tasks.Live;
 using Bytebot.Tasks.Queue;
 using Bytebot.Tasks.ReadModels;
+using JasperFx.Events.Projections;
+using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -23,15 +24,23 @@ public static class TasksModule
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddSingleton(_ => TasksOptions.FromConfiguration(configuration));
-        services.AddMigrations(TasksSchema.Module, TasksSchema.ReadModels, TasksSchema.StepAccounting);
+        services.AddMigrations(
+            TasksSchema.Module, TasksSchema.ReadModels, TasksSchema.StepAccounting, TasksSchema.AppendFunctions);
         services.AddTaskEvents();
-        // The queue projection runs first: a refused (fenced) write must fail before any read model changes.
-        services.AddInlineProjection<QueueProjection>();
-        services.AddInlineProjection<TaskReadModelProjection>();
+        // Inline: in the append's transaction, so a fenced write changes nothing and the read models are never behind.
+        services.ConfigureMarten(options =>
+        {
+            options.Projections.Add(new QueueProjection(), ProjectionLifecycle.Inline);
+            options.Projections.Add(new TaskReadModelProjection(), ProjectionLifecycle.Inline);
+            options.Projections.Add(new TaskNotifyProjection(), ProjectionLifecycle.Inline);
+        });
         services.AddSingleton<TaskBroadcast>();
         services.AddSingleton<ITaskNotifications>(sp => sp.GetRequiredService<TaskBroadcast>());
-        services.AddEventSubscriber<TaskBroadcastSubscriber>();
+        services.AddHostedService<TaskEventFeed>();
         services.AddSingleton<TaskViews>();
+        services.AddSingleton<TaskFacts>();
+        services.AddSingleton<ITaskRunWindows>(sp => sp.GetRequiredService<TaskFacts>());
+        services.AddSingleton<IBlobReferences>(sp => sp.GetRequiredService<TaskFacts>());
         services.AddSingleton<TaskQueue>();
         services.AddSingleton<TaskWakeUp>();
         services.AddMessageHandlers(typeof(TasksModule).Assembly);
@@ -44,7 +53,7 @@ public static class TasksModule
         var tasks = endpoints.MapGroup("/api/tasks").WithTags("Tasks")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
 
-        tasks.MapPost("/", (HttpRequest request, IEventStore store, IBlobStore blobs, UploadLimits limits, TaskViews views,
+        tasks.MapPost("/", (HttpRequest request, IDocumentStore store, IBlobStore blobs, UploadLimits limits, TaskViews views,
                 IModelCatalog catalog, TimeProvider clock, TaskWakeUp wakeUp, CancellationToken ct) =>
                 request.HasFormContentType
                     ? CreateTask.FromFormAsync(request, store, blobs, limits, views, catalog, clock, wakeUp, ct)

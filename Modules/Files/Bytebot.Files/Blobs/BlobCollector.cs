@@ -1,4 +1,4 @@
-using Bytebot.Platform.Postgres;
+using Bytebot.Files.Contracts;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -6,21 +6,16 @@ using Npgsql;
 namespace Bytebot.Files.Blobs;
 
 /// <summary>
-/// Deletes blobs last stored more than <c>Files:BlobRetention</c> ago that no event mentions. Events are never
-/// deleted, so one scan of <c>events.data</c> for the candidates' hashes decides; the retention covers the gap
-/// between storing a blob and appending the event that names it. Temp files of uploads cut off by a crash go
+/// Deletes blobs last stored more than <c>Files:BlobRetention</c> ago that no module references (each module that
+/// holds blob hashes answers through <see cref="IBlobReferences"/>); the retention covers the gap between storing a
+/// blob and appending the event that names it. Temp files of uploads cut off by a crash go
 /// at start (no upload of this process is in flight then).
 /// </summary>
 internal sealed partial class BlobCollector(
-    DataDirectoryBlobStore store, BytebotDatabase database, FilesOptions options, TimeProvider clock, ILogger<BlobCollector> logger)
+    DataDirectoryBlobStore store, IEnumerable<IBlobReferences> references, FilesOptions options, TimeProvider clock, ILogger<BlobCollector> logger)
     : BackgroundService
 {
     private const int BatchSize = 1000;
-
-    private const string Referenced = """
-        select distinct m[1] from events, regexp_matches(data::text, '[0-9a-f]{64}', 'g') as m
-        where m[1] = any($1)
-        """;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -53,13 +48,8 @@ internal sealed partial class BlobCollector(
         if (candidates.Length == 0)
             return 0;
         var referenced = new HashSet<string>(StringComparer.Ordinal);
-        await using (var command = database.DataSource.CreateCommand(Referenced))
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = candidates });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-                referenced.Add(reader.GetString(0));
-        }
+        foreach (var module in references)
+            referenced.UnionWith(await module.ReferencedAsync(candidates, cancellationToken));
         return candidates.Count(sha256 => !referenced.Contains(sha256) && store.DeleteIfOlder(sha256, cutoff));
     }
 

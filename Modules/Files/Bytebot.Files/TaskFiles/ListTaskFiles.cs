@@ -1,5 +1,6 @@
 using Bytebot.Platform.Files;
 using Bytebot.Platform.Postgres;
+using Bytebot.Tasks.Contracts;
 using Microsoft.AspNetCore.Http;
 
 namespace Bytebot.Files.TaskFiles;
@@ -12,7 +13,7 @@ internal sealed record TaskFileList(Guid TaskId, DateTimeOffset? StartedAt, Date
 /// <summary>
 /// The files a task produced: regular files modified between its first start and its end (or now, while it
 /// runs), found in the workspace's top level and, recursively, in Desktop, Documents and Downloads. Times come from
-/// the task's events (their public JSON: <c>at</c> of tasks.task_started and of the terminal events). The list is
+/// Tasks (<see cref="ITaskRunWindows"/>). The list is
 /// live: a file changed by a later task moves to that task.
 /// </summary>
 internal static class ListTaskFiles
@@ -25,32 +26,12 @@ internal static class ListTaskFiles
 
     private static readonly string[] Scanned = ["Desktop", "Documents", "Downloads"];
 
-    private const string Window = """
-        select
-            min((data->>'at')::timestamptz) filter (where type = 'tasks.task_started'),
-            max((data->>'at')::timestamptz) filter (where type = 'tasks.task_started'),
-            max((data->>'at')::timestamptz) filter (where type in ('tasks.task_completed', 'tasks.task_failed', 'tasks.task_cancelled')),
-            count(*)
-        from events where stream_id = $1
-        """;
-
-    public static async Task<IResult> HandleAsync(Guid id, ConfinedWorkspace workspace, BytebotDatabase database, TimeProvider clock,
-        CancellationToken cancellationToken)
+    public static async Task<IResult> HandleAsync(Guid id, ConfinedWorkspace workspace, BytebotDatabase database,
+        ITaskRunWindows windows, TimeProvider clock, CancellationToken cancellationToken)
     {
-        DateTimeOffset? firstStart, lastStart, end;
-        await using (var command = database.DataSource.CreateCommand(Window))
-        {
-            command.Parameters.Add(new() { Value = $"task-{id}" });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
-            if (reader.GetInt64(3) == 0)
-                return FileProblems.NotFound("id", $"No task has id {id}.");
-            firstStart = reader.IsDBNull(0) ? null : reader.GetFieldValue<DateTimeOffset>(0);
-            lastStart = reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1);
-            end = reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2);
-        }
-        if (end < lastStart)
-            end = null;
+        if (await windows.GetAsync(id, cancellationToken) is not { } window)
+            return FileProblems.NotFound("id", $"No task has id {id}.");
+        var (firstStart, end) = (window.FirstStartedAt, window.EndedAt);
         var inputs = await InputsAsync(id, database, cancellationToken);
         var files = new List<TaskFile>();
         foreach (var path in inputs)

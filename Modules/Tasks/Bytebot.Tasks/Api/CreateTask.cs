@@ -1,12 +1,12 @@
 using System.Text.Json;
 using Bytebot.Agent.Contracts;
 using Bytebot.Files.Contracts;
-using Bytebot.Platform.Events;
 using Bytebot.Platform.Http;
 using Bytebot.Tasks.Contracts;
 using Bytebot.Tasks.Events;
 using Bytebot.Tasks.Queue;
 using Bytebot.Tasks.ReadModels;
+using Marten;
 using Microsoft.AspNetCore.Http;
 
 namespace Bytebot.Tasks.Api;
@@ -20,7 +20,7 @@ internal static class CreateTask
 {
     private const string Octets = "application/octet-stream";
 
-    public static async Task<IResult> FromJsonAsync(HttpRequest request, IEventStore store, IBlobStore blobs, UploadLimits limits, TaskViews views,
+    public static async Task<IResult> FromJsonAsync(HttpRequest request, IDocumentStore store, IBlobStore blobs, UploadLimits limits, TaskViews views,
         IModelCatalog catalog, TimeProvider clock, TaskWakeUp wakeUp, CancellationToken cancellationToken)
     {
         MultipartParts.AllowBody(request.HttpContext, limits.MaxRequestBytes);
@@ -60,7 +60,7 @@ internal static class CreateTask
     }
 
     /// <summary>Streams each file part into the blob store as it arrives: 5 × 30 MB never sits in memory.</summary>
-    public static async Task<IResult> FromFormAsync(HttpRequest request, IEventStore store, IBlobStore blobs, UploadLimits limits, TaskViews views,
+    public static async Task<IResult> FromFormAsync(HttpRequest request, IDocumentStore store, IBlobStore blobs, UploadLimits limits, TaskViews views,
         IModelCatalog catalog, TimeProvider clock, TaskWakeUp wakeUp, CancellationToken cancellationToken)
     {
         MultipartParts.AllowBody(request.HttpContext, limits.MaxRequestBytes);
@@ -134,7 +134,7 @@ internal static class CreateTask
     // Blobs are stored first: a refused or crashed request leaves unreferenced blobs (collected later), never a
     // task pointing at nothing.
     private static async Task<IResult> CreateAsync(CreateTaskRequest body, List<(string Name, StoredBlob Blob)> files, UploadLimits limits,
-        IEventStore store, TaskViews views, IModelCatalog catalog, TimeProvider clock, TaskWakeUp wakeUp, CancellationToken cancellationToken)
+        IDocumentStore store, TaskViews views, IModelCatalog catalog, TimeProvider clock, TaskWakeUp wakeUp, CancellationToken cancellationToken)
     {
         if (Validate(body, files, limits, out var type, out var priority, out var createdBy, out var scheduledFor) is { } problem)
             return problem;
@@ -143,10 +143,10 @@ internal static class CreateTask
         var now = clock.GetUtcNow();
         var taskId = Guid.CreateVersion7();
         var text = body.Description!.Trim() + string.Concat(files.Select(f => $"\n\nFile {f.Name} written to desktop."));
-        await store.AppendAsync(TaskEventTypes.StreamId(taskId), ExpectedVersion.NoStream,
+        await TaskStreams.AppendAsync(store, taskId, 0, null,
         [
-            new NewEvent(new TaskCreated(taskId, body.Description!.Trim(), type, priority, scheduledFor, createdBy, model, stored, now)),
-            new NewEvent(new MessageAdded(Guid.CreateVersion7(), TaskRole.User, [new TextContent(text)], now)),
+            new TaskCreated(taskId, body.Description!.Trim(), type, priority, scheduledFor, createdBy, model, stored, now),
+            new MessageAdded(Guid.CreateVersion7(), TaskRole.User, [new TextContent(text)], now),
         ], cancellationToken);
         wakeUp.Signal();
         var view = await views.GetAsync(taskId, detailed: true, cancellationToken);

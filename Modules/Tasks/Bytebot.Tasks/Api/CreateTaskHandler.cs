@@ -1,7 +1,7 @@
-using Bytebot.Platform.Events;
 using Bytebot.Tasks.Contracts;
 using Bytebot.Tasks.Events;
 using Bytebot.Tasks.Queue;
+using Marten;
 
 namespace Bytebot.Tasks.Api;
 
@@ -9,7 +9,7 @@ namespace Bytebot.Tasks.Api;
 public static class CreateTaskHandler
 {
     public static async Task<TaskCreatedReply> HandleAsync(
-        CreateTaskCommand message, IEventStore store, TimeProvider clock, TaskWakeUp wakeUp, CancellationToken cancellationToken)
+        CreateTaskCommand message, IDocumentStore store, TimeProvider clock, TaskWakeUp wakeUp, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         var description = message.Description?.Trim() ?? "";
@@ -20,10 +20,10 @@ public static class CreateTaskHandler
         var scheduledFor = message.Type == AgentTaskType.Scheduled ? message.ScheduledFor?.ToUniversalTime() : null;
         var now = clock.GetUtcNow();
         var taskId = Guid.CreateVersion7();
-        await store.AppendAsync(TaskEventTypes.StreamId(taskId), ExpectedVersion.NoStream,
+        await TaskStreams.AppendAsync(store, taskId, 0, null,
         [
-            new NewEvent(new TaskCreated(taskId, description, message.Type, message.Priority, scheduledFor, message.CreatedBy, message.Model, [], now)),
-            new NewEvent(new MessageAdded(Guid.CreateVersion7(), TaskRole.User, [new TextContent(description)], now)),
+            new TaskCreated(taskId, description, message.Type, message.Priority, scheduledFor, message.CreatedBy, message.Model, [], now),
+            new MessageAdded(Guid.CreateVersion7(), TaskRole.User, [new TextContent(description)], now),
         ], cancellationToken);
         wakeUp.Signal();
         return new TaskCreatedReply(taskId);

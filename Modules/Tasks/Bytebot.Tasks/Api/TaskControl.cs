@@ -1,8 +1,8 @@
 using Bytebot.Desktop.Contracts;
-using Bytebot.Platform.Events;
 using Bytebot.Tasks.Contracts;
 using Bytebot.Tasks.Events;
 using Bytebot.Tasks.Queue;
+using Marten;
 using Microsoft.AspNetCore.Http;
 
 namespace Bytebot.Tasks.Api;
@@ -15,7 +15,7 @@ internal static class TaskControl
     /// actions (an action in flight is cancelled), whatever the worker is doing.
     /// </summary>
     public static async Task<IResult> TakeOverAsync(
-        Guid id, IEventStore store, TaskViews views, TimeProvider clock, IDesktopControl desktop, CancellationToken cancellationToken)
+        Guid id, IDocumentStore store, TaskViews views, TimeProvider clock, IDesktopControl desktop, CancellationToken cancellationToken)
     {
         var taken = false;
         var error = await TaskWrites.AppendAsync(store, id, state =>
@@ -34,7 +34,7 @@ internal static class TaskControl
         return TypedResults.Ok(await views.GetAsync(id, detailed: false, cancellationToken));
     }
 
-    public static Task<IResult> ResumeAsync(Guid id, IEventStore store, TaskViews views, TimeProvider clock, TaskWakeUp wakeUp, CancellationToken cancellationToken) =>
+    public static Task<IResult> ResumeAsync(Guid id, IDocumentStore store, TaskViews views, TimeProvider clock, TaskWakeUp wakeUp, CancellationToken cancellationToken) =>
         RunAsync(id, store, views, state =>
         {
             if (state.IsFinished)
@@ -45,16 +45,16 @@ internal static class TaskControl
             return (null, [new TaskResumed(clock.GetUtcNow())]);
         }, cancellationToken);
 
-    public static Task<IResult> CancelAsync(Guid id, IEventStore store, TaskViews views, TimeProvider clock, CancellationToken cancellationToken) =>
+    public static Task<IResult> CancelAsync(Guid id, IDocumentStore store, TaskViews views, TimeProvider clock, CancellationToken cancellationToken) =>
         RunAsync(id, store, views, state =>
             state.IsFinished ? (TaskProblems.Conflict($"The task is already {Wire(state.Status)}."), [])
             : (null, [new TaskCancelled(clock.GetUtcNow())]), cancellationToken);
 
-    public static async Task<IResult> DeleteAsync(Guid id, IEventStore store, TimeProvider clock, CancellationToken cancellationToken) =>
+    public static async Task<IResult> DeleteAsync(Guid id, IDocumentStore store, TimeProvider clock, CancellationToken cancellationToken) =>
         await TaskWrites.AppendAsync(store, id, _ => (null, [new TaskDeleted(clock.GetUtcNow())]), cancellationToken)
         ?? TypedResults.NoContent();
 
-    private static async Task<IResult> RunAsync(Guid id, IEventStore store, TaskViews views,
+    private static async Task<IResult> RunAsync(Guid id, IDocumentStore store, TaskViews views,
         Func<TaskState, (IResult?, object[])> decide, CancellationToken cancellationToken) =>
         await TaskWrites.AppendAsync(store, id, decide, cancellationToken)
         ?? TypedResults.Ok(await views.GetAsync(id, detailed: false, cancellationToken));

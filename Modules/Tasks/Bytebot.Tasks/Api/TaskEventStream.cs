@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Bytebot.Platform.Events;
 using Bytebot.Tasks.Contracts;
 using Bytebot.Tasks.Events;
 using Bytebot.Tasks.Live;
+using Marten;
 using Microsoft.AspNetCore.Http;
 
 namespace Bytebot.Tasks.Api;
@@ -26,7 +26,7 @@ internal static class TaskEventStream
         "tasks.task_completed", "tasks.task_failed", "tasks.task_cancelled", "tasks.task_deleted",
     ];
 
-    public static async Task<IResult> StreamAsync(Guid id, HttpContext context, IEventStore store, ITaskNotifications notifications,
+    public static async Task<IResult> StreamAsync(Guid id, HttpContext context, IDocumentStore store, ITaskNotifications notifications,
         TaskViews views, CancellationToken cancellationToken)
     {
         if (LastEventId(context) is not { } after)
@@ -40,7 +40,7 @@ internal static class TaskEventStream
         return TypedResults.Empty;
     }
 
-    public static async Task<IResult> StreamAllAsync(HttpContext context, IEventStore store, ITaskNotifications notifications,
+    public static async Task<IResult> StreamAllAsync(HttpContext context, IDocumentStore store, ITaskNotifications notifications,
         CancellationToken cancellationToken)
     {
         if (LastEventId(context) is not { } after)
@@ -105,33 +105,32 @@ internal static class TaskEventStream
         }
     }
 
-    private static async IAsyncEnumerable<TaskNotification> History(IEventStore store, Guid id, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<TaskNotification> History(IDocumentStore store, Guid id, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var recorded in store.ReadStreamAsync(TaskEventTypes.StreamId(id), 1, cancellationToken))
-            yield return TaskBroadcastSubscriber.ToNotification(id, recorded);
+        foreach (var recorded in await TaskStreams.ReadAsync(store, id, 1, cancellationToken))
+            yield return TaskEventLog.ToNotification(recorded);
     }
 
-    private static async IAsyncEnumerable<TaskNotification> CatchUp(IEventStore store, long after, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<TaskNotification> CatchUp(IDocumentStore store, long after, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         while (true)
         {
-            var batch = await store.ReadAllAsync(after, CatchUpBatch, cancellationToken);
+            var batch = await TaskEventLog.AfterAsync(store, after, CatchUpBatch, cancellationToken);
             foreach (var recorded in batch)
             {
-                after = recorded.GlobalPosition;
-                if (Lifecycle.Contains(recorded.Type) && TaskEventTypes.TryParseStreamId(recorded.StreamId, out var taskId))
-                    yield return TaskBroadcastSubscriber.ToNotification(taskId, recorded);
+                after = recorded.Sequence;
+                if (Lifecycle.Contains(recorded.EventTypeName))
+                    yield return TaskEventLog.ToNotification(recorded);
             }
             if (batch.Count < CatchUpBatch)
                 yield break;
         }
     }
 
-    private static async Task<bool> HasStreamAsync(IEventStore store, Guid id, CancellationToken cancellationToken)
+    private static async Task<bool> HasStreamAsync(IDocumentStore store, Guid id, CancellationToken cancellationToken)
     {
-        await foreach (var _ in store.ReadStreamAsync(TaskEventTypes.StreamId(id), 1, cancellationToken))
-            return true;
-        return false;
+        await using var session = store.QuerySession();
+        return await session.Events.FetchStreamStateAsync(id, cancellationToken) is not null;
     }
 
     private static async Task WriteAsync(HttpResponse response, TaskNotification notification, CancellationToken cancellationToken)

@@ -1,8 +1,8 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using Bytebot.Platform.Events;
+using System.Text.Json;
 using Bytebot.Tasks.Contracts;
 using Bytebot.Tasks.Events;
+using Marten;
 using Microsoft.AspNetCore.Http;
 
 namespace Bytebot.Tasks.Api;
@@ -65,7 +65,7 @@ internal static class TaskMessages
     private static string? TypeOf(JsonElement block) =>
         block.ValueKind == JsonValueKind.Object && block.TryGetProperty("type", out var type) ? type.GetString() : null;
 
-    public static async Task<IResult> AddAsync(Guid id, HttpRequest request, IEventStore store, TaskViews views, TimeProvider clock,
+    public static async Task<IResult> AddAsync(Guid id, HttpRequest request, IDocumentStore store, TaskViews views, TimeProvider clock,
         CancellationToken cancellationToken)
     {
         AddMessageRequest? body;

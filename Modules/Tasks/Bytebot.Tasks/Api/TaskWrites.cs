@@ -1,5 +1,6 @@
-using Bytebot.Platform.Events;
 using Bytebot.Tasks.Events;
+using JasperFx;
+using Marten;
 using Microsoft.AspNetCore.Http;
 
 namespace Bytebot.Tasks.Api;
@@ -13,7 +14,7 @@ internal static class TaskWrites
     /// <paramref name="decide"/> returns the events to append, or an error result (400/404) and no events.
     /// </summary>
     public static async Task<IResult?> AppendAsync(
-        IEventStore store, Guid taskId, Func<TaskState, (IResult? Error, object[] Events)> decide, CancellationToken cancellationToken)
+        IDocumentStore store, Guid taskId, Func<TaskState, (IResult? Error, object[] Events)> decide, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -25,7 +26,7 @@ internal static class TaskWrites
                 return error;
             try
             {
-                await store.AppendAsync(TaskEventTypes.StreamId(taskId), state.Version, [.. events.Select(e => new NewEvent(e))], cancellationToken);
+                await TaskStreams.AppendAsync(store, taskId, state.Version, null, events, cancellationToken);
                 return null;
             }
             catch (ConcurrencyException) when (attempt < Attempts)

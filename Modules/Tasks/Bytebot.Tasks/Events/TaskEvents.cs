@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Bytebot.Platform.Events;
 using Bytebot.Tasks.Contracts;
+using Marten;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bytebot.Tasks.Events;
@@ -48,32 +48,28 @@ internal sealed record TaskCancelled(DateTimeOffset At);
 
 internal sealed record TaskDeleted(DateTimeOffset At);
 
+/// <summary>Stored type names are a public schema (they are the SSE event names too): never rename one.</summary>
 internal static class TaskEventTypes
 {
-    public static string StreamId(Guid taskId) => $"task-{taskId}";
-
-    public static bool TryParseStreamId(string streamId, out Guid taskId)
-    {
-        taskId = Guid.Empty;
-        return streamId.StartsWith("task-", StringComparison.Ordinal) && Guid.TryParse(streamId.AsSpan(5), out taskId);
-    }
-
-    public static IServiceCollection AddTaskEvents(this IServiceCollection services) => services
-        .AddEventType<TaskCreated>("tasks.task_created")
-        .AddEventType<MessageAdded>("tasks.message_added")
-        .AddEventType<SummaryAdded>("tasks.summary_added")
-        .AddEventType<TaskStarted>("tasks.task_started")
-        .AddEventType<StepStarted>("tasks.step_started")
-        .AddEventType<ActionStarted>("tasks.action_started")
-        .AddEventType<ActionCompleted>("tasks.action_completed")
-        .AddEventType<UsageRecorded>("tasks.usage_recorded")
-        .AddEventType<StepCompleted>("tasks.step_completed")
-        .AddEventType<StepInterrupted>("tasks.step_interrupted")
-        .AddEventType<TaskTakenOver>("tasks.task_taken_over")
-        .AddEventType<TaskResumed>("tasks.task_resumed")
-        .AddEventType<TaskNeedsHelp>("tasks.task_needs_help")
-        .AddEventType<TaskCompleted>("tasks.task_completed")
-        .AddEventType<TaskFailed>("tasks.task_failed")
-        .AddEventType<TaskCancelled>("tasks.task_cancelled")
-        .AddEventType<TaskDeleted>("tasks.task_deleted");
+    public static IServiceCollection AddTaskEvents(this IServiceCollection services) =>
+        services.ConfigureMarten(options =>
+        {
+            options.Events.MapEventType<TaskCreated>("tasks.task_created");
+            options.Events.MapEventType<MessageAdded>("tasks.message_added");
+            options.Events.MapEventType<SummaryAdded>("tasks.summary_added");
+            options.Events.MapEventType<TaskStarted>("tasks.task_started");
+            options.Events.MapEventType<StepStarted>("tasks.step_started");
+            options.Events.MapEventType<ActionStarted>("tasks.action_started");
+            options.Events.MapEventType<ActionCompleted>("tasks.action_completed");
+            options.Events.MapEventType<UsageRecorded>("tasks.usage_recorded");
+            options.Events.MapEventType<StepCompleted>("tasks.step_completed");
+            options.Events.MapEventType<StepInterrupted>("tasks.step_interrupted");
+            options.Events.MapEventType<TaskTakenOver>("tasks.task_taken_over");
+            options.Events.MapEventType<TaskResumed>("tasks.task_resumed");
+            options.Events.MapEventType<TaskNeedsHelp>("tasks.task_needs_help");
+            options.Events.MapEventType<TaskCompleted>("tasks.task_completed");
+            options.Events.MapEventType<TaskFailed>("tasks.task_failed");
+            options.Events.MapEventType<TaskCancelled>("tasks.task_cancelled");
+            options.Events.MapEventType<TaskDeleted>("tasks.task_deleted");
+        });
 }

@@ -1,5 +1,5 @@
-using Bytebot.Platform.Events;
 using Bytebot.Tasks.Contracts;
+using Marten;
 
 namespace Bytebot.Tasks.Events;
 
@@ -46,10 +46,10 @@ internal sealed class TaskState
 
     public bool IsFinished => Status is AgentTaskStatus.Completed or AgentTaskStatus.Cancelled or AgentTaskStatus.Failed;
 
-    public static async Task<TaskState> LoadAsync(IEventStore store, Guid taskId, CancellationToken cancellationToken)
+    public static async Task<TaskState> LoadAsync(IDocumentStore store, Guid taskId, CancellationToken cancellationToken)
     {
         var state = new TaskState { TaskId = taskId };
-        await foreach (var recorded in store.ReadStreamAsync(TaskEventTypes.StreamId(taskId), 1, cancellationToken))
+        foreach (var recorded in await TaskStreams.ReadAsync(store, taskId, 1, cancellationToken))
             state.Apply(recorded.Data, recorded.Version);
         return state;
     }

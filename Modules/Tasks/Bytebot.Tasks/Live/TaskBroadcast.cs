@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using System.Threading.Channels;
-using Bytebot.Platform.Events;
 using Bytebot.Tasks.Contracts;
-using Bytebot.Tasks.Events;
 
 namespace Bytebot.Tasks.Live;
 
@@ -46,24 +43,4 @@ internal sealed class TaskBroadcast : ITaskNotifications
             Channel.Writer.TryComplete();
         }
     }
-}
-
-/// <summary>
-/// Feeds <see cref="TaskBroadcast"/> from the committed log. Each desktop host has its own checkpoint, because
-/// every host needs every event (a shared name would split them between hosts).
-/// </summary>
-internal sealed class TaskBroadcastSubscriber(TaskBroadcast broadcast, TasksOptions options) : IEventSubscriber
-{
-    public string Name => $"tasks.live.{options.DesktopId}";
-
-    public Task HandleAsync(RecordedEvent recordedEvent, CancellationToken cancellationToken)
-    {
-        if (TaskEventTypes.TryParseStreamId(recordedEvent.StreamId, out var taskId))
-            broadcast.Publish(ToNotification(taskId, recordedEvent));
-        return Task.CompletedTask;
-    }
-
-    public static TaskNotification ToNotification(Guid taskId, RecordedEvent recorded) => new(
-        taskId, recorded.GlobalPosition, recorded.Version, recorded.Type,
-        JsonSerializer.SerializeToElement(recorded.Data, recorded.Data.GetType(), JsonSerializerOptions.Web), recorded.CreatedAt);
 }

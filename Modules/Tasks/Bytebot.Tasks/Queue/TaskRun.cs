@@ -1,12 +1,11 @@
-using System.Globalization;
 using System.Text.Json;
 using ControlOwner = Bytebot.Desktop.Contracts.ControlOwner;
 using IDesktopControl = Bytebot.Desktop.Contracts.IDesktopControl;
 using Bytebot.Files.Contracts;
-using Bytebot.Platform.Events;
 using Bytebot.Tasks.Blobs;
 using Bytebot.Tasks.Contracts;
 using Bytebot.Tasks.Events;
+using Marten;
 
 namespace Bytebot.Tasks.Queue;
 
@@ -15,15 +14,9 @@ namespace Bytebot.Tasks.Queue;
 /// another claim (or a cancel or takeover) has replaced this run.
 /// </summary>
 internal sealed class TaskRun(
-    Lease lease, IEventStore store, IBlobStore blobs, IEnumerable<ITaskPreparation> preparations, TimeProvider clock, IDesktopControl desktop)
+    Lease lease, IDocumentStore store, IBlobStore blobs, IEnumerable<ITaskPreparation> preparations, TimeProvider clock, IDesktopControl desktop)
     : ITaskContext
 {
-    private readonly Dictionary<string, string> _fence = new()
-    {
-        [QueueProjection.EpochKey] = lease.Epoch.ToString(CultureInfo.InvariantCulture),
-        [QueueProjection.WorkerKey] = lease.WorkerId,
-    };
-
     private TaskState _state = new();
     private Guid _stepId;
 
@@ -194,12 +187,11 @@ internal sealed class TaskRun(
     /// </summary>
     private async Task AppendAsync(object[] events, CancellationToken cancellationToken)
     {
-        var result = await store.AppendAsync(TaskEventTypes.StreamId(lease.TaskId), ExpectedVersion.Any,
-            [.. events.Select(e => new NewEvent(e) { Metadata = _fence })], cancellationToken);
+        var version = await TaskStreams.AppendAsync(store, lease.TaskId, null, lease, events, cancellationToken);
         // Pick up what others appended meanwhile (user messages), so the agent sees the full history.
-        if (result.StreamVersion != _state.Version + events.Length)
+        if (version != _state.Version + events.Length)
         {
-            await foreach (var recorded in store.ReadStreamAsync(TaskEventTypes.StreamId(lease.TaskId), _state.Version + 1, cancellationToken))
+            foreach (var recorded in await TaskStreams.ReadAsync(store, lease.TaskId, _state.Version + 1, cancellationToken))
                 _state.Apply(recorded.Data, recorded.Version);
         }
         else

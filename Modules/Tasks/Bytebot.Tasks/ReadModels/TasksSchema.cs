@@ -90,4 +90,55 @@ internal static class TasksSchema
             add column settle_ms double precision,
             add column action_started_at timestamptz;
         """);
+
+    // Marten's inline projections queue SQL into the append's batch and cannot read in between, so the steps that
+    // read before they write (fence, status counts) are functions.
+    public static readonly Migration AppendFunctions = new(3, "fence and status functions for the projections", """
+        create function tasks_fence(p_task uuid, p_epoch bigint, p_worker text, p_starts_work boolean)
+        returns void language plpgsql as $$
+        declare q record;
+        begin
+            select lease_epoch, worker_id, state into q from task_queue where task_id = p_task for update;
+            if not found then
+                raise exception 'Task % is not in the queue any more.', p_task using errcode = 'BB001';
+            end if;
+            if q.lease_epoch <> p_epoch or q.worker_id is distinct from p_worker then
+                raise exception 'Task % lease epoch % of worker % is stale; epoch % of % holds it.',
+                    p_task, p_epoch, p_worker, q.lease_epoch, q.worker_id using errcode = 'BB001';
+            end if;
+            if q.state <> 'ready' and p_starts_work then
+                raise exception 'Task % was stopped (%); its worker may not start new work.', p_task, q.state
+                    using errcode = 'BB001';
+            end if;
+        end $$;
+        create function tasks_count(p_status text, p_delta bigint) returns void language sql as $$
+            insert into task_status_counts (status, count) values (p_status, p_delta)
+            on conflict (status) do update set count = task_status_counts.count + excluded.count
+        $$;
+        create function tasks_set_status(p_id uuid, p_status text, p_at timestamptz) returns void language plpgsql as $$
+        declare old text;
+        begin
+            select status into old from tasks where id = p_id for update;
+            if not found then
+                return;
+            end if;
+            update tasks set status = p_status, updated_at = greatest(updated_at, p_at) where id = p_id;
+            if old <> p_status then
+                perform tasks_count(old, -1);
+                perform tasks_count(p_status, 1);
+            end if;
+        end $$;
+        create function tasks_delete(p_id uuid) returns void language plpgsql as $$
+        declare old text;
+        begin
+            delete from tasks where id = p_id returning status into old;
+            if found then
+                perform tasks_count(old, -1);
+            end if;
+            delete from task_messages where task_id = p_id;
+            delete from task_summaries where task_id = p_id;
+            delete from task_files where task_id = p_id;
+            delete from task_steps where task_id = p_id;
+        end $$;
+        """);
 }

@@ -1,0 +1,51 @@
+using System.Text.Json.Serialization;
+using Bytebot.Platform.Postgres;
+using JasperFx;
+using JasperFx.Events;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Weasel.Core;
+
+namespace Bytebot.Platform.Events;
+
+/// <summary>
+/// Marten is the event store (docs/adr/0016): one stream per aggregate with Guid ids, quick appends (no lock
+/// across streams), headers for metadata such as lease epochs. Modules add their event type names and inline
+/// projections with <c>services.ConfigureMarten(...)</c>.
+/// </summary>
+internal static class MartenEventStore
+{
+    public static IServiceCollection AddMartenEventStore(this IServiceCollection services)
+    {
+        // The factory runs when the store is first resolved, which is after DatabaseLifecycle attached the data source.
+        services.AddMarten(provider =>
+        {
+            var options = new StoreOptions();
+            options.Connection(provider.GetRequiredService<BytebotDatabase>().DataSource);
+            // MigrationRunner creates the schema once per start, under the migration lock; sessions never check it.
+            options.AutoCreateSchemaObjects = AutoCreate.None;
+            options.Events.StreamIdentity = StreamIdentity.AsGuid;
+            options.Events.AppendMode = EventAppendMode.Quick;
+            options.Events.MetadataConfig.HeadersEnabled = true;
+            // The JSON shape the old store wrote (web defaults), so the events it stored read back unchanged.
+            options.UseSystemTextJsonForSerialization(EnumStorage.AsInteger, Casing.CamelCase, json =>
+            {
+                json.PropertyNameCaseInsensitive = true;
+                json.NumberHandling = JsonNumberHandling.AllowReadingFromString;
+                // jsonb stores object keys sorted by length, so a polymorphic "type" discriminator is rarely first.
+                json.AllowOutOfOrderMetadataProperties = true;
+            });
+            return options;
+        }).UseLightweightSessions();
+        // Marten's one hosted service runs IAsyncConfigureMarten callbacks (we register none) and takes the store in
+        // its constructor; hosted services are constructed before the database is up, so it would fail every start.
+        services.Remove(services.Single(d => d.ServiceType == typeof(IHostedService)
+            && d.ImplementationType?.FullName == "Marten.AsyncConfigureMartenApplication"));
+        return services;
+    }
+
+    // Marten's overload here takes no token; schema changes are quick and run once per start.
+    public static Task ApplySchemaAsync(IDocumentStore store) =>
+        store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(AutoCreate.CreateOrUpdate);
+}
