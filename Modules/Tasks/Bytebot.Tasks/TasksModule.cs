@@ -31,6 +31,7 @@ public static class TasksModule
         services.AddSingleton<TaskBroadcast>();
         services.AddSingleton<ITaskNotifications>(sp => sp.GetRequiredService<TaskBroadcast>());
         services.AddEventSubscriber<TaskBroadcastSubscriber>();
+        services.AddSingleton<ITaskHistory, TaskHistory>();
         services.AddSingleton<TaskViews>();
         services.AddSingleton<TaskQueue>();
         services.AddSingleton<TaskWakeUp>();

@@ -1,13 +1,13 @@
 // The live desktop: noVNC (from the npm package, served at /novnc) over the host's authenticated /websockify.
 // The cookie rides along with the same-origin WebSocket; the server drops input while the agent has control.
+// This is the only script of ours: noVNC draws on a canvas and speaks RFB in the browser, which C# cannot.
 import RFB from '/novnc/core/rfb.js';
 
 const sessions = new WeakMap();
 
-export function connect(element, viewOnly = element.dataset.viewOnly === 'true') {
+export function connect(element, viewOnly) {
   disconnect(element);
   element.dataset.viewOnly = String(viewOnly);
-  element.setAttribute('aria-label', viewOnly ? 'Live view of the desktop (view only)' : 'Live desktop: keyboard and mouse go to the desktop');
   const scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
   const rfb = new RFB(element, scheme + location.host + '/websockify' + (viewOnly ? '?viewOnly=true' : ''), {
     wsProtocols: ['binary'],
@@ -23,7 +23,11 @@ export function connect(element, viewOnly = element.dataset.viewOnly === 'true')
   rfb.addEventListener('disconnect', () => {
     element.dataset.state = 'disconnected';
     // A restarted VNC server or a dropped network comes back by itself; a page that closed the view does not.
-    if (!session.closing) setTimeout(() => { if (element.isConnected && sessions.get(element) === session) connect(element, viewOnly); }, 1000);
+    if (!session.closing) {
+      setTimeout(() => {
+        if (element.isConnected && sessions.get(element) === session) connect(element, viewOnly);
+      }, 1000);
+    }
   });
 }
 
@@ -34,5 +38,3 @@ export function disconnect(element) {
   sessions.delete(element);
   session.rfb.disconnect();
 }
-
-document.querySelectorAll('[data-live-desktop]:not([data-deferred])').forEach((element) => connect(element));
