@@ -120,9 +120,10 @@ public sealed class FilePaneTests(DashboardHost host) : IClassFixture<DashboardH
         await Screenshots.SaveAsync(dark, "file-pane-task-dark");
     }
 
-    // The drop zone is MudFileUpload's file input stretched over it: a drop and a pick both set its files.
+    // The drop zone is MudFileUpload's file input stretched over it: a drop and a pick both set its files (after a
+    // pick it adds a fresh input for the next one, so the last is the live one).
     private static Task ChooseAsync(ILocator pane, string name, byte[] bytes) =>
-        pane.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = name, MimeType = "text/plain", Buffer = bytes });
+        pane.Locator("input[type=file]").Last.SetInputFilesAsync(new FilePayload { Name = name, MimeType = "text/plain", Buffer = bytes });
 
     private async Task<Guid> CreateTaskAsync(string description, (string Name, byte[] Bytes) input)
     {

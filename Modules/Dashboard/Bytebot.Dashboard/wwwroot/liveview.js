@@ -6,6 +6,8 @@ import RFB from '/novnc/core/rfb.js';
 const sessions = new WeakMap();
 
 export function connect(element, viewOnly) {
+  // A page left before its first render finished hands over an element that is already gone.
+  if (!element) return;
   disconnect(element);
   element.dataset.viewOnly = String(viewOnly);
   const scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
@@ -32,7 +34,7 @@ export function connect(element, viewOnly) {
 }
 
 export function disconnect(element) {
-  const session = sessions.get(element);
+  const session = element && sessions.get(element);
   if (!session) return;
   session.closing = true;
   sessions.delete(element);
