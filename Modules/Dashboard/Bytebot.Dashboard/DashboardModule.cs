@@ -24,7 +24,8 @@ public static class DashboardModule
         services.AddHttpContextAccessor();
         // The session cookie is forwarded by hand per circuit; a shared cookie jar would mix users' sessions.
         services.AddHttpClient(HostApi.ClientName)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false });
+            .ConfigurePrimaryHttpMessageHandler(() =>
+                new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false });
         services.AddScoped<HostApi>();
         return services;
     }

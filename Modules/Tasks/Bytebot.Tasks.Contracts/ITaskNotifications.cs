@@ -13,7 +13,9 @@ public interface ITaskNotifications
     TaskSubscription Subscribe(Guid? taskId);
 }
 
-/// <summary>A task's committed events so far, for a view that folds them and then follows <see cref="ITaskNotifications"/>.</summary>
+/// <summary>
+/// A task's committed events so far, for a view that folds them and then follows <see cref="ITaskNotifications"/>.
+/// </summary>
 public interface ITaskHistory
 {
     /// <summary>

@@ -2,11 +2,11 @@ using Bytebot.Tasks.Contracts;
 
 namespace Bytebot.Dashboard.Components;
 
-/// <summary>Follows a task subscription for a component: each burst of events is handed over at once, one render per burst.</summary>
+/// <summary>Follows a task subscription for a component: one call (one render) per burst of events.</summary>
 internal static class LiveFeed
 {
-    public static async Task FollowAsync(TaskSubscription subscription, Func<IReadOnlyList<TaskNotification>, Task> apply,
-        CancellationToken cancellationToken)
+    public static async Task FollowAsync(TaskSubscription subscription,
+        Func<IReadOnlyList<TaskNotification>, Task> apply, CancellationToken cancellationToken)
     {
         var batch = new List<TaskNotification>();
         try

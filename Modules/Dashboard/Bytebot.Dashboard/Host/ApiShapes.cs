@@ -23,8 +23,8 @@ public sealed record FolderEntry(string Name, string Path, string Type, long? Si
 internal sealed record FolderListing(string Path, IReadOnlyList<FolderEntry> Entries);
 
 internal sealed record NewTask(
-    string Description, string Priority, TaskModel? Model, DateTimeOffset? ScheduledFor, IReadOnlyList<IBrowserFile> Files,
-    long MaxBytes);
+    string Description, string Priority, TaskModel? Model, DateTimeOffset? ScheduledFor,
+    IReadOnlyList<IBrowserFile> Files, long MaxBytes);
 
 internal static class JsonShapes
 {

@@ -58,7 +58,8 @@ internal sealed class HostApi
         if (task.ScheduledFor is { } at)
         {
             form.Add(new StringContent("SCHEDULED"), "type");
-            form.Add(new StringContent(at.ToString("O", System.Globalization.CultureInfo.InvariantCulture)), "scheduledFor");
+            var when = at.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+            form.Add(new StringContent(when), "scheduledFor");
         }
         AddFiles(form, task.Files, task.MaxBytes);
         return SendAsync<TaskItem>(new HttpRequestMessage(HttpMethod.Post, "/api/tasks") { Content = form }, ct);
@@ -77,9 +78,10 @@ internal sealed class HostApi
         SendAsync<TaskFileList>(new HttpRequestMessage(HttpMethod.Get, $"/api/tasks/{id}/files"), ct);
 
     public Task<FolderListing> ListFolderAsync(string path, CancellationToken ct) =>
-        SendAsync<FolderListing>(new HttpRequestMessage(HttpMethod.Get, $"/api/files?path={Uri.EscapeDataString(path)}"), ct);
+        SendAsync<FolderListing>(new HttpRequestMessage(HttpMethod.Get, $"/api/files?path={Escape(path)}"), ct);
 
-    public Task UploadAsync(string folder, IReadOnlyList<IBrowserFile> files, long maxBytes, bool overwrite, CancellationToken ct)
+    public Task UploadAsync(string folder, IReadOnlyList<IBrowserFile> files, long maxBytes, bool overwrite,
+        CancellationToken ct)
     {
         var form = new MultipartFormDataContent();
         AddFiles(form, files, maxBytes);
@@ -88,18 +90,22 @@ internal sealed class HostApi
     }
 
     public Task CreateFolderAsync(string path, CancellationToken ct) =>
-        SendAsync<JsonElement>(new HttpRequestMessage(HttpMethod.Post, $"/api/files/directory?path={Uri.EscapeDataString(path)}"), ct);
+        SendAsync<JsonElement>(
+            new HttpRequestMessage(HttpMethod.Post, $"/api/files/directory?path={Escape(path)}"), ct);
 
     public Task MoveAsync(string path, string to, CancellationToken ct) =>
         SendAsync<JsonElement>(new HttpRequestMessage(HttpMethod.Post,
             $"/api/files/move?path={Uri.EscapeDataString(path)}&to={Uri.EscapeDataString(to)}"), ct);
 
     public Task DeleteAsync(string path, CancellationToken ct) =>
-        SendAsync<JsonElement>(new HttpRequestMessage(HttpMethod.Delete, $"/api/files?path={Uri.EscapeDataString(path)}"), ct);
+        SendAsync<JsonElement>(new HttpRequestMessage(HttpMethod.Delete, $"/api/files?path={Escape(path)}"), ct);
 
     /// <summary>One Bytebot computer-use action (the desktop page's screenshot and launchers).</summary>
     public Task<JsonElement> ComputerUseAsync(object action, CancellationToken ct) =>
-        SendAsync<JsonElement>(new HttpRequestMessage(HttpMethod.Post, "/computer-use") { Content = JsonContent.Create(action) }, ct);
+        SendAsync<JsonElement>(
+            new HttpRequestMessage(HttpMethod.Post, "/computer-use") { Content = JsonContent.Create(action) }, ct);
+
+    private static string Escape(string value) => Uri.EscapeDataString(value);
 
     private static void AddFiles(MultipartFormDataContent form, IReadOnlyList<IBrowserFile> files, long maxBytes)
     {
@@ -120,8 +126,8 @@ internal sealed class HostApi
             using var response = await _client.SendAsync(request, ct);
             if (response.StatusCode == HttpStatusCode.Unauthorized)
             {
-                _navigation.NavigateTo("/login?returnUrl=" + Uri.EscapeDataString("/" + _navigation.ToBaseRelativePath(_navigation.Uri)),
-                    forceLoad: true);
+                var here = "/" + _navigation.ToBaseRelativePath(_navigation.Uri);
+                _navigation.NavigateTo("/login?returnUrl=" + Escape(here), forceLoad: true);
                 throw new HostApiException("The session expired; sign in again.", 401);
             }
             if (!response.IsSuccessStatusCode)

@@ -5,7 +5,7 @@ using Bytebot.Tasks.Events;
 
 namespace Bytebot.Tasks.Live;
 
-/// <summary>A task's stream read back as the notifications live subscribers get, for the dashboard's task page.</summary>
+/// <summary>A task's stream read back as the notifications live subscribers get (the dashboard's task page).</summary>
 internal sealed class TaskHistory(IEventStore store) : ITaskHistory
 {
     public async IAsyncEnumerable<TaskNotification> ReadAsync(Guid taskId,

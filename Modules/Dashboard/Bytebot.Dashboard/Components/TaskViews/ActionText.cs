@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Bytebot.Dashboard.Components.TaskViews;
 
-/// <summary>An action's arguments as one line, with typed secrets masked (the agent marks them <c>isSensitive</c>).</summary>
+/// <summary>An action's arguments on one line, typed secrets masked (the agent marks them isSensitive).</summary>
 internal static class ActionText
 {
     public const string Mask = "••••";

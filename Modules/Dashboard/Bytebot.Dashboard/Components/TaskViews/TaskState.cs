@@ -10,7 +10,8 @@ namespace Bytebot.Dashboard.Components.TaskViews;
 /// </summary>
 internal sealed class TaskState
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerOptions.Web) { AllowOutOfOrderMetadataProperties = true };
+    private static readonly JsonSerializerOptions Json =
+        new(JsonSerializerOptions.Web) { AllowOutOfOrderMetadataProperties = true };
     private static readonly HashSet<string> Finished = ["COMPLETED", "CANCELLED", "FAILED"];
 
     private readonly Dictionary<Guid, TaskStep> _steps = [];
@@ -59,14 +60,16 @@ internal sealed class TaskState
                 (Status, Control) = ("RUNNING", "ASSISTANT");
                 break;
             case "tasks.step_started":
-                var step = new TaskStep(data.GetProperty("stepId").GetGuid(), data.GetProperty("number").GetInt32(), At(data));
+                var step = new TaskStep(data.GetProperty("stepId").GetGuid(), data.GetProperty("number").GetInt32(),
+                    At(data));
                 _steps[step.Id] = step;
                 Steps.Add(step);
                 break;
             case "tasks.action_started" when StepOf(data) is { } started:
                 started.Revision++;
                 started.Action = data.GetProperty("name").GetString();
-                started.Arguments = ActionText.Describe(started.Action ?? "", data.TryGetProperty("input", out var input) ? input : default);
+                var input = data.TryGetProperty("input", out var given) ? given : default;
+                started.Arguments = ActionText.Describe(started.Action ?? "", input);
                 break;
             case "tasks.action_completed" when StepOf(data) is { } completed:
                 (completed.Revision, FileChanges) = (completed.Revision + 1, FileChanges + 1);
@@ -76,13 +79,17 @@ internal sealed class TaskState
                     completed.Screenshot = shot.Deserialize<BlobReference>(Json);
                 break;
             case "tasks.usage_recorded":
-                var (inTokens, outTokens) = (data.GetProperty("inputTokens").GetInt64(), data.GetProperty("outputTokens").GetInt64());
-                var cost = data.TryGetProperty("cost", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetDecimal() : (decimal?)null;
-                (InputTokens, OutputTokens, Cost) = (InputTokens + inTokens, OutputTokens + outTokens, Cost + (cost ?? 0));
+                var inTokens = data.GetProperty("inputTokens").GetInt64();
+                var outTokens = data.GetProperty("outputTokens").GetInt64();
+                var cost = data.TryGetProperty("cost", out var c) && c.ValueKind == JsonValueKind.Number
+                    ? c.GetDecimal() : (decimal?)null;
+                (InputTokens, OutputTokens, Cost) =
+                    (InputTokens + inTokens, OutputTokens + outTokens, Cost + (cost ?? 0));
                 if (StepOf(data) is { } used)
                 {
                     used.Revision++;
-                    (used.InputTokens, used.OutputTokens) = (used.InputTokens + inTokens, used.OutputTokens + outTokens);
+                    used.InputTokens += inTokens;
+                    used.OutputTokens += outTokens;
                     if (cost is not null)
                         used.Cost = (used.Cost ?? 0) + cost;
                 }
@@ -137,7 +144,8 @@ internal sealed class TaskState
         var toolResults = user && blocks.Count > 0 && blocks.All(b => b is ToolResultContent);
         var fromUser = user && !takeover && !toolResults;
         var who = takeover ? "You took control" : fromUser ? "You" : "Bytebot";
-        Messages.Add(new ChatMessage(data.GetProperty("messageId").GetGuid(), who, fromUser, takeover, At(data), blocks));
+        var id = data.GetProperty("messageId").GetGuid();
+        Messages.Add(new ChatMessage(id, who, fromUser, takeover, At(data), blocks));
     }
 }
 
