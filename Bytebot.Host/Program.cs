@@ -11,7 +11,10 @@ using Bytebot.Streaming;
 using Bytebot.Tasks;
 using JasperFx;
 
-var builder = WebApplication.CreateBuilder(args);
+// The app's own folder, not the working directory: a service unit or the container starts the host from elsewhere,
+// and appsettings.json, wwwroot and the static web assets manifest must still be found.
+var builder = WebApplication.CreateBuilder(
+    new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.WebHost.UseStaticWebAssets();
 builder.Logging.AddBytebotLogging(builder.Configuration);
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Bytebot.Host.Auth;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
 
 namespace Bytebot.Host.Security;
 
@@ -10,6 +11,8 @@ namespace Bytebot.Host.Security;
 /// the API with the cookie attached. So an unsafe request authenticated by the cookie must carry
 /// <c>X-Bytebot-Request</c>, which a form cannot send and a cross-origin fetch cannot send without a CORS preflight
 /// that we refuse; or go to an endpoint that validates an antiforgery token itself. Bearer clients are unaffected.
+/// The dashboard's circuit hub is exempt: its only unsafe request without a connection token is the negotiate, whose
+/// answer a forging page cannot read, and its WebSocket is an Origin-checked GET.
 /// </summary>
 internal sealed class CookieRequestGuard(RequestDelegate next)
 {
@@ -23,6 +26,7 @@ internal sealed class CookieRequestGuard(RequestDelegate next)
             || context.Request.Headers.ContainsKey(HeaderName)
             || context.GetEndpoint() is not { } endpoint
             || endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null
+            || endpoint.Metadata.GetMetadata<HubMetadata>() is not null
             || endpoint.Metadata.GetMetadata<IAntiforgeryMetadata>() is { RequiresValidation: true })
             return next(context);
 

@@ -1,35 +1,108 @@
+using System.Diagnostics;
 using Bytebot.Tests.Infrastructure;
 using Microsoft.Playwright;
 
 namespace Bytebot.Tests.E2E;
 
-/// <summary>The dashboard in Debian's Chromium against the real host on a loopback Kestrel port.</summary>
+/// <summary>
+/// The published way of running: <c>dotnet Bytebot.Host.dll</c> as its own process, started from a working directory
+/// that is not its folder (a service unit, the container), then the dashboard in Debian's Chromium.
+/// </summary>
 public sealed class DashboardSignInTests(PostgresFixture postgres)
 {
-    [Fact]
-    public async Task Signing_in_with_the_token_opens_the_dashboard_and_the_status_page_shows_every_component_healthy()
+    private static readonly string HostAssembly =
+        Path.Combine(RepositoryRoot.Find(), "Bytebot.Host", "bin", "Release", "net10.0", "Bytebot.Host.dll");
+
+    private static async Task ListeningAsync(HttpClient client)
     {
-        await using var factory = new BytebotHostFactory(await postgres.CreateDatabaseAsync());
-        var baseUrl = factory.StartKestrel();
-        using (var client = factory.CreateAuthenticatedClient())
-            (await HostFixture.WaitUntilReadyAsync(client, TimeSpan.FromSeconds(90))).EnsureSuccessStatusCode();
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        limit.CancelAfter(TimeSpan.FromSeconds(90));
+        while (true)
+        {
+            try
+            {
+                using var response = await client.GetAsync("/health/live", limit.Token);
+                return;
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(250, limit.Token);
+            }
+        }
+    }
 
-        await using var browser = await Browsers.LaunchChromiumAsync();
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
+    [Fact]
+    public async Task Started_from_another_folder_the_dashboard_signs_in_and_every_page_is_styled_and_live()
+    {
+        var elsewhere = Directory.CreateTempSubdirectory("bytebot-cwd-").FullName;
+        var dataDir = Directory.CreateTempSubdirectory("bytebot-data-").FullName;
+        var token = "bbt_test_" + Guid.NewGuid().ToString("N");
+        var baseUrl = $"http://127.0.0.1:{Bytebot.Platform.Os.LoopbackPort.Free()}";
+        var start = new ProcessStartInfo("dotnet", [HostAssembly, "--urls", baseUrl])
+        {
+            WorkingDirectory = elsewhere,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["BYTEBOT_DATA_DIR"] = dataDir;
+        start.Environment["BYTEBOT_TOKEN"] = token;
+        start.Environment["ConnectionStrings__Bytebot"] = await postgres.CreateDatabaseAsync();
+        start.Environment["Desktop__Mode"] = "Managed";
+        start.Environment["Desktop__WorkspaceRoot"] = Path.Combine(dataDir, "workspace");
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        using var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            using (var client = new HttpClient { BaseAddress = new Uri(baseUrl) })
+            {
+                client.DefaultRequestHeaders.Authorization = new("Bearer", token);
+                await ListeningAsync(client);
+                (await HostFixture.WaitUntilReadyAsync(client, TimeSpan.FromSeconds(90))).EnsureSuccessStatusCode();
+            }
+            await using var browser = await Browsers.LaunchChromiumAsync();
+            var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1366, Height = 900 } });
 
-        await page.GotoAsync(baseUrl + "/status");
-        page.Url.ShouldContain("/login");
-        await DashboardBrowser.SignInAsync(page, baseUrl, factory.Token, "/status");
+            await page.GotoAsync(baseUrl + "/status");
+            page.Url.ShouldContain("/login");
+            await Screenshots.SaveAsync(page, "login");
+            await DashboardBrowser.SignInAsync(page, baseUrl, token, "/status");
 
-        var table = page.GetByRole(AriaRole.Table, new() { Name = "Components" });
-        await Assertions.Expect(table).ToContainTextAsync("database");
-        foreach (var component in new[] { "database", "display", "vnc" })
-            await Assertions.Expect(table.GetByRole(AriaRole.Row).Filter(new() { HasText = component })).ToContainTextAsync("Healthy");
-        await Assertions.Expect(page.GetByText("Overall:")).ToContainTextAsync("Healthy");
-        await Screenshots.SaveAsync(page, "status");
+            var table = page.GetByRole(AriaRole.Table, new() { Name = "Components" });
+            foreach (var component in new[] { "database", "display", "vnc" })
+                await Assertions.Expect(table.GetByRole(AriaRole.Row).Filter(new() { HasText = component })).ToContainTextAsync("Healthy");
+            await Assertions.Expect(page.GetByText("Overall:")).ToContainTextAsync("Healthy");
+            await Screenshots.SaveAsync(page, "status");
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/login"));
-        await Screenshots.SaveAsync(page, "login");
+            foreach (var path in new[] { "/", "/tasks", "/status", "/desktop" })
+            {
+                await page.GotoAsync(baseUrl + path);
+                await DashboardBrowser.WaitForCircuitAsync(page);
+                (await DashboardBrowser.AppBarColourAsync(page)).ShouldBe(DashboardBrowser.LightAppBar, $"{path} is unstyled");
+            }
+            (await LiveDesktopTests.WaitForFramesAsync(page)).ShouldBeGreaterThanOrEqualTo(20, "the live view stayed blank");
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/login"));
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None);
+            Directory.Delete(elsewhere, recursive: true);
+            try
+            {
+                Directory.Delete(dataDir, recursive: true);
+            }
+            catch (IOException)
+            {
+                // The managed cluster's last writes can race the delete; the temp dir is harmless.
+            }
+        }
     }
 }

@@ -4,7 +4,7 @@ using Microsoft.Playwright;
 
 namespace Bytebot.Tests.E2E;
 
-public sealed class LiveDesktopTests(PostgresFixture postgres)
+public sealed class LiveDesktopTests(DashboardHost host) : IClassFixture<DashboardHost>
 {
     // Counts distinct colours in a sample of the canvas: a connected XFCE desktop has many, a blank canvas one.
     private const string DistinctColours = """
@@ -18,17 +18,9 @@ public sealed class LiveDesktopTests(PostgresFixture postgres)
         }
         """;
 
-    [Fact]
-    public async Task The_desktop_page_shows_live_non_blank_frames_of_the_managed_desktop()
+    /// <summary>Waits up to 30 s for the live view to paint; returns the distinct colours it sampled.</summary>
+    public static async Task<int> WaitForFramesAsync(IPage page)
     {
-        await using var factory = new BytebotHostFactory(await postgres.CreateDatabaseAsync());
-        var baseUrl = factory.StartKestrel();
-        using (var client = factory.CreateAuthenticatedClient())
-            (await HostFixture.WaitUntilReadyAsync(client, TimeSpan.FromSeconds(90))).EnsureSuccessStatusCode();
-        await using var browser = await Browsers.LaunchChromiumAsync();
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1366, Height = 900 } });
-        await DashboardBrowser.SignInAsync(page, baseUrl, factory.Token, "/desktop");
-
         var clock = Stopwatch.StartNew();
         await Assertions.Expect(page.Locator(".live-desktop canvas")).ToBeVisibleAsync();
         var colours = 0;
@@ -38,18 +30,28 @@ public sealed class LiveDesktopTests(PostgresFixture postgres)
             if (colours < 20)
                 await Task.Delay(50, TestContext.Current.CancellationToken);
         }
-        var firstFrame = clock.Elapsed;
+        return colours;
+    }
+
+    [Fact]
+    public async Task The_desktop_page_shows_live_non_blank_frames_of_the_managed_desktop()
+    {
+        var page = await host.OpenAsync("/desktop");
+        var clock = Stopwatch.StartNew();
+        var colours = await WaitForFramesAsync(page);
 
         colours.ShouldBeGreaterThanOrEqualTo(20, "the canvas stayed blank");
         (await page.Locator(".live-desktop").GetAttributeAsync("data-state")).ShouldBe("connected");
         await Assertions.Expect(page.Locator(".control-state")).ToContainTextAsync("You have control");
-        Console.WriteLine($"live view: first non-blank frame {firstFrame.TotalMilliseconds:F0} ms after the page opened ({colours} colours sampled)");
+        Console.WriteLine($"live view: first non-blank frame {clock.Elapsed.TotalMilliseconds:F0} ms after the circuit ({colours} colours sampled)");
         await Screenshots.SaveAsync(page, "desktop");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Take screenshot" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { Name = "The latest screenshot of the desktop" })).ToBeVisibleAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Download the screenshot" })).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("^data:image/png;base64,"));
-        await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
-        await Screenshots.SaveAsync(page, "desktop-dark");
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Download the screenshot" }))
+            .ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("^data:image/png;base64,"));
+        var dark = await host.OpenAsync("/desktop", ColorScheme.Dark);
+        await WaitForFramesAsync(dark);
+        await Screenshots.SaveAsync(dark, "desktop-dark");
     }
 }

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Bytebot.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -15,26 +16,28 @@ public sealed partial class TaskPageTests(DashboardHost host) : IClassFixture<Da
         var list = await host.OpenAsync("/tasks");
         await list.EvaluateAsync("() => window.notReloaded = true");
         var home = await host.OpenAsync("/");
+        (await DashboardBrowser.AppBarColourAsync(home)).ShouldBe(DashboardBrowser.LightAppBar);
         await Screenshots.SaveAsync(home, "home");
 
         await home.GetByLabel("Describe the task").FillAsync("Look up the weather in Lisbon steps:3 hold:1");
-        await home.GetByLabel("Priority").SelectOptionAsync("HIGH");
-        await Assertions.Expect(home.GetByLabel("Model")).ToContainTextAsync("Llama 3.1 8B (local)");
+        await DashboardBrowser.SelectAsync(home, "Priority", "High");
+        await Assertions.Expect(home.Locator(".mud-select").Filter(new() { HasText = "Model" }).Locator("input"))
+            .ToHaveValueAsync("llama3.1:8b");
         await home.GetByRole(AriaRole.Button, new() { Name = "Start task" }).ClickAsync();
         await home.WaitForURLAsync(TaskUrl(), new() { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
         var taskId = Guid.Parse(home.Url[(home.Url.LastIndexOf('/') + 1)..]);
 
         var row = list.Locator($"[data-task-id='{taskId}']");
         await Assertions.Expect(row).ToContainTextAsync("Look up the weather in Lisbon");
-        await Assertions.Expect(row.Locator(".badge")).ToHaveTextAsync(new Regex("Pending|Running"));
+        await Assertions.Expect(row.Locator("[data-status]")).ToHaveTextAsync(new Regex("Pending|Running"));
         host.Agent.Release(taskId);
-        await Assertions.Expect(row.Locator(".badge")).ToHaveTextAsync("Completed", new() { Timeout = 30_000 });
+        await Assertions.Expect(row.Locator("[data-status]")).ToHaveTextAsync("Completed", new() { Timeout = 30_000 });
         (await list.EvaluateAsync<bool>("() => window.notReloaded === true")).ShouldBeTrue("the list page reloaded");
-        await Assertions.Expect(list.Locator("[data-count='completed']")).Not.ToHaveTextAsync("0");
+        await Assertions.Expect(list.GetByRole(AriaRole.Tab, new() { Name = "Completed" })).Not.ToHaveTextAsync(new Regex("Completed\\s*0$"));
         await Screenshots.SaveAsync(list, "tasks");
 
         // The task page the form led to followed the run live, and shows its timeline.
-        await Assertions.Expect(home.Locator("[data-status]")).ToHaveTextAsync("Completed", new() { Timeout = 30_000 });
+        await Assertions.Expect(home.Locator(".task-page [data-status]").First).ToHaveTextAsync("Completed", new() { Timeout = 30_000 });
         var steps = home.Locator("[data-timeline] li");
         await Assertions.Expect(steps).ToHaveCountAsync(4);
         await Assertions.Expect(steps.Nth(1)).ToContainTextAsync("computer_type_text");
@@ -45,6 +48,7 @@ public sealed partial class TaskPageTests(DashboardHost host) : IClassFixture<Da
         await Assertions.Expect(steps.First.GetByRole(AriaRole.Button)).ToHaveAttributeAsync("aria-pressed", "true");
         await Assertions.Expect(home.Locator("[data-replay-pane] img")).ToBeVisibleAsync();
         await Assertions.Expect(home.GetByRole(AriaRole.Log)).ToContainTextAsync("computer_click_mouse");
+        await Assertions.Expect(home.Locator(".mud-snackbar")).ToContainTextAsync("completed");
         await Screenshots.SaveAsync(home, "task-completed");
     }
 
@@ -57,11 +61,12 @@ public sealed partial class TaskPageTests(DashboardHost host) : IClassFixture<Da
         var takeOver = page.GetByRole(AriaRole.Button, new() { Name = "Take over" });
         var proceed = page.GetByRole(AriaRole.Button, new() { Name = "Proceed" });
         var live = page.Locator("[data-live-pane] .live-desktop");
+        var status = page.Locator(".task-page [data-status]").First;
 
         await Assertions.Expect(takeOver).ToBeVisibleAsync();
         await Assertions.Expect(live).ToHaveAttributeAsync("data-view-only", "true");
         await takeOver.ClickAsync();
-        await Assertions.Expect(page.Locator("[data-status]")).ToHaveTextAsync("You have control");
+        await Assertions.Expect(status).ToHaveTextAsync("You have control");
         await Assertions.Expect(proceed).ToBeVisibleAsync();
         await Assertions.Expect(live).ToHaveAttributeAsync("data-view-only", "false");
         await Assertions.Expect(live).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 15_000 });
@@ -71,7 +76,7 @@ public sealed partial class TaskPageTests(DashboardHost host) : IClassFixture<Da
         await Assertions.Expect(takeOver).ToBeVisibleAsync();
         await Assertions.Expect(live).ToHaveAttributeAsync("data-view-only", "true");
         host.Agent.Release(taskId);
-        await Assertions.Expect(page.Locator("[data-status]")).ToHaveTextAsync("Completed", new() { Timeout = 30_000 });
+        await Assertions.Expect(status).ToHaveTextAsync("Completed", new() { Timeout = 30_000 });
         await Assertions.Expect(page.Locator("[data-replay-pane]")).ToBeVisibleAsync();
     }
 
@@ -87,7 +92,31 @@ public sealed partial class TaskPageTests(DashboardHost host) : IClassFixture<Da
 
         await Assertions.Expect(page.GetByRole(AriaRole.Log).GetByText("Use the second monitor please")).ToHaveCountAsync(1);
         host.Agent.Release(taskId);
-        await Assertions.Expect(page.Locator("[data-status]")).ToHaveTextAsync("Completed", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator(".task-page [data-status]").First).ToHaveTextAsync("Completed", new() { Timeout = 30_000 });
+    }
+
+    [Fact]
+    public async Task A_pending_task_shows_the_live_desktop_it_will_run_on()
+    {
+        using var client = host.Factory.CreateAuthenticatedClient();
+        using var response = await client.PostAsJsonAsync("/api/tasks", new
+        {
+            description = "Send the weekly report",
+            type = "SCHEDULED",
+            scheduledFor = DateTimeOffset.UtcNow.AddHours(2),
+        }, Ct);
+        response.EnsureSuccessStatusCode();
+        var taskId = (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(Ct)).GetProperty("id").GetGuid();
+
+        var page = await host.OpenAsync($"/tasks/{taskId}");
+        await Assertions.Expect(page.Locator(".task-page [data-status]").First).ToHaveTextAsync("Pending");
+        await Assertions.Expect(page.Locator("[data-screen-state]")).ToContainTextAsync("the desktop it will run on");
+        await Assertions.Expect(page.Locator("[data-live-pane] .live-desktop")).ToHaveAttributeAsync("data-state", "connected",
+            new() { Timeout = 15_000 });
+        await Screenshots.SaveAsync(page, "task-pending");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Cancel task" }).ClickAsync();
+        await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Cancel task" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".task-page [data-status]").First).ToHaveTextAsync("Cancelled");
     }
 
     [Fact]
@@ -96,21 +125,24 @@ public sealed partial class TaskPageTests(DashboardHost host) : IClassFixture<Da
         var taskId = await host.CreateTaskAsync("Summarise the open document steps:3");
         await TasksHostWait(() => host.StepCountAsync(taskId), 4);
         var page = await host.OpenAsync("/", ColorScheme.Dark);
+        await Assertions.Expect(page.Locator(".mud-appbar")).ToHaveCSSAsync("background-color", DashboardBrowser.DarkAppBar);
         await Screenshots.SaveAsync(page, "home-dark");
         await page.GotoAsync(host.BaseUrl + "/tasks");
-        await Assertions.Expect(page.Locator(".task-list li[data-task-id]").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-task-id]").First).ToBeVisibleAsync();
         await Screenshots.SaveAsync(page, "tasks-dark");
         await page.GotoAsync($"{host.BaseUrl}/tasks/{taskId}");
-        await Assertions.Expect(page.Locator("[data-status]")).ToHaveTextAsync("Completed", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator(".task-page [data-status]").First).ToHaveTextAsync("Completed", new() { Timeout = 30_000 });
         await Assertions.Expect(page.Locator("[data-replay-pane] img")).ToBeVisibleAsync();
         await Screenshots.SaveAsync(page, "task-completed-dark");
         await page.GotoAsync(host.BaseUrl + "/status");
+        await DashboardBrowser.WaitForCircuitAsync(page);
         await Screenshots.SaveAsync(page, "status-dark");
 
-        var toggle = page.GetByRole(AriaRole.Button, new() { Name = "Light theme" });
-        await toggle.ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Light theme" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-appbar")).ToHaveCSSAsync("background-color", DashboardBrowser.LightAppBar);
         await page.ReloadAsync();
-        (await page.EvaluateAsync<string>("() => document.documentElement.dataset.theme")).ShouldBe("light");
+        await DashboardBrowser.WaitForCircuitAsync(page);
+        await Assertions.Expect(page.Locator(".mud-appbar")).ToHaveCSSAsync("background-color", DashboardBrowser.LightAppBar);
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Dark theme" })).ToHaveAttributeAsync("aria-pressed", "false");
     }
 

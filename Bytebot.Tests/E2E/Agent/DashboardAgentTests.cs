@@ -25,18 +25,19 @@ public sealed partial class DashboardAgentTests(AgentHost host) : IClassFixture<
         await list.EvaluateAsync("() => window.notReloaded = true");
         var home = await context.NewPageAsync();
         await home.GotoAsync(host.BaseUrl + "/");
+        await DashboardBrowser.WaitForCircuitAsync(home);
 
         await home.GetByLabel("Describe the task").FillAsync("Look at the screen and move the mouse");
-        await home.GetByLabel("Model").SelectOptionAsync(new SelectOptionValue { Label = "Claude Sonnet 4" });
+        await DashboardBrowser.SelectAsync(home, "Model", "Claude Sonnet 4");
         await home.GetByRole(AriaRole.Button, new() { Name = "Start task" }).ClickAsync();
         await home.WaitForURLAsync(TaskUrl(), new() { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
         var taskId = Guid.Parse(home.Url[(home.Url.LastIndexOf('/') + 1)..]);
 
         var row = list.Locator($"[data-task-id='{taskId}']");
         await Assertions.Expect(row).ToContainTextAsync("Look at the screen and move the mouse");
-        await Assertions.Expect(row.Locator(".badge")).ToHaveTextAsync("Completed", new() { Timeout = 60_000 });
+        await Assertions.Expect(row.Locator("[data-status]")).ToHaveTextAsync("Completed", new() { Timeout = 60_000 });
         (await list.EvaluateAsync<bool>("() => window.notReloaded === true")).ShouldBeTrue("the list page reloaded");
-        await Assertions.Expect(home.Locator("[data-status]")).ToHaveTextAsync("Completed", new() { Timeout = 30_000 });
+        await Assertions.Expect(home.Locator(".task-page [data-status]").First).ToHaveTextAsync("Completed", new() { Timeout = 30_000 });
         await Assertions.Expect(home.Locator("[data-timeline]")).ToContainTextAsync("computer_move_mouse");
         await Assertions.Expect(home.GetByRole(AriaRole.Log)).ToContainTextAsync("Looked at the screen.");
         host.Llm.Bodies(FakeLlmServer.AnthropicMessages).Count.ShouldBe(3);

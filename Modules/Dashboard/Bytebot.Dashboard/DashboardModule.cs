@@ -1,10 +1,12 @@
 using Bytebot.Dashboard.Components;
+using Bytebot.Dashboard.Host;
 using Bytebot.Dashboard.LiveView;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Radzen;
+using MudBlazor;
+using MudBlazor.Services;
 
 namespace Bytebot.Dashboard;
 
@@ -13,16 +15,24 @@ public static class DashboardModule
     public static IServiceCollection AddDashboardModule(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        // Static server rendering only: blazor.web.js, which every interactive render mode needs, is not on the
-        // package registry we build from (ADR 0009). Live parts are plain ES modules.
-        services.AddRazorComponents();
-        services.AddRadzenComponents();
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices(options =>
+        {
+            options.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight;
+            options.SnackbarConfiguration.VisibleStateDuration = 8000;
+        });
+        services.AddHttpContextAccessor();
+        // The session cookie is forwarded by hand per circuit; a shared cookie jar would mix users' sessions.
+        services.AddHttpClient(HostApi.ClientName)
+            .ConfigurePrimaryHttpMessageHandler(() =>
+                new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false });
+        services.AddScoped<HostApi>();
         return services;
     }
 
     public static IEndpointRouteBuilder MapDashboardEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapRazorComponents<App>();
+        endpoints.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         endpoints.MapNoVnc();
         return endpoints;
     }

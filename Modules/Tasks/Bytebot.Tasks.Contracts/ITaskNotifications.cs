@@ -13,6 +13,18 @@ public interface ITaskNotifications
     TaskSubscription Subscribe(Guid? taskId);
 }
 
+/// <summary>
+/// A task's committed events so far, for a view that folds them and then follows <see cref="ITaskNotifications"/>.
+/// </summary>
+public interface ITaskHistory
+{
+    /// <summary>
+    /// The task's events from its first, in commit order; none for an unknown task. Subscribe before reading and
+    /// skip live events at or below the last <see cref="TaskNotification.GlobalPosition"/> read, so none is missed.
+    /// </summary>
+    IAsyncEnumerable<TaskNotification> ReadAsync(Guid taskId, CancellationToken cancellationToken);
+}
+
 /// <summary>A live feed of task events; dispose to unsubscribe.</summary>
 public abstract class TaskSubscription : IDisposable
 {

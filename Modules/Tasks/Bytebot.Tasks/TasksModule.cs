@@ -37,6 +37,7 @@ public static class TasksModule
         services.AddSingleton<TaskBroadcast>();
         services.AddSingleton<ITaskNotifications>(sp => sp.GetRequiredService<TaskBroadcast>());
         services.AddHostedService<TaskEventFeed>();
+        services.AddSingleton<ITaskHistory, TaskHistory>();
         services.AddSingleton<TaskViews>();
         services.AddSingleton<TaskFacts>();
         services.AddSingleton<ITaskRunWindows>(sp => sp.GetRequiredService<TaskFacts>());

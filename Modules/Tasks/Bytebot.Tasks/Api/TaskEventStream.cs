@@ -36,7 +36,7 @@ internal static class TaskEventStream
 
         // Subscribe before reading history, so nothing committed in between is missed; duplicates are skipped by position.
         using var live = notifications.Subscribe(id);
-        await ServeAsync(context.Response, History(store, id, cancellationToken), live, _ => true, after, cancellationToken);
+        await ServeAsync(context.Response, TaskHistory.ReadAsync(store, id, cancellationToken), live, _ => true, after, cancellationToken);
         return TypedResults.Empty;
     }
 
@@ -105,11 +105,6 @@ internal static class TaskEventStream
         }
     }
 
-    private static async IAsyncEnumerable<TaskNotification> History(IDocumentStore store, Guid id, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        foreach (var recorded in await TaskStreams.ReadAsync(store, id, 1, cancellationToken))
-            yield return TaskEventLog.ToNotification(recorded);
-    }
 
     private static async IAsyncEnumerable<TaskNotification> CatchUp(IDocumentStore store, long after, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

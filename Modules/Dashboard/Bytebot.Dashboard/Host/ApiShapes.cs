@@ -1,0 +1,34 @@
+using System.Text.Json;
+using Bytebot.Tasks.Contracts;
+using Microsoft.AspNetCore.Components.Forms;
+
+namespace Bytebot.Dashboard.Host;
+
+// The fields of the host API's JSON the dashboard reads; the API may carry more. Rows a component takes as a
+// parameter are public because Razor components are.
+
+internal sealed record TaskItem(
+    Guid Id, string Description, string Status, string Priority, string Control, DateTimeOffset CreatedAt,
+    DateTimeOffset? ScheduledFor, string? Error, TaskModel? Model);
+
+internal sealed record TaskListPage(
+    IReadOnlyList<TaskItem> Tasks, long Total, long TotalPages, IReadOnlyDictionary<string, long> StatusCounts);
+
+public sealed record TaskFile(string Name, string Path, long Size, DateTimeOffset Modified, string Kind, string Url);
+
+internal sealed record TaskFileList(Guid TaskId, IReadOnlyList<TaskFile> Files);
+
+public sealed record FolderEntry(string Name, string Path, string Type, long? Size, DateTimeOffset Modified);
+
+internal sealed record FolderListing(string Path, IReadOnlyList<FolderEntry> Entries);
+
+internal sealed record NewTask(
+    string Description, string Priority, TaskModel? Model, DateTimeOffset? ScheduledFor,
+    IReadOnlyList<IBrowserFile> Files, long MaxBytes);
+
+internal static class JsonShapes
+{
+    public static string? String(this JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value)
+            && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}
