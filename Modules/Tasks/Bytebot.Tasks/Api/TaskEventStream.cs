@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Bytebot.Tasks.Contracts;
-using Bytebot.Tasks.Events;
 using Bytebot.Tasks.Live;
 using Marten;
 using Microsoft.AspNetCore.Http;
