@@ -106,7 +106,7 @@ public sealed class ModuleBoundaryTests
             .ToDictionary(d => Path.GetFileName(d), SourcesOf);
         var owned = sources.ToDictionary(m => m.Key, m => (
             Tables: Captures(m.Value.Values, @"create table (?:if not exists )?(\w+)"),
-            Events: Captures(m.Value.Values, @"MapEventType<\w+>\(""(\w+)\.")));
+            Events: Captures(m.Value.Values, @"(?:MapEventType<\w+>\(|const string \w+ = )""(\w+)\.")));
         var violations = new List<string>();
         foreach (var (module, files) in sources)
         {

@@ -54,22 +54,22 @@ internal static class TaskEventTypes
     public static IServiceCollection AddTaskEvents(this IServiceCollection services) =>
         services.ConfigureMarten(options =>
         {
-            options.Events.MapEventType<TaskCreated>("tasks.task_created");
-            options.Events.MapEventType<MessageAdded>("tasks.message_added");
+            options.Events.MapEventType<TaskCreated>(TaskEventNames.TaskCreated);
+            options.Events.MapEventType<MessageAdded>(TaskEventNames.MessageAdded);
             options.Events.MapEventType<SummaryAdded>("tasks.summary_added");
-            options.Events.MapEventType<TaskStarted>("tasks.task_started");
-            options.Events.MapEventType<StepStarted>("tasks.step_started");
-            options.Events.MapEventType<ActionStarted>("tasks.action_started");
-            options.Events.MapEventType<ActionCompleted>("tasks.action_completed");
-            options.Events.MapEventType<UsageRecorded>("tasks.usage_recorded");
-            options.Events.MapEventType<StepCompleted>("tasks.step_completed");
-            options.Events.MapEventType<StepInterrupted>("tasks.step_interrupted");
-            options.Events.MapEventType<TaskTakenOver>("tasks.task_taken_over");
-            options.Events.MapEventType<TaskResumed>("tasks.task_resumed");
-            options.Events.MapEventType<TaskNeedsHelp>("tasks.task_needs_help");
-            options.Events.MapEventType<TaskCompleted>("tasks.task_completed");
-            options.Events.MapEventType<TaskFailed>("tasks.task_failed");
-            options.Events.MapEventType<TaskCancelled>("tasks.task_cancelled");
-            options.Events.MapEventType<TaskDeleted>("tasks.task_deleted");
+            options.Events.MapEventType<TaskStarted>(TaskEventNames.TaskStarted);
+            options.Events.MapEventType<StepStarted>(TaskEventNames.StepStarted);
+            options.Events.MapEventType<ActionStarted>(TaskEventNames.ActionStarted);
+            options.Events.MapEventType<ActionCompleted>(TaskEventNames.ActionCompleted);
+            options.Events.MapEventType<UsageRecorded>(TaskEventNames.UsageRecorded);
+            options.Events.MapEventType<StepCompleted>(TaskEventNames.StepCompleted);
+            options.Events.MapEventType<StepInterrupted>(TaskEventNames.StepInterrupted);
+            options.Events.MapEventType<TaskTakenOver>(TaskEventNames.TaskTakenOver);
+            options.Events.MapEventType<TaskResumed>(TaskEventNames.TaskResumed);
+            options.Events.MapEventType<TaskNeedsHelp>(TaskEventNames.TaskNeedsHelp);
+            options.Events.MapEventType<TaskCompleted>(TaskEventNames.TaskCompleted);
+            options.Events.MapEventType<TaskFailed>(TaskEventNames.TaskFailed);
+            options.Events.MapEventType<TaskCancelled>(TaskEventNames.TaskCancelled);
+            options.Events.MapEventType<TaskDeleted>(TaskEventNames.TaskDeleted);
         });
 }

@@ -49,36 +49,36 @@ internal sealed class TaskState
         var data = notification.Data;
         switch (notification.Type)
         {
-            case "tasks.task_created":
+            case TaskEventNames.TaskCreated:
                 Description = data.GetProperty("description").GetString() ?? "";
                 CreatedAt = notification.CreatedAt;
                 break;
-            case "tasks.message_added":
+            case TaskEventNames.MessageAdded:
                 AddMessage(data);
                 break;
-            case "tasks.task_started" or "tasks.task_resumed":
+            case TaskEventNames.TaskStarted or TaskEventNames.TaskResumed:
                 (Status, Control) = ("RUNNING", "ASSISTANT");
                 break;
-            case "tasks.step_started":
+            case TaskEventNames.StepStarted:
                 var step = new TaskStep(data.GetProperty("stepId").GetGuid(), data.GetProperty("number").GetInt32(),
                     At(data));
                 _steps[step.Id] = step;
                 Steps.Add(step);
                 break;
-            case "tasks.action_started" when StepOf(data) is { } started:
+            case TaskEventNames.ActionStarted when StepOf(data) is { } started:
                 started.Revision++;
                 started.Action = data.GetProperty("name").GetString();
                 var input = data.TryGetProperty("input", out var given) ? given : default;
                 started.Arguments = ActionText.Describe(started.Action ?? "", input);
                 break;
-            case "tasks.action_completed" when StepOf(data) is { } completed:
+            case TaskEventNames.ActionCompleted when StepOf(data) is { } completed:
                 (completed.Revision, FileChanges) = (completed.Revision + 1, FileChanges + 1);
                 if (!data.GetProperty("succeeded").GetBoolean())
                     completed.Error = data.String("error") ?? "failed";
                 if (data.TryGetProperty("screenshot", out var shot) && shot.ValueKind == JsonValueKind.Object)
                     completed.Screenshot = shot.Deserialize<BlobReference>(Json);
                 break;
-            case "tasks.usage_recorded":
+            case TaskEventNames.UsageRecorded:
                 var inTokens = data.GetProperty("inputTokens").GetInt64();
                 var outTokens = data.GetProperty("outputTokens").GetInt64();
                 var cost = data.TryGetProperty("cost", out var c) && c.ValueKind == JsonValueKind.Number
@@ -94,37 +94,37 @@ internal sealed class TaskState
                         used.Cost = (used.Cost ?? 0) + cost;
                 }
                 break;
-            case "tasks.step_completed" when StepOf(data) is { } ended:
+            case TaskEventNames.StepCompleted when StepOf(data) is { } ended:
                 ended.Revision++;
                 ended.EndedAt = At(data);
                 break;
-            case "tasks.step_interrupted" when StepOf(data) is { } interrupted:
+            case TaskEventNames.StepInterrupted when StepOf(data) is { } interrupted:
                 interrupted.Revision++;
                 interrupted.EndedAt = At(data);
                 interrupted.Interrupted = data.String("reason") ?? "interrupted";
                 break;
-            case "tasks.task_taken_over":
+            case TaskEventNames.TaskTakenOver:
                 Control = "USER";
                 break;
-            case "tasks.task_needs_help":
+            case TaskEventNames.TaskNeedsHelp:
                 (Status, Control, HelpReason) = ("NEEDS_HELP", "USER", data.String("reason"));
                 break;
-            case "tasks.task_completed":
+            case TaskEventNames.TaskCompleted:
                 Status = "COMPLETED";
                 break;
-            case "tasks.task_failed":
+            case TaskEventNames.TaskFailed:
                 (Status, Error) = ("FAILED", data.String("error"));
                 break;
-            case "tasks.task_cancelled":
+            case TaskEventNames.TaskCancelled:
                 Status = "CANCELLED";
                 break;
-            case "tasks.task_deleted":
+            case TaskEventNames.TaskDeleted:
                 (Status, Deleted) = ("CANCELLED", true);
                 break;
             default:
                 return false;
         }
-        if (notification.Type.StartsWith("tasks.task_", StringComparison.Ordinal))
+        if (notification.Type.StartsWith(TaskEventNames.LifecyclePrefix, StringComparison.Ordinal))
             FileChanges++;
         return true;
     }
