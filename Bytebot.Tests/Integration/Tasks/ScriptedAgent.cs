@@ -39,9 +39,22 @@ internal sealed partial class ScriptedAgent(string actionLog, TimeSpan actionDur
     /// <summary>Appends one line per executed action; the lines are the physical effects the test counts.</summary>
     public static void Witness(string actionLog, Guid taskId, Guid actionId)
     {
-        using var file = new FileStream(actionLog, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
-        file.Write(Encoding.UTF8.GetBytes($"{taskId} {actionId}\n"));
-        file.Flush(flushToDisk: true);
+        // FileShare.None takes an flock. Without it two host processes appending at once (an append is a seek to
+        // the end, then a write) overwrote each other's line: 59 of 60 actions were witnessed once.
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                using var file = new FileStream(actionLog, FileMode.Append, FileAccess.Write, FileShare.None);
+                file.Write(Encoding.UTF8.GetBytes($"{taskId} {actionId}\n"));
+                file.Flush(flushToDisk: true);
+                return;
+            }
+            catch (IOException) when (attempt < 1000)
+            {
+                Thread.Sleep(2);
+            }
+        }
     }
 
     [GeneratedRegex(@"steps:(\d+)")]

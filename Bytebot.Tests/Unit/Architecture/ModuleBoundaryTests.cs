@@ -106,7 +106,10 @@ public sealed class ModuleBoundaryTests
             .ToDictionary(d => Path.GetFileName(d), SourcesOf);
         var owned = sources.ToDictionary(m => m.Key, m => (
             Tables: Captures(m.Value.Values, @"create table (?:if not exists )?(\w+)"),
-            Events: Captures(m.Value.Values, @"(?:MapEventType<\w+>\(|const string \w+ = )""(\w+)\.")));
+            // A module's event names: its Marten aliases, and the constants of its *EventNames contract.
+            Events: Captures(m.Value.Values, @"MapEventType<\w+>\(""(\w+)\.").Union(Captures(
+                m.Value.Where(f => f.Key.EndsWith("EventNames.cs", StringComparison.Ordinal)).Select(f => f.Value),
+                @"const string \w+ = ""(\w+)\.")).ToHashSet()));
         var violations = new List<string>();
         foreach (var (module, files) in sources)
         {
