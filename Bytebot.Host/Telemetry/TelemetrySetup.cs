@@ -13,7 +13,8 @@ namespace Bytebot.Host.Telemetry;
 /// </summary>
 internal static class TelemetrySetup
 {
-    public static readonly string[] Sources = ["Microsoft.AspNetCore", "System.Net.Http", "Npgsql", "Wolverine", "Bytebot.*"];
+    public static readonly string[] Sources =
+        ["Microsoft.AspNetCore", "System.Net.Http", "Npgsql", "Wolverine", "Bytebot.*"];
 
     public static readonly string[] Meters =
     [

@@ -9,7 +9,7 @@ using NSubstitute;
 
 namespace Bytebot.Tests.Unit.Desktop;
 
-/// <summary>The action handlers' ports with substitutes for the ones a test does not care about (no workspace).</summary>
+/// <summary>The action handlers' ports, with substitutes for those a test does not care about (no workspace).</summary>
 internal static class TestDesktopActions
 {
     public static DesktopActions With(

@@ -25,7 +25,9 @@ public static class MessagingSetup
         return services;
     }
 
-    /// <summary>Lets Wolverine find the static handlers of <paramref name="assembly"/> (public: its generated code calls them).</summary>
+    /// <summary>
+    /// Lets Wolverine find the static handlers of <paramref name="assembly"/> (public: its generated code calls them).
+    /// </summary>
     public static IServiceCollection AddMessageHandlers(this IServiceCollection services, Assembly assembly)
     {
         ArgumentNullException.ThrowIfNull(assembly);

@@ -15,7 +15,8 @@ internal static class McpEndpoint
     public static IServiceCollection AddComputerMcp(this IServiceCollection services)
     {
         services.AddScoped<ComputerTools>();
-        services.AddMcpServer(options => options.ServerInfo = new Implementation { Name = "bytebot", Version = "1.0.0" })
+        services
+            .AddMcpServer(options => options.ServerInfo = new Implementation { Name = "bytebot", Version = "1.0.0" })
             .WithHttpTransport(http => http.Stateless = true)
             .WithListToolsHandler((_, _) => ValueTask.FromResult(new ListToolsResult { Tools = ComputerTools.List }))
             .WithCallToolHandler(async (request, token) => await request.Services!.GetRequiredService<ComputerTools>()

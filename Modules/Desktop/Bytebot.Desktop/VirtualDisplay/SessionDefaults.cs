@@ -22,7 +22,7 @@ internal static class SessionDefaults
         </channel>
         """;
 
-    /// <summary>Writes the defaults under the data dir and returns the <c>XDG_CONFIG_DIRS</c> that puts them first.</summary>
+    // Writes the defaults under the data dir and returns the XDG_CONFIG_DIRS that puts them first.
     public static string Prepare(string dataDirectory)
     {
         var root = Path.Combine(dataDirectory, "xdg");

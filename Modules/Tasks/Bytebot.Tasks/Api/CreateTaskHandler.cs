@@ -9,7 +9,8 @@ namespace Bytebot.Tasks.Api;
 public static class CreateTaskHandler
 {
     public static async Task<TaskCreatedReply> HandleAsync(
-        CreateTaskCommand message, IDocumentStore store, TimeProvider clock, TaskWakeUp wakeUp, CancellationToken cancellationToken)
+        CreateTaskCommand message, IDocumentStore store, TimeProvider clock, TaskWakeUp wakeUp,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         var description = message.Description?.Trim() ?? "";

@@ -15,7 +15,8 @@ public sealed class DesktopActions
 {
     internal DesktopActions(
         IDesktopDriver driver, ActionQueue queue, Workspace workspace, ICommandRunner runner,
-        IDesktopEnvironment environment, IOptions<ComputerUseOptions> options, TimeProvider time, ILoggerFactory loggers)
+        IDesktopEnvironment environment, IOptions<ComputerUseOptions> options, TimeProvider time,
+        ILoggerFactory loggers)
     {
         Driver = driver;
         Queue = queue;
