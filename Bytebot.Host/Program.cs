@@ -4,6 +4,7 @@ using Bytebot.Desktop;
 using Bytebot.Files;
 using Bytebot.Host.Auth;
 using Bytebot.Host.Health;
+using Bytebot.Host.OpenApi;
 using Bytebot.Host.Security;
 using Bytebot.Host.Telemetry;
 using Bytebot.Platform;
@@ -19,7 +20,7 @@ builder.WebHost.UseStaticWebAssets();
 builder.Logging.AddBytebotLogging(builder.Configuration);
 
 builder.Services.AddProblemDetails();
-builder.Services.AddOpenApi();
+builder.Services.AddBytebotOpenApi();
 builder.Services.AddHealthChecks();
 builder.Services.AddBytebotTelemetry(builder.Configuration);
 builder.Services.AddBytebotAuth(builder.Configuration);
@@ -46,7 +47,7 @@ app.UseMiddleware<CookieRequestGuard>();
 app.UseAntiforgery();
 
 app.MapBytebotHealth();
-app.MapOpenApi();
+app.MapOpenApi("/openapi/v1.json");
 app.MapLogin();
 app.MapStaticAssets();
 app.MapDesktopEndpoints();

@@ -1,4 +1,5 @@
 using System.Net;
+using Bytebot.Platform.Http;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -8,17 +9,35 @@ namespace Bytebot.Host.Auth;
 /// <summary>Sign-in page: exchanges the API token for an HttpOnly, SameSite=Strict session cookie.</summary>
 internal static class Login
 {
+    private const string SignInForm = """
+        {"type":"object","required":["token","__RequestVerificationToken"],"properties":{
+          "token":{"type":"string","description":"The admin API token."},
+          "returnUrl":{"type":"string","description":"A local path to go to after signing in."},
+          "__RequestVerificationToken":{"type":"string","description":"The antiforgery field of the page."}}}
+        """;
+
+    private const string SignOutForm = """
+        {"type":"object","required":["__RequestVerificationToken"],"properties":{
+          "__RequestVerificationToken":{"type":"string","description":"The antiforgery field of the page."}}}
+        """;
+
     public static IEndpointRouteBuilder MapLogin(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/login", (HttpContext context, IAntiforgery antiforgery, string? returnUrl) =>
                 Page(context, antiforgery, returnUrl, error: null, StatusCodes.Status200OK))
             .AllowAnonymous()
-            .ExcludeFromDescription();
+            .WithName("GetSignInPage").WithTags("Auth").WithSummary("The sign-in page (HTML with an antiforgery field).")
+            .Produces<string>(StatusCodes.Status200OK, "text/html");
 
         endpoints.MapPost("/login", SignInAsync)
             .AllowAnonymous()
             .DisableAntiforgery() // validated explicitly below so a bad form re-renders the page instead of a bare 400
-            .ExcludeFromDescription();
+            .WithName("SignIn").WithTags("Auth")
+            .WithSummary("Exchanges the token for the session cookie; a bad form or token re-renders the page.")
+            .DescribesBody(("application/x-www-form-urlencoded", SignInForm))
+            .Produces(StatusCodes.Status302Found)
+            .Produces<string>(StatusCodes.Status400BadRequest, "text/html")
+            .Produces<string>(StatusCodes.Status401Unauthorized, "text/html");
 
         // The dashboard's sign-out is a plain form with an antiforgery field, so a cross-site page cannot sign the user out.
         endpoints.MapPost("/logout", async (HttpContext context) =>
@@ -30,7 +49,9 @@ internal static class Login
                 return Results.Redirect("/login");
             })
             .WithMetadata(new RequireAntiforgeryTokenAttribute())
-            .ExcludeFromDescription();
+            .WithName("SignOut").WithTags("Auth").WithSummary("Ends the dashboard session (a form with its antiforgery field).")
+            .DescribesBody(("application/x-www-form-urlencoded", SignOutForm))
+            .Produces(StatusCodes.Status302Found).ProducesProblem(StatusCodes.Status400BadRequest);
         return endpoints;
     }
 

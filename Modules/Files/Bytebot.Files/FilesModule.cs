@@ -3,6 +3,7 @@ using Bytebot.Files.Contracts;
 using Bytebot.Files.TaskFiles;
 using Bytebot.Files.Workspace;
 using Bytebot.Platform.Files;
+using Bytebot.Platform.Http;
 using Bytebot.Platform.Postgres;
 using Bytebot.Tasks.Contracts;
 using Microsoft.AspNetCore.Builder;
@@ -30,11 +31,16 @@ public static class FilesModule
         return services;
     }
 
+    private const string UploadForm = """
+        {"type":"object","required":["files"],"properties":{"files":{"type":"array","minItems":1,
+          "items":{"type":"string","format":"binary"},"description":"One part per file; its file name is kept."}}}
+        """;
+
     public static IEndpointRouteBuilder MapFilesEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/api/blobs/{sha256}", GetBlob.Handle).WithTags("Files")
             .WithName("GetBlob").WithSummary("A stored blob (screenshot, upload) by SHA-256; immutable, cacheable, ETag = the hash.")
-            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream").ProducesValidationProblem()
+            .DescribesDownload(entityTag: true).ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status401Unauthorized);
 
         var files = endpoints.MapGroup("/api/files").WithTags("Files")
@@ -45,10 +51,10 @@ public static class FilesModule
             .Produces<DirectoryListing>();
         files.MapGet("/download", BrowseFiles.Download)
             .WithName("DownloadWorkspaceFile").WithSummary("Downloads a regular file of the workspace as an attachment.")
-            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream");
+            .DescribesDownload();
         files.MapPost("/", UploadFiles.HandleAsync)
             .WithName("UploadWorkspaceFiles").WithSummary("Uploads multipart files into a workspace directory (atomic per file; overwrite=true replaces).")
-            .Accepts<IFormFileCollection>("multipart/form-data")
+            .DescribesBody(("multipart/form-data", UploadForm))
             .Produces<UploadedFiles>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).DisableAntiforgery();
         files.MapPost("/directory", BrowseFiles.CreateDirectory)

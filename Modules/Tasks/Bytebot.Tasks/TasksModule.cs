@@ -1,5 +1,6 @@
 using Bytebot.Agent.Contracts;
 using Bytebot.Files.Contracts;
+using Bytebot.Platform.Http;
 using Bytebot.Platform.Messaging;
 using Bytebot.Platform.Postgres;
 using Bytebot.Tasks.Api;
@@ -60,7 +61,7 @@ public static class TasksModule
                     ? CreateTask.FromFormAsync(request, store, blobs, limits, views, catalog, clock, wakeUp, ct)
                     : CreateTask.FromJsonAsync(request, store, blobs, limits, views, catalog, clock, wakeUp, ct))
             .WithName("CreateTask").WithSummary("Creates a task (JSON with base64 files, or multipart/form-data).")
-            .Accepts<CreateTaskRequest>("application/json", "multipart/form-data")
+            .DescribesBody(("application/json", TaskSchemas.CreateJson), ("multipart/form-data", TaskSchemas.CreateForm))
             .Produces<TaskView>(StatusCodes.Status201Created).ProducesValidationProblem().DisableAntiforgery();
         tasks.MapGet("/", (TaskViews views, string? page, string? limit, string? status, string? statuses, CancellationToken ct) =>
                 ReadTasks.ListAsync(views, page, limit, status, statuses, ct))
@@ -83,7 +84,7 @@ public static class TasksModule
             .Produces<IReadOnlyList<MessageGroup>>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         tasks.MapPost("/{id:guid}/messages", TaskMessages.AddAsync)
             .WithName("AddMessage").WithSummary("Adds a user message to the task.")
-            .Accepts<AddMessageRequest>("application/json")
+            .DescribesBody(("application/json", TaskSchemas.AddMessage))
             .Produces<TaskView>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         tasks.MapPost("/{id:guid}/takeover", TaskControl.TakeOverAsync)
             .WithName("TakeOverTask").WithSummary("Gives the user control; the agent's run of this task stops.")
@@ -99,19 +100,20 @@ public static class TasksModule
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
         tasks.MapGet("/{id:guid}/events", TaskEventStream.StreamAsync)
             .WithName("StreamTaskEvents").WithSummary("Server-sent events of the task; resumable with Last-Event-ID (a global position).")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream").ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+            .DescribesEventStream("The task's events: messages, steps, status changes.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         tasks.MapGet("/events", TaskEventStream.StreamAllAsync)
             .WithName("StreamAllTaskEvents").WithSummary("Server-sent lifecycle events of every task, live; resumable with Last-Event-ID.")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream").ProducesValidationProblem();
+            .DescribesEventStream("Every task's lifecycle events.").ProducesValidationProblem();
         tasks.MapGet("/{id:guid}/timeline", ReadTasks.TimelineAsync)
             .WithName("GetTaskTimeline").WithSummary("Steps with start, duration, action, screenshot, tokens and cost.")
             .Produces<IReadOnlyList<StepView>>().ProducesProblem(StatusCodes.Status404NotFound);
         tasks.MapGet("/{id:guid}/files/{fileId:guid}", ReadTasks.DownloadFileAsync)
             .WithName("DownloadTaskFile").WithSummary("Downloads a file uploaded with the task.")
-            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream").ProducesProblem(StatusCodes.Status404NotFound);
+            .DescribesDownload().ProducesProblem(StatusCodes.Status404NotFound);
         tasks.MapGet("/{id:guid}/blobs/{sha256}", ReadTasks.DownloadBlobAsync)
             .WithName("DownloadTaskBlob").WithSummary("Downloads a screenshot or document the task references.")
-            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream").ProducesProblem(StatusCodes.Status404NotFound);
+            .DescribesDownload(entityTag: true).ProducesProblem(StatusCodes.Status404NotFound);
         return endpoints;
     }
 }

@@ -26,7 +26,12 @@ internal sealed partial class ComputerTools(IMessageBus bus, ILogger<ComputerToo
         new(ImageEncoding.Jpeg, Quality: 60, Scale: 0.5),
     ];
 
-    public static IList<Tool> List { get; } = ToolSchemas.All();
+    public static IList<Tool> List { get; } = [.. ActionSchemas.All.Select(action => new Tool
+    {
+        Name = Prefix + action.Action,
+        Description = action.Description,
+        InputSchema = JsonSerializer.SerializeToElement(action.Input),
+    })];
 
     public async Task<CallToolResult> CallAsync(string name, IDictionary<string, JsonElement>? arguments, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Protocol;
@@ -15,6 +16,11 @@ internal static class McpEndpoint
     public static IServiceCollection AddComputerMcp(this IServiceCollection services)
     {
         services.AddScoped<ComputerTools>();
+        services.ConfigureAll<OpenApiOptions>(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            McpDocs.Describe(document);
+            return Task.CompletedTask;
+        }));
         services
             .AddMcpServer(options => options.ServerInfo = new Implementation { Name = "bytebot", Version = "1.0.0" })
             .WithHttpTransport(http => http.Stateless = true)

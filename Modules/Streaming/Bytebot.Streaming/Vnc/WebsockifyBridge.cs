@@ -21,7 +21,10 @@ internal static partial class WebsockifyBridge
 
     public static IEndpointRouteBuilder MapWebsockify(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/websockify", BridgeAsync).WithName("Websockify").ExcludeFromDescription();
+        endpoints.MapGet("/websockify", BridgeAsync).WithName("Websockify").WithTags("Streaming")
+            .WithSummary("The desktop's VNC (RFB) over a WebSocket, for noVNC; input passes only while the user has control.")
+            .Produces(StatusCodes.Status101SwitchingProtocols)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return endpoints;
     }
 

@@ -41,7 +41,7 @@ internal static class ReadTasks
     {
         if (await views.GetFileAsync(id, fileId, cancellationToken) is not { } file || blobs.OpenRead(file.Sha256) is not { } stream)
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "File not found", detail: $"Task {id} has no file {fileId}.");
-        return TypedResults.File(stream, file.MediaType, file.Name);
+        return TypedResults.File(stream, file.MediaType, file.Name, enableRangeProcessing: true);
     }
 
     public static async Task<IResult> DownloadBlobAsync(Guid id, string sha256, HttpContext context, TaskViews views, IBlobStore blobs,
@@ -53,7 +53,8 @@ internal static class ReadTasks
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Blob not found", detail: $"No blob {sha256}.");
         // Content-addressed: the bytes behind a hash never change, so a timeline's thumbnails are fetched once.
         context.Response.Headers.CacheControl = "private, max-age=31536000, immutable";
-        return TypedResults.File(stream, blob.MediaType);
+        return TypedResults.File(stream, blob.MediaType,
+            entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{blob.Sha256}\""), enableRangeProcessing: true);
     }
 
     public static IResult Models(IModelCatalog catalog)

@@ -23,7 +23,7 @@ internal static partial class ComputerUseEndpoint
 
     public static IEndpointRouteBuilder MapComputerUse(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/computer-use", HandleAsync).DisableAntiforgery();
+        endpoints.MapPost("/computer-use", HandleAsync).DisableAntiforgery().DescribeComputerUse();
         return endpoints;
     }
 

@@ -1,11 +1,18 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using ModelContextProtocol.Protocol;
 
-namespace Bytebot.Desktop.Mcp;
+namespace Bytebot.Desktop.Features.Actions;
 
-/// <summary>The input schemas of Bytebot's zod tool definitions, field for field, plus our screenshot options.</summary>
-internal static class ToolSchemas
+/// <summary>One action's wire shape: the fields beside <c>action</c> that <see cref="ActionParser"/> accepts.</summary>
+/// <param name="Action">The <c>action</c> value (the MCP tool's name without its prefix).</param>
+/// <param name="Description">What it does.</param>
+/// <param name="Input">JSON Schema of the other fields (no unknown field is accepted).</param>
+internal sealed record ActionSchema(string Action, string Description, JsonObject Input);
+
+/// <summary>
+/// The input schemas of Bytebot's zod tool definitions, field for field, plus our screenshot options: the one
+/// description of the action surface, served as the MCP tools' input schemas and as <c>POST /computer-use</c>'s body.
+/// </summary>
+internal static class ActionSchemas
 {
     private static JsonObject Coordinates() => Object(new() { ["x"] = Integer(), ["y"] = Integer() }, "x", "y");
 
@@ -32,14 +39,12 @@ internal static class ToolSchemas
         ["additionalProperties"] = false,
     };
 
-    private static Tool Tool(string name, string description, JsonObject schema) => new()
-    {
-        Name = ComputerTools.Prefix + name,
-        Description = description,
-        InputSchema = JsonSerializer.SerializeToElement(schema),
-    };
+    private static ActionSchema Tool(string name, string description, JsonObject schema) => new(name, description, schema);
 
-    public static IList<Tool> All() =>
+    // Bytebot's shared type says `sensitive`, its LLM tool says `isSensitive`; the parser takes either.
+    private static JsonObject Sensitive() => new() { ["type"] = "boolean", ["description"] = "A secret: never logged or recorded." };
+
+    public static IReadOnlyList<ActionSchema> All { get; } =
     [
         Tool("move_mouse", "Moves the mouse cursor to the specified coordinates.",
             Object(new() { ["coordinates"] = Coordinates() }, "coordinates")),
@@ -58,9 +63,9 @@ internal static class ToolSchemas
         Tool("press_keys", "Presses or releases keys, for holding modifiers across actions.",
             Object(new() { ["keys"] = Keys(), ["press"] = Press() }, "keys", "press")),
         Tool("type_text", "Types text (any Unicode), waiting delay ms between characters.",
-            Object(new() { ["text"] = Text(), ["delay"] = Integer(0), ["isSensitive"] = new JsonObject { ["type"] = "boolean" } }, "text")),
+            Object(new() { ["text"] = Text(), ["delay"] = Integer(0), ["isSensitive"] = Sensitive(), ["sensitive"] = Sensitive() }, "text")),
         Tool("paste_text", "Pastes text through the clipboard.",
-            Object(new() { ["text"] = Text(), ["isSensitive"] = new JsonObject { ["type"] = "boolean" } }, "text")),
+            Object(new() { ["text"] = Text(), ["isSensitive"] = Sensitive(), ["sensitive"] = Sensitive() }, "text")),
         Tool("wait", "Waits for duration milliseconds (default 500).",
             Object(new() { ["duration"] = Integer(0) })),
         Tool("screenshot", "Takes a screenshot of the screen.",

@@ -1,0 +1,40 @@
+namespace Bytebot.Tasks.Api;
+
+/// <summary>
+/// The request bodies of the tasks API as JSON Schema, for the OpenAPI document: the handlers read loosely typed fields
+/// so every bad one gets its own message, and these say what they accept.
+/// </summary>
+internal static class TaskSchemas
+{
+    private const string Fields = """
+        "description":{"type":"string","minLength":1,"maxLength":100000,"description":"What the agent should do."},
+        "type":{"type":"string","enum":["IMMEDIATE","SCHEDULED"],"description":"SCHEDULED needs scheduledFor."},
+        "scheduledFor":{"type":"string","format":"date-time","description":"When a SCHEDULED task becomes due."},
+        "priority":{"type":"string","enum":["LOW","MEDIUM","HIGH","URGENT"],"default":"MEDIUM"},
+        "createdBy":{"type":"string","enum":["USER","ASSISTANT"],"default":"USER"}
+        """;
+
+    public const string CreateJson = """
+        {"type":"object","required":["description"],"properties":{
+        """ + Fields + """
+        ,"model":{"$ref":"#/components/schemas/TaskModel"},
+        "files":{"type":"array","maxItems":5,"description":"Written to the desktop's Desktop folder when the task first runs.",
+          "items":{"type":"object","required":["name","base64"],"properties":{
+            "name":{"type":"string","description":"A plain file name (no path)."},
+            "base64":{"type":"string","contentEncoding":"base64","description":"The content, or a data: URL."},
+            "type":{"type":"string","description":"The media type."},
+            "size":{"type":"integer","format":"int64"}}}}}}
+        """;
+
+    public const string CreateForm = """
+        {"type":"object","required":["description"],"properties":{
+        """ + Fields + """
+        ,"model":{"type":"string","description":"A JSON object {provider, name, title}."},
+        "files":{"type":"array","maxItems":5,"items":{"type":"string","format":"binary"},
+          "description":"One part per file, streamed into storage; its file name is kept."}}}
+        """;
+
+    public const string AddMessage = """
+        {"type":"object","required":["message"],"properties":{"message":{"type":"string","minLength":1}}}
+        """;
+}
