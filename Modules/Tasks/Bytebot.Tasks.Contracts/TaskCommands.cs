@@ -1,17 +1,54 @@
 namespace Bytebot.Tasks.Contracts;
 
 /// <summary>
-/// Creates a task in-process (the agent's <c>create_task</c> tool); answered with <see cref="TaskCreatedReply"/> through the
-/// message bus. Validation failures throw <see cref="ArgumentException"/> whose message starts with the field.
+/// A task as its creator asks for it, in Bytebot's wire spelling: the API's JSON or form fields, the agent's
+/// <c>create_task</c> input, a channel's message. One rule set (Tasks' decisions) turns every draft into a task or a
+/// refusal naming the field, whoever sent it.
 /// </summary>
-/// <param name="Description">What to do.</param>
-/// <param name="Type">IMMEDIATE or SCHEDULED.</param>
-/// <param name="Priority">Queue priority.</param>
-/// <param name="ScheduledFor">When a SCHEDULED task becomes claimable.</param>
-/// <param name="Model">The model to run it with.</param>
-/// <param name="CreatedBy">USER or ASSISTANT.</param>
-public sealed record CreateTaskCommand(
-    string Description, AgentTaskType Type, AgentTaskPriority Priority, DateTimeOffset? ScheduledFor, TaskModel Model, TaskRole CreatedBy);
+/// <param name="Description">What to do; 1 to 100,000 characters.</param>
+/// <param name="Type">IMMEDIATE or SCHEDULED; absent with <paramref name="ScheduledFor"/> means SCHEDULED.</param>
+/// <param name="Priority">LOW, MEDIUM (the default), HIGH or URGENT.</param>
+/// <param name="ScheduledFor">ISO 8601; a SCHEDULED task needs it, an IMMEDIATE one may not have it.</param>
+/// <param name="CreatedBy">USER (the default) or ASSISTANT.</param>
+/// <param name="Model">The model to run it with; absent means the first configured one.</param>
+public sealed record TaskDraft(
+    string? Description, string? Type = null, string? Priority = null, string? ScheduledFor = null,
+    string? CreatedBy = null, TaskModel? Model = null);
+
+/// <summary>
+/// Creates a task in-process (the agent's <c>create_task</c> tool); answered with <see cref="TaskCreatedReply"/> through the
+/// message bus, or refused with <see cref="TaskRefusedException"/>.
+/// </summary>
+/// <param name="Draft">The task asked for.</param>
+public sealed record CreateTaskCommand(TaskDraft Draft);
+
+/// <summary>A task command the rules refuse; nothing was written.</summary>
+public sealed class TaskRefusedException : Exception
+{
+    /// <summary>Refused because of one field.</summary>
+    /// <param name="field">The wire field, for example <c>scheduledFor</c>.</param>
+    /// <param name="message">What is wrong with it.</param>
+    public TaskRefusedException(string field, string message) : base(message) => Field = field;
+
+    /// <summary>Refused, no field named.</summary>
+    public TaskRefusedException() : this("", "The task command was refused.")
+    {
+    }
+
+    /// <summary>Refused by the task's state.</summary>
+    /// <param name="message">Why.</param>
+    public TaskRefusedException(string message) : this("", message)
+    {
+    }
+
+    /// <summary>Refused by the task's state, because of another failure.</summary>
+    /// <param name="message">Why.</param>
+    /// <param name="innerException">The failure.</param>
+    public TaskRefusedException(string message, Exception innerException) : base(message, innerException) => Field = "";
+
+    /// <summary>The wire field at fault (<c>scheduledFor</c>), or empty when the task's state forbids the command.</summary>
+    public string Field { get; }
+}
 
 /// <summary>The id of a created task.</summary>
 /// <param name="TaskId">The new task.</param>

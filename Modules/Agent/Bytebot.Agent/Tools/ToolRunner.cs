@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bytebot.Desktop.Contracts;
@@ -69,29 +68,14 @@ internal sealed class ToolRunner(IWolverineRuntime messaging, AgentOptions optio
         var description = Text(call.Input, "description");
         if (string.IsNullOrWhiteSpace(description))
             return Error(call, "description is required.");
-        var type = Text(call.Input, "type")?.ToUpperInvariant() == "SCHEDULED" ? AgentTaskType.Scheduled : AgentTaskType.Immediate;
-        DateTimeOffset? scheduledFor = null;
-        if (Text(call.Input, "scheduledFor") is { } at)
-        {
-            if (!DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
-                return Error(call, "scheduledFor must be an ISO 8601 date and time.");
-            scheduledFor = parsed;
-            type = AgentTaskType.Scheduled;
-        }
-        if (type == AgentTaskType.Scheduled && scheduledFor is null)
-            return Error(call, "A SCHEDULED task needs scheduledFor.");
-        var priority = Text(call.Input, "priority")?.ToUpperInvariant() switch
-        {
-            "LOW" => AgentTaskPriority.Low,
-            "HIGH" => AgentTaskPriority.High,
-            "URGENT" => AgentTaskPriority.Urgent,
-            _ => AgentTaskPriority.Medium,
-        };
+        // The task's own model, not the first configured one; every other rule is Tasks' (the API's) own.
+        var draft = new TaskDraft(description, Text(call.Input, "type"), Text(call.Input, "priority"),
+            Text(call.Input, "scheduledFor"), CreatedBy: "ASSISTANT", context.Model);
         Guid? created = null;
         var result = await context.ExecuteToolAsync(call.Id, call.Name, call.Input, async (_, token) =>
         {
             var reply = await Bus.InvokeAsync<TaskCreatedReply>(
-                new CreateTaskCommand(description, type, priority, scheduledFor, context.Model, TaskRole.Assistant), token);
+                new CreateTaskCommand(draft), token);
             created = reply.TaskId;
             return new ActionResult(true);
         }, cancellationToken);

@@ -3,9 +3,9 @@ using Bytebot.Agent.Contracts;
 using Bytebot.Files.Contracts;
 using Bytebot.Platform.Http;
 using Bytebot.Tasks.Contracts;
+using Bytebot.Tasks.Decisions;
 using Bytebot.Tasks.Events;
 using Bytebot.Tasks.Queue;
-using Bytebot.Tasks.ReadModels;
 using Marten;
 using Microsoft.AspNetCore.Http;
 
@@ -136,77 +136,20 @@ internal static class CreateTask
     private static async Task<IResult> CreateAsync(CreateTaskRequest body, List<(string Name, StoredBlob Blob)> files, UploadLimits limits,
         IDocumentStore store, TaskViews views, IModelCatalog catalog, TimeProvider clock, TaskWakeUp wakeUp, CancellationToken cancellationToken)
     {
-        if (Validate(body, files, limits, out var type, out var priority, out var createdBy, out var scheduledFor) is { } problem)
-            return problem;
-        var model = body.Model ?? TaskModels.Default(catalog);
+        if (files.Count > limits.MaxFiles)
+            return TaskProblems.Invalid("files", $"At most {limits.MaxFiles} files.");
+        if (files.FindIndex(f => f.Blob.Size > limits.MaxBytes) is var large and >= 0)
+            return TaskProblems.Invalid($"files[{large}]", $"Larger than {limits.MaxBytes} bytes.");
         var stored = files.Select(f => new StoredFile(Guid.CreateVersion7(), f.Name, f.Blob.MediaType, f.Blob.Size, f.Blob.Sha256)).ToList();
-        var now = clock.GetUtcNow();
         var taskId = Guid.CreateVersion7();
-        var text = body.Description!.Trim() + string.Concat(files.Select(f => $"\n\nFile {f.Name} written to desktop."));
-        await TaskStreams.AppendAsync(store, taskId, 0, null,
-        [
-            new TaskCreated(taskId, body.Description!.Trim(), type, priority, scheduledFor, createdBy, model, stored, now),
-            new MessageAdded(Guid.CreateVersion7(), TaskRole.User, [new TextContent(text)], now),
-        ], cancellationToken);
+        var draft = new TaskDraft(body.Description, body.Type, body.Priority, body.ScheduledFor, body.CreatedBy, body.Model);
+        var decision = TaskDecisions.Create(draft, stored, TaskModels.Default(catalog), taskId, clock.GetUtcNow());
+        if (decision.Refusal is { } refusal)
+            return TaskProblems.From(refusal);
+        await TaskStreams.AppendAsync(store, taskId, 0, null, [.. decision.Events], cancellationToken);
         wakeUp.Signal();
         var view = await views.GetAsync(taskId, detailed: true, cancellationToken);
         return TypedResults.Created($"/api/tasks/{taskId}", view);
-    }
-
-    private static IResult? Validate(CreateTaskRequest body, List<(string Name, StoredBlob Blob)> files, UploadLimits limits,
-        out AgentTaskType type, out AgentTaskPriority priority, out TaskRole createdBy, out DateTimeOffset? scheduledFor)
-    {
-        (type, priority, createdBy, scheduledFor) = (AgentTaskType.Immediate, AgentTaskPriority.Medium, TaskRole.User, null);
-        if (string.IsNullOrWhiteSpace(body.Description))
-            return TaskProblems.Invalid("description", "A description is required.");
-        if (body.Description.Length > 100_000)
-            return TaskProblems.Invalid("description", "At most 100000 characters.");
-        if (body.Type is not null && !TryParse(body.Type, out type))
-            return TaskProblems.Invalid("type", "Must be IMMEDIATE or SCHEDULED.");
-        if (body.Priority is not null && !TryParse(body.Priority, out priority))
-            return TaskProblems.Invalid("priority", "Must be LOW, MEDIUM, HIGH or URGENT.");
-        if (body.CreatedBy is not null && !TryParse(body.CreatedBy, out createdBy))
-            return TaskProblems.Invalid("createdBy", "Must be USER or ASSISTANT.");
-        if (body.ScheduledFor is not null)
-        {
-            if (!DateTimeOffset.TryParse(body.ScheduledFor, System.Globalization.CultureInfo.InvariantCulture,
-                    System.Globalization.DateTimeStyles.AssumeUniversal, out var at))
-                return TaskProblems.Invalid("scheduledFor", "Must be an ISO 8601 date and time.");
-            scheduledFor = at.ToUniversalTime();
-            if (body.Type is null)
-                type = AgentTaskType.Scheduled;
-        }
-        if (type == AgentTaskType.Scheduled && scheduledFor is null)
-            return TaskProblems.Invalid("scheduledFor", "A SCHEDULED task needs scheduledFor.");
-        if (type == AgentTaskType.Immediate && scheduledFor is not null)
-            return TaskProblems.Invalid("scheduledFor", "An IMMEDIATE task cannot have scheduledFor; use type SCHEDULED.");
-        if (body.Model is { } model && (string.IsNullOrWhiteSpace(model.Provider) || string.IsNullOrWhiteSpace(model.Name)))
-            return TaskProblems.Invalid("model", "A model needs provider and name.");
-        if (files.Count > limits.MaxFiles)
-            return TaskProblems.Invalid("files", $"At most {limits.MaxFiles} files.");
-        for (var i = 0; i < files.Count; i++)
-        {
-            var (name, blob) = files[i];
-            if (string.IsNullOrWhiteSpace(name) || name.Contains('/', StringComparison.Ordinal) || name is "." or ".." || name.Contains('\0', StringComparison.Ordinal))
-                return TaskProblems.Invalid($"files[{i}].name", "A plain file name is required (no path).");
-            if (blob.Size > limits.MaxBytes)
-                return TaskProblems.Invalid($"files[{i}]", $"Larger than {limits.MaxBytes} bytes.");
-        }
-        return null;
-    }
-
-    private static bool TryParse<TEnum>(string value, out TEnum parsed) where TEnum : struct, Enum
-    {
-        foreach (var candidate in Enum.GetValues<TEnum>())
-        {
-            if (string.Equals(Wire.Name(candidate), value, StringComparison.OrdinalIgnoreCase))
-            {
-                parsed = candidate;
-                return true;
-            }
-        }
-        parsed = default;
-        return false;
     }
 }
 

@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization;
 using System.Text.Json;
-using Bytebot.Tasks.Contracts;
-using Bytebot.Tasks.Events;
+using Bytebot.Tasks.Decisions;
 using Marten;
 using Microsoft.AspNetCore.Http;
 
@@ -77,12 +76,11 @@ internal static class TaskMessages
         {
             return TaskProblems.Invalid("message", "The body must be JSON {\"message\": \"…\"}.");
         }
-        if (string.IsNullOrWhiteSpace(body?.Message))
-            return TaskProblems.Invalid("message", "A non-empty message is required.");
-        if (body.Message.Length > 100_000)
-            return TaskProblems.Invalid("message", "At most 100000 characters.");
-        var message = new MessageAdded(Guid.CreateVersion7(), TaskRole.User, [new TextContent(body.Message)], clock.GetUtcNow());
-        var error = await TaskWrites.AppendAsync(store, id, _ => (null, [message]), cancellationToken);
+        // Decided once, before the first attempt: a retry after a race appends the same message, not a second one.
+        var decision = TaskDecisions.AddMessage(body?.Message, clock.GetUtcNow());
+        if (decision.Refusal is { } refusal)
+            return TaskProblems.From(refusal);
+        var error = await TaskWrites.AppendAsync(store, id, _ => decision, cancellationToken);
         return error ?? TypedResults.Created($"/api/tasks/{id}/messages", await views.GetAsync(id, detailed: false, cancellationToken));
     }
 }

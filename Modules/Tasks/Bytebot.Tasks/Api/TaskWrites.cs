@@ -1,3 +1,4 @@
+using Bytebot.Tasks.Decisions;
 using Bytebot.Tasks.Events;
 using JasperFx;
 using Marten;
@@ -10,23 +11,21 @@ internal static class TaskWrites
 {
     private const int Attempts = 5;
 
-    /// <summary>
-    /// <paramref name="decide"/> returns the events to append, or an error result (400/404) and no events.
-    /// </summary>
+    /// <summary>Appends what <paramref name="decide"/> decides; answers its refusal or a 404 as problem+json, else null.</summary>
     public static async Task<IResult?> AppendAsync(
-        IDocumentStore store, Guid taskId, Func<TaskState, (IResult? Error, object[] Events)> decide, CancellationToken cancellationToken)
+        IDocumentStore store, Guid taskId, Func<TaskState, TaskDecision> decide, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             var state = await TaskState.LoadAsync(store, taskId, cancellationToken);
             if (!state.Exists)
                 return TaskProblems.NotFound(taskId);
-            var (error, events) = decide(state);
-            if (error is not null)
-                return error;
+            var decision = decide(state);
+            if (decision.Refusal is { } refusal)
+                return TaskProblems.From(refusal);
             try
             {
-                await TaskStreams.AppendAsync(store, taskId, state.Version, null, events, cancellationToken);
+                await TaskStreams.AppendAsync(store, taskId, state.Version, null, [.. decision.Events], cancellationToken);
                 return null;
             }
             catch (ConcurrencyException) when (attempt < Attempts)
@@ -44,6 +43,9 @@ internal static class TaskProblems
 
     public static IResult Conflict(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The task is not in a state that allows this", detail: detail);
+
+    public static IResult From(TaskRefusal refusal) =>
+        refusal.Field is { } field ? Invalid(field, refusal.Message) : Conflict(refusal.Message);
 
     public static IResult Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
