@@ -48,6 +48,28 @@ public sealed class TaskQueueTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_scheduled_task_wakes_the_worker_at_its_time_through_Wolverine_not_a_poll()
+    {
+        var settings = TasksHost.Settings("due", _actionLog);
+        settings["Tasks:PollInterval"] = "01:00:00";
+        await using var factory = TasksHost.Create(_connectionString, settings, new ScriptedAgent(_actionLog, TimeSpan.Zero));
+        using var client = factory.CreateAuthenticatedClient();
+        // The worker's first look finds nothing due; after it, only a wake-up can bring it back within the hour.
+        var scheduledFor = DateTimeOffset.UtcNow.AddSeconds(4);
+        var id = await TasksHost.CreateTaskAsync(client, new { description = "steps:1", scheduledFor });
+        var envelopes = await TasksHost.ScalarAsync<long>(_connectionString,
+            "select count(*) from wolverine_incoming_envelopes where message_type like '%TaskDue%'");
+
+        await TasksHost.WaitUntilAsync(async () => await StatusAsync(id) == "COMPLETED", TimeSpan.FromSeconds(60));
+
+        envelopes.ShouldBe(1, "the wake-up is stored with the task, in its transaction");
+        var task = await client.GetFromJsonAsync<JsonElement>($"/api/tasks/{id}", Ct);
+        var executedAt = task.GetProperty("executedAt").GetDateTimeOffset();
+        executedAt.ShouldBeGreaterThanOrEqualTo(task.GetProperty("scheduledFor").GetDateTimeOffset());
+        Measurements.Record($"scheduling: a TaskDue wake-up claimed the task {(executedAt - scheduledFor).TotalMilliseconds:0} ms after its time (no poll)");
+    }
+
+    [Fact]
     public async Task Higher_priority_runs_first_then_older_tasks()
     {
         await using var factory = TasksHost.Create(_connectionString, TasksHost.Settings("prio", _actionLog));

@@ -6,13 +6,14 @@ using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Weasel.Core;
+using Wolverine.Marten;
 
 namespace Bytebot.Platform.Events;
 
 /// <summary>
 /// Marten is the event store (docs/adr/0016): one stream per aggregate with Guid ids, quick appends (no lock
 /// across streams), headers for metadata such as lease epochs. Modules add their event type names and inline
-/// projections with <c>services.ConfigureMarten(...)</c>.
+/// projections with <c>services.ConfigureMarten(...)</c>. Wolverine's message storage lives beside it (ADR 0020).
 /// </summary>
 internal static class MartenEventStore
 {
@@ -37,7 +38,11 @@ internal static class MartenEventStore
                 json.AllowOutOfOrderMetadataProperties = true;
             });
             return options;
-        }).UseLightweightSessions();
+        }).UseLightweightSessions()
+            // Wolverine keeps its envelopes (the outbox, durable local queues, scheduled messages) in this database,
+            // written in the same transaction as the events a session appends (IMartenOutbox.Enroll).
+            // Its tables are created or updated when Wolverine starts, which is after the database is up and migrated.
+            .IntegrateWithWolverine(wolverine => wolverine.AutoCreate = AutoCreate.CreateOrUpdate);
         // Marten's one hosted service runs IAsyncConfigureMarten callbacks (we register none) and takes the store in
         // its constructor; hosted services are constructed before the database is up, so it would fail every start.
         services.Remove(services.Single(d => d.ServiceType == typeof(IHostedService)

@@ -21,6 +21,9 @@ public static class MessagingSetup
             options.ApplicationAssembly = generatedCode ?? typeof(MessagingSetup).Assembly;
             // Measured here: Roslyn's first compile held the first action after a start for 2.6–9.8 s.
             options.CodeGeneration.TypeLoadMode = generatedCode is null ? TypeLoadMode.Dynamic : TypeLoadMode.Static;
+            // Durable scheduled messages (a SCHEDULED task's wake-up) are released by Wolverine's scheduled-job look at
+            // its envelope table; its default 5 s made a task start up to 5 s late (measured 4.6 s).
+            options.Durability.ScheduledJobPollingTime = TimeSpan.FromMilliseconds(500);
         });
         return services;
     }

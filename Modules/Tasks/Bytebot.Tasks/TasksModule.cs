@@ -1,4 +1,3 @@
-using Bytebot.Agent.Contracts;
 using Bytebot.Files.Contracts;
 using Bytebot.Platform.Http;
 using Bytebot.Platform.Messaging;
@@ -16,6 +15,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Wolverine;
 
 namespace Bytebot.Tasks;
 
@@ -45,6 +45,9 @@ public static class TasksModule
         services.AddSingleton<IBlobReferences>(sp => sp.GetRequiredService<TaskFacts>());
         services.AddSingleton<TaskQueue>();
         services.AddSingleton<TaskWakeUp>();
+        services.AddScoped<TaskCreator>();
+        // A SCHEDULED task's wake-up survives a crash: its envelope is stored with the task, in the same transaction.
+        services.ConfigureWolverine(options => options.LocalQueueFor<TaskDue>().UseDurableInbox());
         services.AddMessageHandlers(typeof(TasksModule).Assembly);
         services.AddHostedService<TaskWorker>();
         return services;
@@ -55,11 +58,11 @@ public static class TasksModule
         var tasks = endpoints.MapGroup("/api/tasks").WithTags("Tasks")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
 
-        tasks.MapPost("/", (HttpRequest request, IDocumentStore store, IBlobStore blobs, UploadLimits limits, TaskViews views,
-                IModelCatalog catalog, TimeProvider clock, TaskWakeUp wakeUp, CancellationToken ct) =>
+        tasks.MapPost("/", (HttpRequest request, TaskCreator creator, IBlobStore blobs, UploadLimits limits, TaskViews views,
+                CancellationToken ct) =>
                 request.HasFormContentType
-                    ? CreateTask.FromFormAsync(request, store, blobs, limits, views, catalog, clock, wakeUp, ct)
-                    : CreateTask.FromJsonAsync(request, store, blobs, limits, views, catalog, clock, wakeUp, ct))
+                    ? CreateTask.FromFormAsync(request, creator, blobs, limits, views, ct)
+                    : CreateTask.FromJsonAsync(request, creator, blobs, limits, views, ct))
             .WithName("CreateTask").WithSummary("Creates a task (JSON with base64 files, or multipart/form-data).")
             .DescribesBody(("application/json", TaskSchemas.CreateJson), ("multipart/form-data", TaskSchemas.CreateForm))
             .Produces<TaskView>(StatusCodes.Status201Created).ProducesValidationProblem().DisableAntiforgery();

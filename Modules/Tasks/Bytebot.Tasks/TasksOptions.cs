@@ -13,7 +13,11 @@ internal sealed class TasksOptions
 
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
 
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// The worker wakes when a task is created or resumed (here or on another host, through the live feed) and when a
+    /// SCHEDULED task's time comes (its <c>TaskDue</c>); this look is only the net for leases a crashed host left.
+    /// </summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     public static TasksOptions FromConfiguration(IConfiguration configuration)
     {

@@ -4,6 +4,8 @@ using Bytebot.Agent.Contracts;
 using Bytebot.Tasks.Queue;
 using Marten;
 using System;
+using Wolverine.Marten.Publishing;
+using Wolverine.Runtime;
 
 namespace Internal.Generated.WolverineHandlers
 {
@@ -15,17 +17,25 @@ namespace Internal.Generated.WolverineHandlers
         private readonly Bytebot.Tasks.Queue.TaskWakeUp _taskWakeUp;
         private readonly Marten.IDocumentStore _documentStore;
         private readonly System.TimeProvider _timeProvider;
+        private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
+        private readonly Wolverine.Runtime.IWolverineRuntime _wolverineRuntime;
 
-        public CreateTaskCommandHandler751861316(Bytebot.Agent.Contracts.IModelCatalog modelCatalog, Bytebot.Tasks.Queue.TaskWakeUp taskWakeUp, Marten.IDocumentStore documentStore, System.TimeProvider timeProvider)
+        public CreateTaskCommandHandler751861316(Bytebot.Agent.Contracts.IModelCatalog modelCatalog, Bytebot.Tasks.Queue.TaskWakeUp taskWakeUp, Marten.IDocumentStore documentStore, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime)
         {
             _modelCatalog = modelCatalog;
             _taskWakeUp = taskWakeUp;
             _documentStore = documentStore;
             _timeProvider = timeProvider;
+            _outboxedSessionFactory = outboxedSessionFactory;
+            _wolverineRuntime = wolverineRuntime;
         }
 
         public override async System.Threading.Tasks.Task HandleAsync(Wolverine.Runtime.MessageContext context, System.Threading.CancellationToken cancellation)
         {
+            // Building the Marten session
+            await using var documentSession = _outboxedSessionFactory.OpenSession(context);
+            var martenOutbox = new Wolverine.Marten.MartenOutbox(_wolverineRuntime, documentSession);
+            var taskCreator = new Bytebot.Tasks.Api.TaskCreator(_documentStore, martenOutbox, _modelCatalog, _timeProvider, _taskWakeUp);
             // The actual message body
             var createTaskCommand = (Bytebot.Tasks.Contracts.CreateTaskCommand)context.Envelope.Message;
 
@@ -33,7 +43,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "Bytebot.Tasks.Api.CreateTaskHandler");
             
             // The actual message execution
-            var outgoing1 = await Bytebot.Tasks.Api.CreateTaskHandler.HandleAsync(createTaskCommand, _documentStore, _modelCatalog, _timeProvider, _taskWakeUp, cancellation).ConfigureAwait(false);
+            var outgoing1 = await Bytebot.Tasks.Api.CreateTaskHandler.HandleAsync(createTaskCommand, taskCreator, cancellation).ConfigureAwait(false);
 
             
             // Outgoing, cascaded message

@@ -3,10 +3,7 @@ using Bytebot.Agent.Contracts;
 using Bytebot.Files.Contracts;
 using Bytebot.Platform.Http;
 using Bytebot.Tasks.Contracts;
-using Bytebot.Tasks.Decisions;
 using Bytebot.Tasks.Events;
-using Bytebot.Tasks.Queue;
-using Marten;
 using Microsoft.AspNetCore.Http;
 
 namespace Bytebot.Tasks.Api;
@@ -20,8 +17,8 @@ internal static class CreateTask
 {
     private const string Octets = "application/octet-stream";
 
-    public static async Task<IResult> FromJsonAsync(HttpRequest request, IDocumentStore store, IBlobStore blobs, UploadLimits limits, TaskViews views,
-        IModelCatalog catalog, TimeProvider clock, TaskWakeUp wakeUp, CancellationToken cancellationToken)
+    public static async Task<IResult> FromJsonAsync(HttpRequest request, TaskCreator creator, IBlobStore blobs, UploadLimits limits,
+        TaskViews views, CancellationToken cancellationToken)
     {
         MultipartParts.AllowBody(request.HttpContext, limits.MaxRequestBytes);
         CreateTaskRequest? body;
@@ -56,12 +53,12 @@ internal static class CreateTask
                 return TaskProblems.Invalid($"files[{i}]", $"Larger than {limits.MaxBytes} bytes.");
             files.Add((file.Name ?? "", await blobs.PutAsync(bytes, file.Type ?? Octets, cancellationToken)));
         }
-        return await CreateAsync(body with { Files = null }, files, limits, store, views, catalog, clock, wakeUp, cancellationToken);
+        return await CreateAsync(body with { Files = null }, files, limits, creator, views, cancellationToken);
     }
 
     /// <summary>Streams each file part into the blob store as it arrives: 5 × 30 MB never sits in memory.</summary>
-    public static async Task<IResult> FromFormAsync(HttpRequest request, IDocumentStore store, IBlobStore blobs, UploadLimits limits, TaskViews views,
-        IModelCatalog catalog, TimeProvider clock, TaskWakeUp wakeUp, CancellationToken cancellationToken)
+    public static async Task<IResult> FromFormAsync(HttpRequest request, TaskCreator creator, IBlobStore blobs, UploadLimits limits,
+        TaskViews views, CancellationToken cancellationToken)
     {
         MultipartParts.AllowBody(request.HttpContext, limits.MaxRequestBytes);
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -89,7 +86,7 @@ internal static class CreateTask
         }
         var body = new CreateTaskRequest(fields.GetValueOrDefault("description"), Empty(fields, "type"), Empty(fields, "scheduledFor"),
             Empty(fields, "priority"), Empty(fields, "createdBy"), model, null);
-        return await CreateAsync(body, files, limits, store, views, catalog, clock, wakeUp, cancellationToken);
+        return await CreateAsync(body, files, limits, creator, views, cancellationToken);
     }
 
     private static async Task<IResult?> ReadPartsAsync(HttpRequest request, IBlobStore blobs, UploadLimits limits,
@@ -134,20 +131,17 @@ internal static class CreateTask
     // Blobs are stored first: a refused or crashed request leaves unreferenced blobs (collected later), never a
     // task pointing at nothing.
     private static async Task<IResult> CreateAsync(CreateTaskRequest body, List<(string Name, StoredBlob Blob)> files, UploadLimits limits,
-        IDocumentStore store, TaskViews views, IModelCatalog catalog, TimeProvider clock, TaskWakeUp wakeUp, CancellationToken cancellationToken)
+        TaskCreator creator, TaskViews views, CancellationToken cancellationToken)
     {
         if (files.Count > limits.MaxFiles)
             return TaskProblems.Invalid("files", $"At most {limits.MaxFiles} files.");
         if (files.FindIndex(f => f.Blob.Size > limits.MaxBytes) is var large and >= 0)
             return TaskProblems.Invalid($"files[{large}]", $"Larger than {limits.MaxBytes} bytes.");
         var stored = files.Select(f => new StoredFile(Guid.CreateVersion7(), f.Name, f.Blob.MediaType, f.Blob.Size, f.Blob.Sha256)).ToList();
-        var taskId = Guid.CreateVersion7();
         var draft = new TaskDraft(body.Description, body.Type, body.Priority, body.ScheduledFor, body.CreatedBy, body.Model);
-        var decision = TaskDecisions.Create(draft, stored, TaskModels.Default(catalog), taskId, clock.GetUtcNow());
-        if (decision.Refusal is { } refusal)
+        var (taskId, refusal) = await creator.CreateAsync(draft, stored, cancellationToken);
+        if (refusal is not null)
             return TaskProblems.From(refusal);
-        await TaskStreams.AppendAsync(store, taskId, 0, null, [.. decision.Events], cancellationToken);
-        wakeUp.Signal();
         var view = await views.GetAsync(taskId, detailed: true, cancellationToken);
         return TypedResults.Created($"/api/tasks/{taskId}", view);
     }

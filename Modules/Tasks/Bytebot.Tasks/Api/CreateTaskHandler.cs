@@ -1,9 +1,4 @@
-using Bytebot.Agent.Contracts;
 using Bytebot.Tasks.Contracts;
-using Bytebot.Tasks.Decisions;
-using Bytebot.Tasks.Events;
-using Bytebot.Tasks.Queue;
-using Marten;
 
 namespace Bytebot.Tasks.Api;
 
@@ -11,16 +6,13 @@ namespace Bytebot.Tasks.Api;
 public static class CreateTaskHandler
 {
     public static async Task<TaskCreatedReply> HandleAsync(
-        CreateTaskCommand message, IDocumentStore store, IModelCatalog catalog, TimeProvider clock, TaskWakeUp wakeUp,
-        CancellationToken cancellationToken)
+        CreateTaskCommand message, TaskCreator creator, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var taskId = Guid.CreateVersion7();
-        var decision = TaskDecisions.Create(message.Draft, [], TaskModels.Default(catalog), taskId, clock.GetUtcNow());
-        if (decision.Refusal is { } refusal)
-            throw new TaskRefusedException(refusal.Field ?? "", $"{refusal.Field}: {refusal.Message}");
-        await TaskStreams.AppendAsync(store, taskId, 0, null, [.. decision.Events], cancellationToken);
-        wakeUp.Signal();
-        return new TaskCreatedReply(taskId);
+        ArgumentNullException.ThrowIfNull(creator);
+        var (taskId, refusal) = await creator.CreateAsync(message.Draft, [], cancellationToken);
+        return refusal is null
+            ? new TaskCreatedReply(taskId)
+            : throw new TaskRefusedException(refusal.Field ?? "", $"{refusal.Field}: {refusal.Message}");
     }
 }

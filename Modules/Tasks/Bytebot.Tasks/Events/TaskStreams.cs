@@ -4,6 +4,8 @@ using Bytebot.Tasks.Queue;
 using JasperFx.Events;
 using Marten;
 using Npgsql;
+using Wolverine;
+using Wolverine.Marten;
 
 namespace Bytebot.Tasks.Events;
 
@@ -47,6 +49,23 @@ internal static class TaskStreams
             throw new LeaseLostException(refusal.MessageText, e);
         }
         return action.Version;
+    }
+
+    /// <summary>
+    /// Starts a task's stream with <paramref name="events"/> (a <see cref="TaskCreated"/> first). A SCHEDULED task's
+    /// <see cref="TaskDue"/> is scheduled for its time in the same transaction, through Wolverine's outbox: the
+    /// worker wakes at that time, also after a crash, instead of polling for it.
+    /// </summary>
+    public static async Task StartAsync(
+        IDocumentStore store, IMartenOutbox outbox, IReadOnlyList<object> events, CancellationToken cancellationToken)
+    {
+        var created = (TaskCreated)events[0];
+        await using var session = store.LightweightSession();
+        outbox.Enroll(session);
+        session.Events.StartStream(created.TaskId, events);
+        if (created.ScheduledFor is { } at)
+            await outbox.ScheduleAsync(new TaskDue(created.TaskId), at);
+        await session.SaveChangesAsync(cancellationToken);
     }
 
     public static async Task<IReadOnlyList<IEvent>> ReadAsync(

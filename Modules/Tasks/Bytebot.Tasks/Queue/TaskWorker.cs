@@ -140,11 +140,16 @@ internal sealed partial class TaskWorker(
         }
     }
 
-    /// <summary>Cancel, takeover, help requests and deletes stop the run of their task at once (and only that one).</summary>
+    /// <summary>
+    /// Cancel, takeover, help requests and deletes stop the run of their task at once (and only that one); a task
+    /// created or resumed anywhere (another host on the same database too) wakes the worker.
+    /// </summary>
     private async Task WatchStopsAsync(TaskSubscription subscription, CancellationToken stoppingToken)
     {
         await foreach (var notification in subscription.Reader.ReadAllAsync(stoppingToken))
         {
+            if (notification.Type is TaskEventNames.TaskCreated or TaskEventNames.TaskResumed)
+                wakeUp.Signal();
             if (notification.Type is "tasks.task_cancelled" or "tasks.task_taken_over" or "tasks.task_deleted" or "tasks.task_needs_help"
                 && _running.TryGetValue(notification.TaskId, out var stop))
             {

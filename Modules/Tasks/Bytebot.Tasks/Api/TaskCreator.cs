@@ -1,0 +1,31 @@
+using Bytebot.Agent.Contracts;
+using Bytebot.Tasks.Contracts;
+using Bytebot.Tasks.Decisions;
+using Bytebot.Tasks.Events;
+using Bytebot.Tasks.Queue;
+using Marten;
+using Wolverine.Marten;
+
+namespace Bytebot.Tasks.Api;
+
+/// <summary>
+/// The one way a task is created, whoever asks (the API, the agent's <c>create_task</c>, later channels): the draft is
+/// decided by <see cref="TaskDecisions.Create"/>, the stream started with a SCHEDULED task's wake-up in the same
+/// transaction, and the worker woken.
+/// </summary>
+// Public because the create-task handler takes it and Wolverine's generated adapter names it from another assembly.
+public sealed class TaskCreator(
+    IDocumentStore store, IMartenOutbox outbox, IModelCatalog catalog, TimeProvider clock, TaskWakeUp wakeUp)
+{
+    internal async Task<(Guid TaskId, TaskRefusal? Refusal)> CreateAsync(
+        TaskDraft draft, IReadOnlyList<StoredFile> files, CancellationToken cancellationToken)
+    {
+        var taskId = Guid.CreateVersion7();
+        var decision = TaskDecisions.Create(draft, files, TaskModels.Default(catalog), taskId, clock.GetUtcNow());
+        if (decision.Refusal is { } refusal)
+            return (taskId, refusal);
+        await TaskStreams.StartAsync(store, outbox, decision.Events, cancellationToken);
+        wakeUp.Signal();
+        return (taskId, null);
+    }
+}
