@@ -5,7 +5,7 @@ using System.Text;
 
 namespace Bytebot.Tests.Integration.Desktop;
 
-internal sealed record DesktopProcess(int Pid, string Command, IReadOnlyList<string> Arguments);
+internal sealed record DesktopProcess(int Pid, string Command, IReadOnlyList<string> Arguments, ulong StartTicks);
 
 /// <summary>
 /// The processes of a data dir's desktop, found the way an operator would find them, from /proc and independently of
@@ -17,9 +17,39 @@ internal static class DesktopWitness
 
     public static List<DesktopProcess> OnDisplay(string display) => Scan($"DISPLAY={display}");
 
-    /// <summary>Everything of the desktop: marked or on its display.</summary>
-    public static List<DesktopProcess> All(string dataDir, string display) =>
-        [.. Marked(dataDir).Concat(OnDisplay(display)).DistinctBy(p => p.Pid)];
+    /// <summary>
+    /// Everything of the desktop: marked, or on its display and started before another host's X server took that
+    /// display number. Once a desktop is stopped its number is free, and a host of another test (or of another
+    /// engineer) may start a whole desktop on it at once; those processes are not this desktop's leftovers, and
+    /// must never be killed as such.
+    /// </summary>
+    public static List<DesktopProcess> All(string dataDir, string display)
+    {
+        var foreignSince = ForeignServerStart(dataDir, display);
+        return [.. Marked(dataDir)
+            .Concat(OnDisplay(display).Where(p => foreignSince is not { } since || p.StartTicks < since))
+            .DistinctBy(p => p.Pid)];
+    }
+
+    /// <summary>True when a live X server of this data dir still serves the display, or its socket was left.</summary>
+    public static bool SocketLeft(string dataDir, string display) =>
+        ForeignServerStart(dataDir, display) is null && File.Exists($"/tmp/.X11-unix/X{display[1..]}");
+
+    /// <summary>When the X server now holding the display started, if it is not of this data dir.</summary>
+    private static ulong? ForeignServerStart(string dataDir, string display)
+    {
+        try
+        {
+            var owner = int.Parse(File.ReadAllText($"/tmp/.X{display[1..]}-lock").Trim(), CultureInfo.InvariantCulture);
+            return LinuxProcesses.IsAlive(owner) && !Marked(dataDir).Any(p => p.Pid == owner)
+                ? Bytebot.Platform.Os.LinuxProcess.StartTicks(owner)
+                : null;
+        }
+        catch (Exception e) when (e is IOException or FormatException)
+        {
+            return null;
+        }
+    }
 
     public static DesktopProcess Xvfb(string dataDir) => Marked(dataDir).Single(p => p.Command == "Xvfb");
 
@@ -100,7 +130,8 @@ internal static class DesktopWitness
                 if (!File.ReadAllText($"{dir}/environ").Split('\0').Contains(entry))
                     continue;
                 var arguments = File.ReadAllText($"{dir}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries);
-                found.Add(new DesktopProcess(pid, LinuxProcesses.CommandName(pid), arguments));
+                found.Add(new DesktopProcess(pid, LinuxProcesses.CommandName(pid), arguments,
+                    Bytebot.Platform.Os.LinuxProcess.StartTicks(pid) ?? 0));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

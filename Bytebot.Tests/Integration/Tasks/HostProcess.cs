@@ -25,6 +25,9 @@ internal sealed class HostProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
+    /// <summary>How the process ended, for a failure message: still running, or its exit code.</summary>
+    public string Ending => _process.HasExited ? $"exited with code {_process.ExitCode}" : "still running";
+
     /// <summary>What the host wrote to stdout and stderr so far (its log).</summary>
     public IReadOnlyList<string> Output
     {
