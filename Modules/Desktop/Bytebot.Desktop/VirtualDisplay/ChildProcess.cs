@@ -139,7 +139,18 @@ internal sealed class ChildProcess : IDisposable
     /// Live processes this child is responsible for: itself and every descendant, found by the marker in their
     /// environment. Session ids are not enough: xfce4-session starts ssh-agent and gpg-agent, which setsid away.
     /// </summary>
-    public IReadOnlyList<int> Members() => ProcessTable.Carrying([_markerEntry]);
+    /// <remarks>
+    /// Its own pid counts even when its environment shows no marker: just started, it may be between the execs of
+    /// setsid, sh and the program, when <c>/proc/{pid}/environ</c> reads empty. Our child's pid cannot be reused
+    /// before we reap it; an adopted one's is checked by its start time.
+    /// </remarks>
+    public IReadOnlyList<int> Members()
+    {
+        var members = ProcessTable.Carrying([_markerEntry]);
+        if (IsRunning && !members.Contains(Pid) && (_process is not null ? !_process.HasExited : IsSame(Record)))
+            members.Add(Pid);
+        return members;
+    }
 
     public async Task StopAsync()
     {

@@ -98,6 +98,8 @@ internal static class DesktopAdoption
             var connection = Xlib.XOpenDisplay(display);
             if (connection == 0)
                 return null;
+            // Without its own exit handler, an X server that dies during the probe makes Xlib exit() the host.
+            XErrors.Watch(connection);
             try
             {
                 var screen = Xlib.XDefaultScreen(connection);

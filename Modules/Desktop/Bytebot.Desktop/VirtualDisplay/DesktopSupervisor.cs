@@ -38,7 +38,9 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
     private ChildProcess? _adoptedVnc;
     private bool _owner;
     private readonly Lock _recordLock = new();
-    private readonly Lock _shutdownLock = new();
+    private readonly Lock _lifecycle = new();
+    private bool _stopRequested;
+    private Task _starting = Task.CompletedTask;
     private Task? _shutdown;
     private bool _everReady;
 
@@ -86,7 +88,16 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
     /// slowest). Stopping a desktop that is not adopted takes up to 3 s and happens in the background, before the
     /// new one starts.
     /// </remarks>
-    public async Task StartingAsync(CancellationToken cancellationToken)
+    public Task StartingAsync(CancellationToken cancellationToken)
+    {
+        // Under the lock the stop takes, so that the stop sees this start and waits for it.
+        lock (_lifecycle)
+            return _starting = _stopRequested
+                ? Task.CompletedTask
+                : Task.Run(() => StartSupervisionAsync(cancellationToken), CancellationToken.None);
+    }
+
+    private async Task StartSupervisionAsync(CancellationToken cancellationToken)
     {
         var stopping = _stopping.Token;
         var xvfb = await AdoptAsync(cancellationToken).ConfigureAwait(false);
@@ -204,14 +215,25 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
 
     private async Task RunDesktopAsync(ChildProcess xvfb, CancellationToken stopping)
     {
+        // Adopted with the first Xvfb and only with it: a later generation starts its own.
+        var session = Interlocked.Exchange(ref _adoptedSession, null);
+        var vnc = Interlocked.Exchange(ref _adoptedVnc, null);
         if (await WaitUntilAcceptingAsync(xvfb, stopping).ConfigureAwait(false))
         {
             _everReady = true;
             if (!xvfb.Adopted)
                 DesktopLog.DisplayReady(_logger, _display, Width, Height, _options.Mode, VncPort);
-            await RunDependentsAsync(xvfb, stopping).ConfigureAwait(false);
+            await RunDependentsAsync(xvfb, session, vnc, stopping).ConfigureAwait(false);
+            return;
         }
-        else if (!_everReady && _displayPicked && !xvfb.IsRunning)
+        // A stop that came before the adopted desktop was supervised: what was adopted with it goes with it.
+        foreach (var adopted in new[] { session, vnc }.OfType<ChildProcess>())
+        {
+            using (adopted)
+                await adopted.StopAsync().ConfigureAwait(false);
+        }
+        await StopAppsAsync(xvfb).ConfigureAwait(false);
+        if (!_everReady && _displayPicked && !xvfb.IsRunning)
         {
             // Another X server took the number between our check and Xvfb's lock (parallel hosts, tests).
             var taken = int.Parse(_display[1..], CultureInfo.InvariantCulture);
@@ -223,13 +245,13 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
     /// The session, x11vnc and the apps on the display live only as long as this Xvfb; they are stopped before it
     /// is restarted or stopped.
     /// </summary>
-    private async Task RunDependentsAsync(ChildProcess xvfb, CancellationToken stopping)
+    private async Task RunDependentsAsync(
+        ChildProcess xvfb, ChildProcess? adoptedSession, ChildProcess? adoptedVnc, CancellationToken stopping)
     {
         using var generation = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var session = SuperviseAsync(DesktopAdoption.Session, () => _options.Session,
-            Interlocked.Exchange(ref _adoptedSession, null), child => Publish(() => _session = child), UntilExitAsync,
-            generation.Token);
-        var vnc = SuperviseVncAsync(Interlocked.Exchange(ref _adoptedVnc, null), generation.Token);
+            adoptedSession, child => Publish(() => _session = child), UntilExitAsync, generation.Token);
+        var vnc = SuperviseVncAsync(adoptedVnc, generation.Token);
         try
         {
             await xvfb.Exited.WaitAsync(stopping).ConfigureAwait(false);
@@ -238,13 +260,18 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
         {
             await generation.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(session, vnc).ConfigureAwait(false);
-            // Apps the agent launched carry no marker of ours (they are started detached, with DISPLAY only).
-            var display = _display;
-            var apps = await ProcessTable.StopAsync($"apps on {display}", xvfb.Pid,
-                () => DesktopAdoption.ClientsOf(display, xvfb.Record), _logger).ConfigureAwait(false);
-            if (apps > 0)
-                DesktopLog.AppsStopped(_logger, apps, display);
+            await StopAppsAsync(xvfb).ConfigureAwait(false);
         }
+    }
+
+    /// <remarks>Apps the agent launched carry no marker of ours: they start detached, with DISPLAY only.</remarks>
+    private async Task StopAppsAsync(ChildProcess xvfb)
+    {
+        var display = _display;
+        var apps = await ProcessTable.StopAsync($"apps on {display}", xvfb.Pid,
+            () => DesktopAdoption.ClientsOf(display, xvfb.Record), _logger).ConfigureAwait(false);
+        if (apps > 0)
+            DesktopLog.AppsStopped(_logger, apps, display);
     }
 
     private static Task UntilExitAsync(ChildProcess child, CancellationToken token) => child.Exited.WaitAsync(token);
@@ -262,14 +289,14 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
         CancellationToken token)
     {
         var backoff = new RestartBackoff();
-        while (!token.IsCancellationRequested)
+        while (true)
         {
             var startedAt = _time.GetTimestamp();
-            ChildProcess child;
+            ChildProcess? child;
             try
             {
-                child = Interlocked.Exchange(ref adopted, null)
-                    ?? ChildProcess.Start(name, command(), _display, _dataDirectory, _logger);
+                // An adopted child runs its course even when the stop came first, so it is stopped like any other.
+                child = Interlocked.Exchange(ref adopted, null) ?? StartUnlessStopping(name, command, token);
             }
             catch (Win32Exception e)
             {
@@ -278,11 +305,13 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
                 await DelayAsync(delay, token).ConfigureAwait(false);
                 continue;
             }
-            publish(child);
+            if (child is null)
+                return;
             using (child)
             {
                 try
                 {
+                    publish(child);
                     await whileRunning(child, token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
@@ -300,6 +329,19 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
                 await DelayAsync(restartIn, token).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// Starts a child unless the host is stopping. The check and the start happen under the lock the stop takes to
+    /// say it is stopping, so no process starts once a stop has begun; one started just before is this loop's to
+    /// stop, and the stop waits for the loop.
+    /// </summary>
+    private ChildProcess? StartUnlessStopping(string name, Func<IReadOnlyList<string>> command, CancellationToken token)
+    {
+        lock (_lifecycle)
+            return _stopRequested || token.IsCancellationRequested
+                ? null
+                : ChildProcess.Start(name, command(), _display, _dataDirectory, _logger);
     }
 
     private async Task<bool> WaitUntilAcceptingAsync(ChildProcess xvfb, CancellationToken stopping)
@@ -350,13 +392,24 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
 
     private Task ShutdownAsync()
     {
-        lock (_shutdownLock)
-            return _shutdown ??= ShutdownOnceAsync();
+        lock (_lifecycle)
+        {
+            _stopRequested = true;
+            return _shutdown ??= ShutdownOnceAsync(_starting);
+        }
     }
 
-    private async Task ShutdownOnceAsync()
+    private async Task ShutdownOnceAsync(Task starting)
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await starting.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or UnauthorizedAccessException)
+        {
+            // A start that failed or was cancelled before it supervised anything; its error was the host's to report.
+        }
         await _supervision.ConfigureAwait(false);
         _stopping.Dispose();
         lock (_recordLock)

@@ -36,17 +36,22 @@ internal static class ProcessTable
     }
 
     /// <summary>
-    /// SIGTERM to every member, up to 3 s for them to go, then SIGKILL to whatever is left. Returns how many there
-    /// were at first.
+    /// SIGTERM to every member (and to each one found later), up to 3 s for them to go, then SIGKILL to whatever is
+    /// left. Returns how many got SIGTERM.
     /// </summary>
     public static async Task<int> StopAsync(string name, int pid, Func<IReadOnlyList<int>> members, ILogger logger)
     {
-        var first = members();
-        if (!Signal(first, LibC.SigTerm))
+        if (await GoneAsync(members).ConfigureAwait(false))
             return 0;
+        HashSet<int> signalled = [];
+        var count = SignalNew(members(), signalled);
         var deadline = Stopwatch.StartNew();
         while (!await GoneAsync(members).ConfigureAwait(false) && deadline.Elapsed < Grace)
+        {
+            // A member forked after the first signal (a session starting up as it is stopped) gets its own.
+            count += SignalNew(members(), signalled);
             await Task.Delay(50).ConfigureAwait(false);
+        }
         if (members() is { Count: > 0 } stubborn)
         {
             var names = string.Join(", ", stubborn.Select(p => $"{p} {LinuxProcess.Stat(p)?.Command ?? "?"}"));
@@ -55,7 +60,14 @@ internal static class ProcessTable
             for (var round = 0; round < 10 && Signal(members(), LibC.SigKill); round++)
                 await Task.Delay(50).ConfigureAwait(false);
         }
-        return first.Count;
+        return count;
+    }
+
+    private static int SignalNew(IReadOnlyList<int> pids, HashSet<int> signalled)
+    {
+        var fresh = pids.Where(signalled.Add).ToList();
+        Signal(fresh, LibC.SigTerm);
+        return fresh.Count;
     }
 
     /// <remarks>
