@@ -77,17 +77,27 @@ public sealed class DesktopStopRaceTests
         switch (moment)
         {
             case "when the new Xvfb is published":
-                await DesktopWitness.WaitForAsync(() => desktop.Xvfb is { } x && x.Pid != xvfb.Pid, "a new Xvfb");
+                await PollAsync(() => desktop.Xvfb is { } x && x.Pid != xvfb.Pid);
                 break;
             case "when the new session is published":
-                await DesktopWitness.WaitForAsync(
-                    () => desktop.Session is { } s && s.Pid != session.Pid, "a new session");
+                await PollAsync(() => desktop.Session is { } s && s.Pid != session.Pid);
                 break;
             case "at once":
                 break;
             default:
                 await Task.Delay(int.Parse(moment.Split(' ')[1], CultureInfo.InvariantCulture), Ct);
                 break;
+        }
+    }
+
+    /// <summary>Every millisecond, so the stop lands within a few of the restart step it waits for.</summary>
+    private static async Task PollAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!condition())
+        {
+            DateTime.UtcNow.ShouldBeLessThan(deadline, "the restart step never came");
+            await Task.Delay(1, Ct);
         }
     }
 }

@@ -142,12 +142,13 @@ internal sealed class ChildProcess : IDisposable
     /// <remarks>
     /// Its own pid counts even when its environment shows no marker: just started, it may be between the execs of
     /// setsid, sh and the program, when <c>/proc/{pid}/environ</c> reads empty. Our child's pid cannot be reused
-    /// before we reap it; an adopted one's is checked by its start time.
+    /// before the runtime reaps it, which is when it stops running for us; an adopted one's is checked by its start
+    /// time.
     /// </remarks>
     public IReadOnlyList<int> Members()
     {
         var members = ProcessTable.Carrying([_markerEntry]);
-        if (IsRunning && !members.Contains(Pid) && (_process is not null ? !_process.HasExited : IsSame(Record)))
+        if (IsRunning && !members.Contains(Pid) && (_process is not null || IsSame(Record)))
             members.Add(Pid);
         return members;
     }
