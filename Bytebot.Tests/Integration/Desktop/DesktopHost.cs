@@ -28,6 +28,8 @@ internal sealed class DesktopHost : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
+    public string DataDir => _dataDir;
+
     public static async Task<DesktopHost> StartAsync(IDictionary<string, string?> settings)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "bytebot-desktop-" + Guid.NewGuid().ToString("N"));

@@ -11,11 +11,12 @@ internal sealed class HostProcess : IAsyncDisposable
     public const string ListeningPrefix = "BYTEBOT_LISTENING ";
 
     private readonly Process _process;
-    private readonly List<string> _output = [];
+    private readonly List<string> _output;
 
-    private HostProcess(Process process, string baseUrl, string token)
+    private HostProcess(Process process, string baseUrl, string token, List<string> output)
     {
         _process = process;
+        _output = output;
         Client = new HttpClient { BaseAddress = new Uri(baseUrl) };
         Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
     }
@@ -23,6 +24,19 @@ internal sealed class HostProcess : IAsyncDisposable
     public HttpClient Client { get; }
 
     public int Pid => _process.Id;
+
+    /// <summary>How the process ended, for a failure message: still running, or its exit code.</summary>
+    public string Ending => _process.HasExited ? $"exited with code {_process.ExitCode}" : "still running";
+
+    /// <summary>What the host wrote to stdout and stderr so far (its log).</summary>
+    public IReadOnlyList<string> Output
+    {
+        get
+        {
+            lock (_output)
+                return [.. _output];
+        }
+    }
 
     public static async Task<HostProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, CancellationToken cancellationToken)
     {
@@ -71,17 +85,18 @@ internal sealed class HostProcess : IAsyncDisposable
                 throw new InvalidOperationException($"The host process exited before listening: {string.Join('\n', output.TakeLast(30))}");
             if (line.StartsWith(ListeningPrefix, StringComparison.Ordinal))
             {
-                var host = new HostProcess(process, line[ListeningPrefix.Length..], settings["BYTEBOT_TOKEN"]!);
+                var host = new HostProcess(process, line[ListeningPrefix.Length..], settings["BYTEBOT_TOKEN"]!, output);
+                // Drained so the child never blocks on a full pipe.
                 _ = Task.Run(async () =>
                 {
-                    while (await process.StandardOutput.ReadLineAsync(CancellationToken.None) is not null)
-                    {
-                        // Drained so the child never blocks on a full pipe.
-                    }
+                    while (await process.StandardOutput.ReadLineAsync(CancellationToken.None) is { } more)
+                        lock (output)
+                            output.Add(more);
                 }, CancellationToken.None);
-                host._output.AddRange(output);
                 return host;
             }
+            lock (output)
+                output.Add(line);
         }
     }
 
@@ -112,6 +127,16 @@ internal sealed class HostProcess : IAsyncDisposable
         if (!_process.HasExited)
             _process.Kill(entireProcessTree: false);
         await _process.WaitForExitAsync(CancellationToken.None);
+    }
+
+    /// <summary>A clean stop: closing stdin makes the host stop its services in order and exit.</summary>
+    public async Task StopAsync()
+    {
+        if (_process.HasExited)
+            return;
+        _process.StandardInput.Close();
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await _process.WaitForExitAsync(limit.Token);
     }
 
     public async ValueTask DisposeAsync()

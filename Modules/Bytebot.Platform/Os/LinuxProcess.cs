@@ -30,4 +30,26 @@ public static class LinuxProcess
     /// processes behind as zombies, which run nothing and hold nothing.
     /// </summary>
     public static bool IsRunning(int pid) => Stat(pid) is { State: not 'Z' };
+
+    /// <summary>
+    /// When the process started, in clock ticks since boot (field 22 of <c>/proc/{pid}/stat</c>), or null when there is
+    /// no such process. A pid is reused once its process is gone; the pid and this together name one process.
+    /// </summary>
+    public static ulong? StartTicks(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+            // After the last ')' come the fields from 3 (state) on, so field 22 is the 20th.
+            var fields = stat[(stat.LastIndexOf(')') + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return fields.Length > 19
+                && ulong.TryParse(fields[19], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+                ? ticks
+                : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
 }

@@ -11,11 +11,20 @@ internal sealed class VncHealthCheck(IDesktopEnvironment desktop) : IHealthCheck
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
     private static readonly byte[] Banner = "RFB 003.008\n"u8.ToArray();
 
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public async Task<HealthCheckResult> CheckHealthAsync(
+        HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         if (desktop.VncPort == 0)
             return HealthCheckResult.Healthy("VNC is turned off (Desktop:Vnc=false).");
-        var endPoint = new IPEndPoint(IPAddress.Loopback, desktop.VncPort);
+        return await ProblemAsync(desktop.VncPort, cancellationToken).ConfigureAwait(false) is { } problem
+            ? HealthCheckResult.Unhealthy(problem)
+            : HealthCheckResult.Healthy($"VNC server at 127.0.0.1:{desktop.VncPort} speaks RFB 3.8.");
+    }
+
+    /// <summary>Null when the VNC server on loopback <paramref name="port"/> sends RFB 3.8's banner.</summary>
+    public static async Task<string?> ProblemAsync(int port, CancellationToken cancellationToken)
+    {
+        var endPoint = new IPEndPoint(IPAddress.Loopback, port);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(Timeout);
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -28,20 +37,20 @@ internal sealed class VncHealthCheck(IDesktopEnvironment desktop) : IHealthCheck
             {
                 var read = await socket.ReceiveAsync(received.AsMemory(count), deadline.Token).ConfigureAwait(false);
                 if (read == 0)
-                    return HealthCheckResult.Unhealthy($"VNC server at {endPoint} closed the connection after {count} bytes of its banner.");
+                    return $"VNC server at {endPoint} closed the connection after {count} bytes of its banner.";
                 count += read;
             }
         }
         catch (SocketException e)
         {
-            return HealthCheckResult.Unhealthy($"VNC server at {endPoint} is unreachable: {e.Message}");
+            return $"VNC server at {endPoint} is unreachable: {e.Message}";
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return HealthCheckResult.Unhealthy($"VNC server at {endPoint} sent no RFB banner within {Timeout.TotalSeconds:0} s.");
+            return $"VNC server at {endPoint} sent no RFB banner within {Timeout.TotalSeconds:0} s.";
         }
         return received.AsSpan().SequenceEqual(Banner)
-            ? HealthCheckResult.Healthy($"VNC server at {endPoint} speaks RFB 3.8.")
-            : HealthCheckResult.Unhealthy($"VNC server at {endPoint} sent '{Encoding.ASCII.GetString(received).TrimEnd()}', not 'RFB 003.008'.");
+            ? null
+            : $"VNC server at {endPoint} sent '{Encoding.ASCII.GetString(received).TrimEnd()}', not 'RFB 003.008'.";
     }
 }

@@ -1,6 +1,8 @@
 using System.ComponentModel;
 using System.Globalization;
+using System.Diagnostics;
 using Bytebot.Desktop.Contracts;
+using Bytebot.Platform;
 using Bytebot.Platform.Os;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -11,12 +13,16 @@ namespace Bytebot.Desktop.VirtualDisplay;
 /// <summary>
 /// Starts and supervises the desktop's processes: in Managed mode Xvfb, the session and x11vnc; in External mode
 /// only x11vnc. It starts them without blocking host start-up; the health checks report when they are ready.
+/// A Managed desktop that a killed host of the same data dir left is adopted when it is whole and as configured,
+/// and stopped process by process when it is not (ADR 0015).
 /// </summary>
 internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvironment, IAsyncDisposable
 {
     private static readonly TimeSpan XvfbReadyTimeout = TimeSpan.FromSeconds(10);
 
     private readonly DesktopOptions _options;
+    private readonly string _dataDirectory;
+    private readonly string _recordPath;
     private readonly TimeProvider _time;
     private readonly ILogger<DesktopSupervisor> _logger;
     private readonly bool _displayPicked;
@@ -26,27 +32,42 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
     private volatile ChildProcess? _session;
     private volatile ChildProcess? _vnc;
     private volatile string _display;
-    private readonly Lock _shutdownLock = new();
+    private volatile int _vncPort;
+    private DesktopRecord? _left;
+    private ChildProcess? _adoptedSession;
+    private ChildProcess? _adoptedVnc;
+    private bool _owner;
+    private readonly Lock _recordLock = new();
+    private readonly Lock _lifecycle = new();
+    private bool _stopRequested;
+    private Task _starting = Task.CompletedTask;
     private Task? _shutdown;
     private bool _everReady;
 
-    public DesktopSupervisor(IOptions<DesktopOptions> options, TimeProvider time, ILogger<DesktopSupervisor> logger)
+    public DesktopSupervisor(
+        IOptions<DesktopOptions> options,
+        DataDirectory dataDirectory,
+        TimeProvider time,
+        ILogger<DesktopSupervisor> logger)
     {
         _options = options.Value;
+        _dataDirectory = dataDirectory.Path;
+        _recordPath = dataDirectory.Combine(DesktopRecord.FileName);
         _time = time;
         _logger = logger;
         IsManaged = _options.Mode == DesktopMode.Managed;
         _displayPicked = IsManaged && _options.DisplayNumber == 0;
         _display = IsManaged
-            ? ":" + (_displayPicked ? DisplayAddress.FirstFree() : _options.DisplayNumber).ToString(CultureInfo.InvariantCulture)
+            ? ":" + (_displayPicked ? DisplayAddress.FirstFree() : _options.DisplayNumber)
+                .ToString(CultureInfo.InvariantCulture)
             : _options.ExternalDisplay!;
-        VncPort = !_options.Vnc ? 0 : _options.VncPort != 0 ? _options.VncPort : LoopbackPort.Free();
+        _vncPort = !_options.Vnc ? 0 : _options.VncPort != 0 ? _options.VncPort : LoopbackPort.Free();
     }
 
     public string Display => _display;
     public int Width => _options.Width;
     public int Height => _options.Height;
-    public int VncPort { get; }
+    public int VncPort => _vncPort;
     public bool IsManaged { get; }
 
     public DisplayAddress Address => DisplayAddress.Parse(_display);
@@ -58,13 +79,87 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
     internal ChildProcess? Session => _session;
     internal ChildProcess? Vnc => _vnc;
 
+    /// <summary>True when this host took over the desktop a killed host left.</summary>
+    internal bool Adopted { get; private set; }
+
+    /// <remarks>
+    /// Adoption is decided here, before any module reads <see cref="Display"/> or <see cref="VncPort"/>: it reads
+    /// one file and probes loopback sockets (335 ms measured on a loaded 2-core machine, x11vnc's banner being the
+    /// slowest). Stopping a desktop that is not adopted takes up to 3 s and happens in the background, before the
+    /// new one starts.
+    /// </remarks>
     public Task StartingAsync(CancellationToken cancellationToken)
     {
+        // Under the lock the stop takes, so that the stop sees this start and waits for it.
+        lock (_lifecycle)
+            return _starting = _stopRequested
+                ? Task.CompletedTask
+                : Task.Run(() => StartSupervisionAsync(cancellationToken), CancellationToken.None);
+    }
+
+    private async Task StartSupervisionAsync(CancellationToken cancellationToken)
+    {
         var stopping = _stopping.Token;
+        var xvfb = await AdoptAsync(cancellationToken).ConfigureAwait(false);
+        // A fresh desktop starts a fresh log; an adopted one goes on writing where its processes write.
+        if (xvfb is null && _owner)
+            await File.WriteAllTextAsync(Path.Combine(_dataDirectory, ChildProcess.LogFileName), "", cancellationToken)
+                .ConfigureAwait(false);
         _supervision = IsManaged
-            ? Task.Run(() => SuperviseXvfbAsync(stopping), CancellationToken.None)
-            : Task.Run(() => SuperviseVncAsync(stopping), CancellationToken.None);
-        return Task.CompletedTask;
+            ? Task.Run(() => SuperviseXvfbAsync(xvfb, stopping), CancellationToken.None)
+            : Task.Run(() => SuperviseVncAsync(null, stopping), CancellationToken.None);
+    }
+
+    private async Task<ChildProcess?> AdoptAsync(CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var record = DesktopRecord.Read(_recordPath);
+        if (record is not null && DesktopAdoption.OwnerAlive(record))
+        {
+            // Two hosts on one data dir: the other one's desktop is not ours to adopt, stop, or record over.
+            DesktopLog.DesktopOfLiveHost(_logger, record.Display, record.HostPid, _recordPath);
+            return null;
+        }
+        _owner = true;
+        _left = record;
+        if (record is null || !IsManaged)
+            return null;
+        if (await DesktopAdoption.WhyNotAsync(record, _options, cancellationToken).ConfigureAwait(false) is { } reason)
+        {
+            DesktopLog.DesktopNotAdopted(_logger, record.Display, reason);
+            return null;
+        }
+        var xvfb = record.Find(DesktopAdoption.Xvfb) is { } x ? ChildProcess.Adopt(x, _logger) : null;
+        if (xvfb is null)
+            return null;
+        _left = null;
+        _adoptedSession = record.Find(DesktopAdoption.Session) is { } s ? ChildProcess.Adopt(s, _logger) : null;
+        _adoptedVnc = record.Find(DesktopAdoption.Vnc) is { } v ? ChildProcess.Adopt(v, _logger) : null;
+        _display = record.Display;
+        _vncPort = record.VncPort;
+        _everReady = true;
+        Adopted = true;
+        var processes = string.Join(", ",
+            new[] { xvfb, _adoptedSession, _adoptedVnc }.OfType<ChildProcess>().Select(c => $"{c.Name} {c.Pid}"));
+        DesktopLog.DesktopAdopted(
+            _logger, _display, _vncPort, record.HostPid, processes, clock.Elapsed.TotalMilliseconds);
+        return xvfb;
+    }
+
+    /// <summary>Whatever a killed host left that was not adopted goes before anything new starts.</summary>
+    private async Task StopLeftAsync()
+    {
+        var left = _left;
+        _left = null;
+        if (!_owner)
+            return;
+        var stopped = await DesktopAdoption.StopLeftAsync(left, _dataDirectory, _logger).ConfigureAwait(false);
+        if (left is not null)
+            File.Delete(_recordPath);
+        if (stopped > 0)
+            DesktopLog.LeftProcessesStopped(_logger, stopped, left?.Display ?? "?", _dataDirectory);
+        if (left is not null && _displayPicked && stopped > 0)
+            _display = ":" + DisplayAddress.FirstFree().ToString(CultureInfo.InvariantCulture);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -75,32 +170,70 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
     /// <remarks>Last of the stop phases, so other modules can still use the display while they stop.</remarks>
     public Task StoppedAsync(CancellationToken cancellationToken) => ShutdownAsync();
 
-    private Task SuperviseXvfbAsync(CancellationToken stopping) => SuperviseAsync(
-        "Xvfb",
-        () => ["Xvfb", _display, "-screen", "0", $"{Width}x{Height}x24", "-nolisten", "tcp"],
-        child => _xvfb = child,
-        RunDesktopAsync,
-        stopping);
+    private async Task SuperviseXvfbAsync(ChildProcess? adopted, CancellationToken stopping)
+    {
+        if (adopted is null)
+            await StopLeftAsync().ConfigureAwait(false);
+        await SuperviseAsync(
+            DesktopAdoption.Xvfb,
+            () => ["Xvfb", _display, "-screen", "0", $"{Width}x{Height}x24", "-nolisten", "tcp"],
+            adopted,
+            child => Publish(() => _xvfb = child),
+            RunDesktopAsync,
+            stopping).ConfigureAwait(false);
+    }
 
-    private Task SuperviseVncAsync(CancellationToken token) => _options.Vnc
-        ? SuperviseAsync(
-            "x11vnc",
-            () => ["x11vnc", "-display", _display, "-rfbport", VncPort.ToString(CultureInfo.InvariantCulture),
-                "-localhost", "-nopw", "-forever", "-shared", "-quiet"],
-            child => _vnc = child,
-            UntilExitAsync,
-            token)
-        : Task.CompletedTask;
+    private async Task SuperviseVncAsync(ChildProcess? adopted, CancellationToken token)
+    {
+        if (!IsManaged)
+            await StopLeftAsync().ConfigureAwait(false);
+        if (_options.Vnc)
+            await SuperviseAsync(
+                DesktopAdoption.Vnc,
+                () => ["x11vnc", "-display", _display, "-rfbport", VncPort.ToString(CultureInfo.InvariantCulture),
+                    "-localhost", "-nopw", "-forever", "-shared", "-quiet"],
+                adopted,
+                child => Publish(() => _vnc = child),
+                UntilExitAsync,
+                token).ConfigureAwait(false);
+    }
+
+    /// <summary>Sets the child and records the desktop as it now is, for the host that comes after a crash.</summary>
+    private void Publish(Action set)
+    {
+        lock (_recordLock)
+        {
+            set();
+            if (!_owner || !IsManaged)
+                return;
+            RecordedProcess[] processes =
+                [.. new[] { _xvfb, _session, _vnc }.OfType<ChildProcess>().Select(c => c.Record)];
+            new DesktopRecord(Environment.ProcessId, LinuxProcess.StartTicks(Environment.ProcessId) ?? 0,
+                _display, Width, Height, VncPort, processes).Write(_recordPath);
+        }
+    }
 
     private async Task RunDesktopAsync(ChildProcess xvfb, CancellationToken stopping)
     {
+        // Adopted with the first Xvfb and only with it: a later generation starts its own.
+        var session = Interlocked.Exchange(ref _adoptedSession, null);
+        var vnc = Interlocked.Exchange(ref _adoptedVnc, null);
         if (await WaitUntilAcceptingAsync(xvfb, stopping).ConfigureAwait(false))
         {
             _everReady = true;
-            DesktopLog.DisplayReady(_logger, _display, Width, Height, _options.Mode, VncPort);
-            await RunDependentsAsync(xvfb, stopping).ConfigureAwait(false);
+            if (!xvfb.Adopted)
+                DesktopLog.DisplayReady(_logger, _display, Width, Height, _options.Mode, VncPort);
+            await RunDependentsAsync(xvfb, session, vnc, stopping).ConfigureAwait(false);
+            return;
         }
-        else if (!_everReady && _displayPicked && !xvfb.IsRunning)
+        // A stop that came before the adopted desktop was supervised: what was adopted with it goes with it.
+        foreach (var adopted in new[] { session, vnc }.OfType<ChildProcess>())
+        {
+            using (adopted)
+                await adopted.StopAsync().ConfigureAwait(false);
+        }
+        await StopAppsAsync(xvfb).ConfigureAwait(false);
+        if (!_everReady && _displayPicked && !xvfb.IsRunning)
         {
             // Another X server took the number between our check and Xvfb's lock (parallel hosts, tests).
             var taken = int.Parse(_display[1..], CultureInfo.InvariantCulture);
@@ -108,12 +241,17 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
         }
     }
 
-    /// <summary>The session and x11vnc live only as long as this Xvfb; they are stopped before it is restarted.</summary>
-    private async Task RunDependentsAsync(ChildProcess xvfb, CancellationToken stopping)
+    /// <summary>
+    /// The session, x11vnc and the apps on the display live only as long as this Xvfb; they are stopped before it
+    /// is restarted or stopped.
+    /// </summary>
+    private async Task RunDependentsAsync(
+        ChildProcess xvfb, ChildProcess? adoptedSession, ChildProcess? adoptedVnc, CancellationToken stopping)
     {
         using var generation = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        var session = SuperviseAsync("session", () => _options.Session, child => _session = child, UntilExitAsync, generation.Token);
-        var vnc = SuperviseVncAsync(generation.Token);
+        var session = SuperviseAsync(DesktopAdoption.Session, () => _options.Session,
+            adoptedSession, child => Publish(() => _session = child), UntilExitAsync, generation.Token);
+        var vnc = SuperviseVncAsync(adoptedVnc, generation.Token);
         try
         {
             await xvfb.Exited.WaitAsync(stopping).ConfigureAwait(false);
@@ -122,27 +260,43 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
         {
             await generation.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(session, vnc).ConfigureAwait(false);
+            await StopAppsAsync(xvfb).ConfigureAwait(false);
         }
+    }
+
+    /// <remarks>Apps the agent launched carry no marker of ours: they start detached, with DISPLAY only.</remarks>
+    private async Task StopAppsAsync(ChildProcess xvfb)
+    {
+        var display = _display;
+        var apps = await ProcessTable.StopAsync($"apps on {display}", xvfb.Pid,
+            () => DesktopAdoption.ClientsOf(display, xvfb.Record), _logger).ConfigureAwait(false);
+        if (apps > 0)
+            DesktopLog.AppsStopped(_logger, apps, display);
     }
 
     private static Task UntilExitAsync(ChildProcess child, CancellationToken token) => child.Exited.WaitAsync(token);
 
-    /// <summary>Runs <paramref name="whileRunning"/> for each incarnation of the child and restarts it with backoff.</summary>
+    /// <summary>
+    /// Runs <paramref name="whileRunning"/> per incarnation of the child, restarting it with backoff. The first is
+    /// <paramref name="adopted"/> when a killed host left it running.
+    /// </summary>
     private async Task SuperviseAsync(
         string name,
         Func<IReadOnlyList<string>> command,
+        ChildProcess? adopted,
         Action<ChildProcess> publish,
         Func<ChildProcess, CancellationToken, Task> whileRunning,
         CancellationToken token)
     {
         var backoff = new RestartBackoff();
-        while (!token.IsCancellationRequested)
+        while (true)
         {
             var startedAt = _time.GetTimestamp();
-            ChildProcess child;
+            ChildProcess? child;
             try
             {
-                child = ChildProcess.Start(name, command(), _display, _logger);
+                // An adopted child runs its course even when the stop came first, so it is stopped like any other.
+                child = Interlocked.Exchange(ref adopted, null) ?? StartUnlessStopping(name, command, token);
             }
             catch (Win32Exception e)
             {
@@ -151,11 +305,13 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
                 await DelayAsync(delay, token).ConfigureAwait(false);
                 continue;
             }
-            publish(child);
+            if (child is null)
+                return;
             using (child)
             {
                 try
                 {
+                    publish(child);
                     await whileRunning(child, token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
@@ -175,12 +331,26 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
         }
     }
 
+    /// <summary>
+    /// Starts a child unless the host is stopping. The check and the start happen under the lock the stop takes to
+    /// say it is stopping, so no process starts once a stop has begun; one started just before is this loop's to
+    /// stop, and the stop waits for the loop.
+    /// </summary>
+    private ChildProcess? StartUnlessStopping(string name, Func<IReadOnlyList<string>> command, CancellationToken token)
+    {
+        lock (_lifecycle)
+            return _stopRequested || token.IsCancellationRequested
+                ? null
+                : ChildProcess.Start(name, command(), _display, _dataDirectory, _logger);
+    }
+
     private async Task<bool> WaitUntilAcceptingAsync(ChildProcess xvfb, CancellationToken stopping)
     {
         var address = Address;
         var startedAt = _time.GetTimestamp();
         string? reason = "not started";
-        while (xvfb.IsRunning && !stopping.IsCancellationRequested && _time.GetElapsedTime(startedAt) < XvfbReadyTimeout)
+        while (xvfb.IsRunning && !stopping.IsCancellationRequested
+            && _time.GetElapsedTime(startedAt) < XvfbReadyTimeout)
         {
             try
             {
@@ -197,7 +367,8 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
             await DelayAsync(TimeSpan.FromMilliseconds(50), stopping).ConfigureAwait(false);
         }
         if (!stopping.IsCancellationRequested)
-            DesktopLog.DisplayNotReady(_logger, _display, xvfb.IsRunning ? reason : $"Xvfb exited with code {xvfb.ExitCode}");
+            DesktopLog.DisplayNotReady(
+                _logger, _display, xvfb.IsRunning ? reason : $"Xvfb exited with code {xvfb.ExitCode}");
         return false;
     }
 
@@ -221,14 +392,32 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
 
     private Task ShutdownAsync()
     {
-        lock (_shutdownLock)
-            return _shutdown ??= ShutdownOnceAsync();
+        lock (_lifecycle)
+        {
+            _stopRequested = true;
+            return _shutdown ??= ShutdownOnceAsync(_starting);
+        }
     }
 
-    private async Task ShutdownOnceAsync()
+    private async Task ShutdownOnceAsync(Task starting)
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await starting.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or UnauthorizedAccessException)
+        {
+            // A start that failed or was cancelled before it supervised anything; its error was the host's to report.
+        }
         await _supervision.ConfigureAwait(false);
         _stopping.Dispose();
+        lock (_recordLock)
+        {
+            // Everything it names is stopped: a later host has nothing to adopt or clean.
+            if (_owner && IsManaged)
+                File.Delete(_recordPath);
+            _owner = false;
+        }
     }
 }

@@ -14,9 +14,21 @@ internal static unsafe partial class LibC
     public const int EfdNonBlock = 0x800;
     public const int EfdCloExec = 0x80000;
 
+    // The same number on every architecture: syscalls added since 5.1 share one table.
+    private const long PidfdOpenSyscall = 434;
+
     /// <remarks>A negative pid signals the whole process group, which <see cref="System.Diagnostics.Process"/> cannot do.</remarks>
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     public static partial int Kill(int pid, int signal);
+
+    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
+    private static partial long Syscall(long number, int pid, uint flags);
+
+    /// <summary>
+    /// A descriptor that names the process itself, not its pid: it becomes readable when that process exits, even if
+    /// it is not our child, and never refers to a later process that reuses the pid. -1 when the kernel has none.
+    /// </summary>
+    public static int PidfdOpen(int pid) => (int)Syscall(PidfdOpenSyscall, pid, 0);
 
     [LibraryImport("libc", EntryPoint = "shmget", SetLastError = true)]
     public static partial int ShmGet(int key, nuint size, int flags);
