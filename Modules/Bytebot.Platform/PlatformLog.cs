@@ -16,6 +16,9 @@ internal static partial class PlatformLog
     [LoggerMessage(LogLevel.Warning, "Adopted the PostgreSQL cluster left running by an earlier host (pid {Pid}, port {Port})")]
     public static partial void ClusterAdopted(this ILogger logger, int pid, int port);
 
+    [LoggerMessage(LogLevel.Warning, "Removed a stale postmaster.pid: pid {Pid} is not a running postgres")]
+    public static partial void ClusterStalePidFileRemoved(this ILogger logger, int pid);
+
     [LoggerMessage(LogLevel.Information, "Stopped the managed PostgreSQL cluster")]
     public static partial void ClusterStopped(this ILogger logger);
 

@@ -68,6 +68,37 @@ public sealed class ManagedPostgresTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_pid_file_left_by_a_killed_postmaster_whose_pid_is_now_another_process_does_not_block_a_start()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var options = new ManagedPostgresOptions(_dataDirectory);
+        var first = await ManagedPostgres.StartAsync(options, cancellationToken: ct);
+        var pidFilePath = Path.Combine(ClusterDirectory, "postmaster.pid");
+        var pidFile = await File.ReadAllLinesAsync(pidFilePath, ct);
+        await first.StopAsync(ct);
+        // What a container restarted after `docker kill` finds: the old pid file, its pid now another live process of
+        // the cluster's user (postgres ignores a pid it may not signal).
+        using var other = ClusterUser.HostIsRoot
+            ? System.Diagnostics.Process.Start("setpriv",
+                ["--reuid=postgres", "--regid=postgres", "--clear-groups", "sleep", "120"])
+            : System.Diagnostics.Process.Start("sleep", "120");
+        pidFile[0] = other.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await File.WriteAllLinesAsync(pidFilePath, pidFile, ct);
+        try
+        {
+            await using var next = await ManagedPostgres.StartAsync(options, cancellationToken: ct);
+
+            next.Adopted.ShouldBeFalse();
+            PostmasterPid().ShouldNotBe(other.Id);
+            await ExecuteAsync(next, "select 1");
+        }
+        finally
+        {
+            other.Kill();
+        }
+    }
+
+    [Fact]
     public async Task A_host_without_a_connection_string_runs_its_own_migrated_cluster_and_stops_it()
     {
         var host = await PlatformHost.StartAsync(new Dictionary<string, string?> { ["BYTEBOT_DATA_DIR"] = _dataDirectory });

@@ -79,6 +79,8 @@ public sealed class ManagedPostgres : IAsyncDisposable
             _logger.ClusterAdopted(running.Pid, Port);
             return;
         }
+        if (Postmaster.RemoveStalePidFile(ClusterDirectory) is { } stalePid)
+            _logger.ClusterStalePidFileRemoved(stalePid);
 
         var logFile = Path.Combine(_options.DataDirectory, "postgres.log");
         if (!File.Exists(logFile))

@@ -29,13 +29,39 @@ internal sealed record DisplayAddress(string Display, EndPoint EndPoint)
     /// <summary>The first display from 99 up that no running X server owns.</summary>
     public static int FirstFree(int from = 99)
     {
+        var abstractSockets = AbstractSocketNames();
         for (var n = from; n < from + 1000; n++)
         {
+            if (abstractSockets.Contains("@" + SocketPath(n)))
+                continue;
             // A lock whose owner is gone is stale (an X server killed with SIGKILL); Xvfb takes it over itself.
-            if (LockOwner(":" + n.ToString(CultureInfo.InvariantCulture)) is not { } owner ? !File.Exists(SocketPath(n)) : !Directory.Exists($"/proc/{owner}"))
+            if (LockOwner(":" + n.ToString(CultureInfo.InvariantCulture)) is not { } owner
+                    ? !File.Exists(SocketPath(n))
+                    : !Directory.Exists($"/proc/{owner}"))
                 return n;
         }
         throw new InvalidOperationException($"No free X display number between {from} and {from + 999}.");
+    }
+
+    /// <summary>
+    /// The abstract unix sockets of this network namespace (<c>@/tmp/.X11-unix/X99</c>), which Xvfb also listens on.
+    /// They are shared by every process in the namespace while lock files are per mount namespace: a container on
+    /// the host's network has its own /tmp, and an X server on either side makes the other's Xvfb on that number
+    /// fail to bind, or, worse, its clients connect to the wrong server.
+    /// </summary>
+    private static HashSet<string> AbstractSocketNames()
+    {
+        try
+        {
+            return [.. File.ReadLines("/proc/net/unix")
+                .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                .Where(fields => fields.Length >= 8 && fields[7].StartsWith('@'))
+                .Select(fields => fields[7])];
+        }
+        catch (IOException)
+        {
+            return [];
+        }
     }
 
     /// <summary>
