@@ -92,7 +92,7 @@ internal sealed class ChildProcess : IDisposable
         var marker = Guid.NewGuid().ToString("N");
         info.Environment[MarkerVariable] = marker;
         info.Environment[DataDirVariable] = dataDirectory;
-        info.Environment["XDG_CONFIG_DIRS"] = SessionDefaults.Prepare(dataDirectory);
+        SessionDefaults.Apply(info.Environment, dataDirectory);
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var child = new ChildProcess(name, marker, process, logger);

@@ -399,6 +399,22 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
         }
     }
 
+    /// <summary>
+    /// A daemon the session forked as it was being stopped carries the data dir's marker but no child's. A
+    /// fresh-clone CI run once found an ssh-agent of a replaced desktop after the clean stop, although the session
+    /// defaults turn it off (cause not found); two more looks, a moment apart, stop such a straggler.
+    /// </summary>
+    private async Task SweepAsync()
+    {
+        for (var look = 0; look < 2; look++)
+        {
+            var stopped = await DesktopAdoption.StopLeftAsync(null, _dataDirectory, _logger).ConfigureAwait(false);
+            if (stopped > 0)
+                DesktopLog.LeftProcessesStopped(_logger, stopped, _display, _dataDirectory);
+            await Task.Delay(150).ConfigureAwait(false);
+        }
+    }
+
     private async Task ShutdownOnceAsync(Task starting)
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
@@ -411,6 +427,8 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
             // A start that failed or was cancelled before it supervised anything; its error was the host's to report.
         }
         await _supervision.ConfigureAwait(false);
+        if (_owner && IsManaged)
+            await SweepAsync().ConfigureAwait(false);
         _stopping.Dispose();
         lock (_recordLock)
         {

@@ -4,7 +4,8 @@ namespace Bytebot.Desktop.VirtualDisplay;
 /// XFCE defaults for the managed session, found through <c>XDG_CONFIG_DIRS</c> (a user's own settings still win).
 /// xfce4-session starts ssh-agent and gpg-agent by default; both fork away from the session, and a clean stop
 /// sometimes raced a just-forked ssh-agent (one was left running in 2 of 7 runs under load). A desktop agent needs
-/// neither.
+/// neither. The setting alone did not hold under load (an ssh-agent still started in CI), so the session's PATH
+/// also finds a stand-in <c>ssh-agent</c> first that starts nothing (xfce4-session logs a warning and goes on).
 /// </summary>
 internal static class SessionDefaults
 {
@@ -22,8 +23,27 @@ internal static class SessionDefaults
         </channel>
         """;
 
+    private const string NoAgent = "#!/bin/sh\n# Bytebot's managed desktop runs no ssh-agent (SessionDefaults).\nexit 0\n";
+
+    /// <summary>Sets the XDG_CONFIG_DIRS and PATH that put the defaults under the data dir first.</summary>
+    public static void Apply(IDictionary<string, string?> environment, string dataDirectory)
+    {
+        environment["XDG_CONFIG_DIRS"] = Prepare(dataDirectory);
+        var bin = Path.Combine(dataDirectory, "xdg", "bin");
+        Directory.CreateDirectory(bin);
+        var agent = Path.Combine(bin, "ssh-agent");
+        if (!File.Exists(agent) || File.ReadAllText(agent) != NoAgent)
+        {
+            File.WriteAllText(agent, NoAgent);
+            File.SetUnixFileMode(agent, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        var inherited = environment.TryGetValue("PATH", out var path) && !string.IsNullOrEmpty(path)
+            ? path : "/usr/local/bin:/usr/bin:/bin";
+        environment["PATH"] = $"{bin}:{inherited}";
+    }
+
     // Writes the defaults under the data dir and returns the XDG_CONFIG_DIRS that puts them first.
-    public static string Prepare(string dataDirectory)
+    private static string Prepare(string dataDirectory)
     {
         var root = Path.Combine(dataDirectory, "xdg");
         var channels = Path.Combine(root, "xfce4", "xfconf", "xfce-perchannel-xml");
