@@ -12,7 +12,7 @@ public sealed class ExternalDesktopTests
     {
         var display = ":" + DisplayAddress.FirstFree().ToString(CultureInfo.InvariantCulture);
         var info = new ProcessStartInfo("Xvfb") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in new[] { display, "-screen", "0", "800x600x24", "-nolisten", "tcp" })
+        foreach (var argument in new[] { display, "-screen", "0", "800x600x24", "-nolisten", "tcp", "-nolisten", "local" })
             info.ArgumentList.Add(argument);
         using var xvfb = Process.Start(info)!;
         try

@@ -176,7 +176,10 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
             await StopLeftAsync().ConfigureAwait(false);
         await SuperviseAsync(
             DesktopAdoption.Xvfb,
-            () => ["Xvfb", _display, "-screen", "0", $"{Width}x{Height}x24", "-nolisten", "tcp"],
+            // No abstract socket ("local"): the network namespace shares those (a container on the host's network),
+            // and clients try them first, so an app of ours could open its window on another host's display of the
+            // same number while our driver, which uses the socket file, typed into ours.
+            () => ["Xvfb", _display, "-screen", "0", $"{Width}x{Height}x24", "-nolisten", "tcp", "-nolisten", "local"],
             adopted,
             child => Publish(() => _xvfb = child),
             RunDesktopAsync,
