@@ -28,8 +28,13 @@ internal sealed class SignedInCircuits : IHubFilter
         ArgumentNullException.ThrowIfNull(next);
         if (invocationContext.Context.User?.Identity?.IsAuthenticated == true)
             return next(invocationContext);
-        if (invocationContext.HubMethodName == "ConnectCircuit")
-            return ValueTask.FromResult<object?>(false);
-        throw new HubException("Sign in first.");
+        // The answers the hub gives for a circuit it does not know; a thrown error instead leaves the script
+        // connected to no circuit, a page that looks live and is dead.
+        return invocationContext.HubMethodName switch
+        {
+            "ConnectCircuit" => ValueTask.FromResult<object?>(false),
+            "ResumeCircuit" => ValueTask.FromResult<object?>(null),
+            _ => throw new HubException("Sign in first."),
+        };
     }
 }
