@@ -32,6 +32,8 @@ public sealed class DashboardHost(PostgresFixture postgres) : IAsyncLifetime
             ["Tasks:MaxConcurrentTasks"] = "4",
             ["Security:RateLimitBurst"] = "100000",
             ["Desktop:WorkspaceRoot"] = Workspace,
+            // Short, so a held step shows the stuck hint within a test; buttons the hint repeats are hidden meanwhile.
+            ["Dashboard:StuckAfter"] = "00:00:03",
             // A configured model fills the picker; the scripted agent runs every task whatever its model.
             ["Agent:Models:0:Model"] = "llama3.1:8b",
             ["Agent:Models:0:Provider"] = "openai-compatible",

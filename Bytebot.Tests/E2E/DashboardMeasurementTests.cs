@@ -30,7 +30,9 @@ public sealed class DashboardMeasurementTests(DashboardHost host) : IClassFixtur
         var clock = Stopwatch.StartNew();
         await page.GotoAsync($"{host.BaseUrl}/tasks/{taskId}");
         await Assertions.Expect(page.Locator("[data-task-page]")).ToHaveAttributeAsync("data-loaded", "true", new() { Timeout = 30_000 });
-        await Assertions.Expect(page.Locator("[data-timeline] li")).ToHaveCountAsync(301, new() { Timeout = 30_000 });
+        // The timeline is virtualized: all 301 steps are folded, the rows in view are rendered.
+        await Assertions.Expect(page.Locator("[data-timeline]")).ToHaveAttributeAsync("data-steps", "301", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("[data-timeline] li[data-step-id]").First).ToBeVisibleAsync();
         var interactive = clock.Elapsed;
 
         // Event → DOM: a follow-up message is committed through the API; the page stamps when its text appears.
@@ -57,15 +59,38 @@ public sealed class DashboardMeasurementTests(DashboardHost host) : IClassFixtur
         var latencies = sent.Select(s => seen[s.Key.ToString(CultureInfo.InvariantCulture)] - s.Value).Order().ToList();
         var median = (latencies[9] + latencies[10]) / 2.0;
         await Screenshots.SaveAsync(page, "task-300-steps");
+
+        // Server memory per open circuit: the managed heap (the host runs in this process) before and after opening
+        // more tabs, each its own browser context with its own sign-in and circuit.
+        var perCircuit = new Dictionary<string, double>();
+        foreach (var path in new[] { "/", $"/tasks/{taskId}" })
+        {
+            const int Tabs = 6;
+            var before = GC.GetTotalMemory(forceFullCollection: true);
+            var tabs = new List<IPage>();
+            for (var i = 0; i < Tabs; i++)
+            {
+                var tab = await host.OpenAsync(path);
+                if (path != "/")
+                    await Assertions.Expect(tab.Locator("[data-task-page]")).ToHaveAttributeAsync("data-loaded", "true", new() { Timeout = 30_000 });
+                tabs.Add(tab);
+            }
+            var after = GC.GetTotalMemory(forceFullCollection: true);
+            perCircuit[path == "/" ? "home" : "300-step task"] = (after - before) / (double)Tabs / 1024;
+            foreach (var tab in tabs)
+                await tab.Context.CloseAsync();
+        }
         host.Agent.Release(taskId);
 
         var line = $"dashboard: 300-step task page interactive in {interactive.TotalMilliseconds:F0} ms; " +
             $"event → DOM median {median:F0} ms (min {latencies[0]}, max {latencies[^1]}, n={latencies.Count}, " +
-            "from before the API write to the text in the page)";
+            "from before the API write to the text in the page); managed heap per open circuit: " +
+            string.Join(", ", perCircuit.Select(p => $"{p.Key} {p.Value:F0} KiB")) + " (6 tabs each)";
         Console.WriteLine(line);
         TestContext.Current.TestOutputHelper?.WriteLine(line);
         await File.AppendAllTextAsync(Path.Combine(Screenshots.Directory, "..", "dashboard-measurements.log"),
             $"{DateTimeOffset.UtcNow:O} {line}\n", Ct);
         latencies.Count.ShouldBe(20);
+        perCircuit.Count.ShouldBe(2);
     }
 }

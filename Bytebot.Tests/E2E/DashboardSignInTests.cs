@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Bytebot.Tests.Infrastructure;
 using Microsoft.Playwright;
 
@@ -10,27 +9,6 @@ namespace Bytebot.Tests.E2E;
 /// </summary>
 public sealed class DashboardSignInTests(PostgresFixture postgres)
 {
-    private static readonly string HostAssembly =
-        Path.Combine(RepositoryRoot.Find(), "Bytebot.Host", "bin", "Release", "net10.0", "Bytebot.Host.dll");
-
-    private static async Task ListeningAsync(HttpClient client)
-    {
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        limit.CancelAfter(TimeSpan.FromSeconds(90));
-        while (true)
-        {
-            try
-            {
-                using var response = await client.GetAsync("/health/live", limit.Token);
-                return;
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(250, limit.Token);
-            }
-        }
-    }
-
     [Fact]
     public async Task Started_from_another_folder_the_dashboard_signs_in_and_every_page_is_styled_and_live()
     {
@@ -38,31 +16,12 @@ public sealed class DashboardSignInTests(PostgresFixture postgres)
         var dataDir = Directory.CreateTempSubdirectory("bytebot-data-").FullName;
         var token = "bbt_test_" + Guid.NewGuid().ToString("N");
         var baseUrl = $"http://127.0.0.1:{Bytebot.Platform.Os.LoopbackPort.Free()}";
-        var start = new ProcessStartInfo("dotnet", [HostAssembly, "--urls", baseUrl])
-        {
-            WorkingDirectory = elsewhere,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["BYTEBOT_DATA_DIR"] = dataDir;
-        start.Environment["BYTEBOT_TOKEN"] = token;
-        start.Environment["ConnectionStrings__Bytebot"] = await postgres.CreateDatabaseAsync();
-        start.Environment["Desktop__Mode"] = "Managed";
-        start.Environment["Desktop__WorkspaceRoot"] = Path.Combine(dataDir, "workspace");
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        using var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        using var process = await PublishedHost.StartAsync(baseUrl, token, await postgres.CreateDatabaseAsync(), dataDir, elsewhere);
         try
         {
             using (var client = new HttpClient { BaseAddress = new Uri(baseUrl) })
             {
                 client.DefaultRequestHeaders.Authorization = new("Bearer", token);
-                await ListeningAsync(client);
                 (await HostFixture.WaitUntilReadyAsync(client, TimeSpan.FromSeconds(90))).EnsureSuccessStatusCode();
             }
             await using var browser = await Browsers.LaunchChromiumAsync();
@@ -92,8 +51,7 @@ public sealed class DashboardSignInTests(PostgresFixture postgres)
         }
         finally
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
+            await process.StopAsync();
             Directory.Delete(elsewhere, recursive: true);
             try
             {

@@ -54,4 +54,39 @@ public sealed class LiveDesktopTests(DashboardHost host) : IClassFixture<Dashboa
         await WaitForFramesAsync(dark);
         await Screenshots.SaveAsync(dark, "desktop-dark");
     }
+
+    [Fact]
+    public async Task The_live_view_reports_its_latency_and_switches_between_fit_and_100_percent()
+    {
+        var page = await host.OpenAsync("/desktop");
+        (await WaitForFramesAsync(page)).ShouldBeGreaterThanOrEqualTo(20, "the canvas stayed blank");
+        var latency = page.Locator("[data-latency]");
+        await Assertions.Expect(latency).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\s*Latency: \d+ ms\s*$"),
+            new() { Timeout = 30_000 });
+        var reported = int.Parse((await latency.GetAttributeAsync("data-latency"))!, System.Globalization.CultureInfo.InvariantCulture);
+        reported.ShouldBeGreaterThanOrEqualTo(0);
+        Console.WriteLine($"live view: latency indicator {reported} ms (median round trip of a one-pixel update request)");
+
+        // [shown width of the canvas, width of the pane, the desktop's own width]
+        const string Widths = """
+            () => {
+              const canvas = document.querySelector('.live-desktop canvas');
+              return [canvas.getBoundingClientRect().width, document.querySelector('.live-desktop').clientWidth, canvas.width];
+            }
+            """;
+        var fitted = await page.EvaluateAsync<double[]>(Widths);
+        fitted[2].ShouldBe(1280);
+        fitted[1].ShouldBeLessThan(1280, "the pane is narrower than the desktop at 1366×768");
+        fitted[0].ShouldBeLessThanOrEqualTo(fitted[1] + 1);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "100%" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "100%" })).ToHaveAttributeAsync("aria-pressed", "true");
+        await page.WaitForFunctionAsync("() => document.querySelector('.live-desktop canvas').getBoundingClientRect().width === 1280");
+        await Screenshots.SaveAsync(page, "desktop-100");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Fit" }).ClickAsync();
+        await page.WaitForFunctionAsync(
+            "() => document.querySelector('.live-desktop canvas').getBoundingClientRect().width <= document.querySelector('.live-desktop').clientWidth + 1");
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Fit" })).ToHaveAttributeAsync("aria-pressed", "true");
+    }
 }

@@ -38,7 +38,7 @@ public sealed partial class TaskPageTests(DashboardHost host) : IClassFixture<Da
 
         // The task page the form led to followed the run live, and shows its timeline.
         await Assertions.Expect(home.Locator(".task-page [data-status]").First).ToHaveTextAsync("Completed", new() { Timeout = 30_000 });
-        var steps = home.Locator("[data-timeline] li");
+        var steps = home.Locator("[data-timeline] li[data-step-id]");
         await Assertions.Expect(steps).ToHaveCountAsync(4);
         await Assertions.Expect(steps.Nth(1)).ToContainTextAsync("computer_type_text");
         await Assertions.Expect(steps.Nth(1)).ToContainTextAsync("••••");
@@ -144,6 +144,56 @@ public sealed partial class TaskPageTests(DashboardHost host) : IClassFixture<Da
         await DashboardBrowser.WaitForCircuitAsync(page);
         await Assertions.Expect(page.Locator(".mud-appbar")).ToHaveCSSAsync("background-color", DashboardBrowser.LightAppBar);
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Dark theme" })).ToHaveAttributeAsync("aria-pressed", "false");
+    }
+
+    [Fact]
+    public async Task A_failed_task_shows_its_last_screen_and_error_and_retry_goes_on_from_its_last_step()
+    {
+        var taskId = await host.CreateTaskAsync("Book a table for two fail:2 steps:3");
+        var page = await host.OpenAsync($"/tasks/{taskId}");
+        var status = page.Locator(".task-page [data-status]").First;
+        var insight = page.Locator("[data-insight='failed']");
+
+        await Assertions.Expect(status).ToHaveTextAsync("Failed", new() { Timeout = 30_000 });
+        await Assertions.Expect(insight.Locator("[data-insight-text]")).ToContainTextAsync("The scripted agent gave up at step 2");
+        await Assertions.Expect(insight.GetByRole(AriaRole.Img)).ToHaveAttributeAsync("alt", "The last screen the task saw (step 1)");
+        (await insight.GetByRole(AriaRole.Img).EvaluateAsync<int>("img => img.naturalWidth")).ShouldBe(160);
+        await Screenshots.SaveAsync(page, "task-failed");
+
+        await insight.GetByRole(AriaRole.Button, new() { Name = "Retry from here" }).ClickAsync();
+        await Assertions.Expect(status).ToHaveTextAsync("Completed", new() { Timeout = 30_000 });
+        await Assertions.Expect(insight).ToHaveCountAsync(0);
+        // It went on from its history: steps 1 to 3 each ran once, none again from the start.
+        var log = page.GetByRole(AriaRole.Log);
+        foreach (var number in new[] { 1, 2, 3 })
+            await Assertions.Expect(log.GetByText($"Step {number}: working on it.")).ToHaveCountAsync(1);
+        await Assertions.Expect(log).ToContainTextAsync("Done: 3 steps.");
+
+        using var client = host.Factory.CreateAuthenticatedClient();
+        using var again = await client.PostAsync($"/api/tasks/{taskId}/retry", null, Ct);
+        ((int)again.StatusCode).ShouldBe(400);
+        again.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+    }
+
+    [Fact]
+    public async Task A_running_task_quiet_for_longer_than_the_stuck_time_shows_the_hint_whose_take_over_works()
+    {
+        var taskId = await host.CreateTaskAsync("Wait for the slow upload steps:2 hold:2");
+        var page = await host.OpenAsync($"/tasks/{taskId}");
+        var hint = page.Locator("[data-insight='stuck']");
+
+        await Assertions.Expect(hint).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(hint.Locator("[data-insight-text]")).ToContainTextAsync("the agent may be stuck");
+        await Assertions.Expect(hint.GetByRole(AriaRole.Img)).ToHaveAttributeAsync("alt", "The last screen the task saw (step 1)");
+        await Assertions.Expect(hint.GetByRole(AriaRole.Button, new() { Name = "Cancel task" })).ToBeVisibleAsync();
+        await Screenshots.SaveAsync(page, "task-stuck");
+
+        await hint.GetByRole(AriaRole.Button, new() { Name = "Take over" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".task-page [data-status]").First).ToHaveTextAsync("You have control");
+        await Assertions.Expect(hint).ToHaveCountAsync(0);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Proceed" }).ClickAsync();
+        host.Agent.Release(taskId);
+        await Assertions.Expect(page.Locator(".task-page [data-status]").First).ToHaveTextAsync("Completed", new() { Timeout = 30_000 });
     }
 
     private static async Task TasksHostWait(Func<Task<int>> count, int atLeast)

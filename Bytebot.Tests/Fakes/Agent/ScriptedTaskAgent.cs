@@ -11,6 +11,7 @@ namespace Bytebot.Tests.Fakes.Agent;
 /// described with <c>steps:N</c> takes N steps; each step writes what a real step writes (an assistant message with a
 /// tool_use, a recorded action with a screenshot, its tool_result, token usage). Step 2 types sensitive text.
 /// <c>hold:K</c> makes step K wait until <see cref="Release"/>, so a test can act on a running task.
+/// <c>fail:K</c> makes step K fail the task, once per task (a retry goes on from there).
 /// <c>writes:NAME</c> makes step 1 write <see cref="Report"/> to <c>Desktop/NAME</c> in <see cref="Workspace"/>.
 /// </summary>
 public sealed partial class ScriptedTaskAgent : ITaskAgent
@@ -22,6 +23,7 @@ public sealed partial class ScriptedTaskAgent : ITaskAgent
     public static readonly byte[] Report = "name,total\nalpha,1\nbeta,2\nγ,3\n"u8.ToArray();
 
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource> _gates = new();
+    private readonly ConcurrentDictionary<Guid, bool> _failed = new();
 
     /// <summary>The workspace root <c>writes:NAME</c> writes into.</summary>
     public string Workspace { get; set; } = "";
@@ -42,6 +44,8 @@ public sealed partial class ScriptedTaskAgent : ITaskAgent
             return StepOutcome.Complete(JsonSerializer.SerializeToElement(new { steps = done }));
         }
         var number = done + 1;
+        if (Number(FailPattern(), context.Description) == number && _failed.TryAdd(context.TaskId, true))
+            return StepOutcome.Fail($"The scripted agent gave up at step {number}.");
         if (Number(HoldPattern(), context.Description) == number)
             await Gate(context.TaskId).Task.WaitAsync(cancellationToken);
 
@@ -78,6 +82,9 @@ public sealed partial class ScriptedTaskAgent : ITaskAgent
 
     [GeneratedRegex(@"hold:(\d+)")]
     private static partial Regex HoldPattern();
+
+    [GeneratedRegex(@"fail:(\d+)")]
+    private static partial Regex FailPattern();
 
     [GeneratedRegex(@"writes:(\S+)")]
     private static partial Regex WritesPattern();

@@ -142,6 +142,45 @@ public sealed class TaskDecisionsTests
         TaskDecisions.TakeOver(done, Now).Refusal!.Field.ShouldBeNull();
     }
 
+    [Fact]
+    public void A_failed_task_or_one_needing_help_goes_back_to_the_queue_with_the_agent_in_control_and_its_history()
+    {
+        var step = Guid.NewGuid();
+        var failed = State(NewTask(), new TaskStarted("w", "d", 1, false, Now), new StepStarted(step, 1, Now),
+            new MessageAdded(Guid.NewGuid(), TaskRole.Assistant, [new TextContent("Step 1")], Now),
+            new StepCompleted(step, Now), new TaskFailed("The agent failed: timeout", Now));
+        var decision = TaskDecisions.Retry(failed, Now);
+        decision.Events.ShouldBe([new TaskRetried(Now)]);
+
+        failed.Apply(decision.Events[0], failed.Version + 1);
+        (failed.Status, failed.Control, failed.IsFinished, failed.ResumedByUser, failed.EverStarted, failed.Steps)
+            .ShouldBe((AgentTaskStatus.Pending, TaskRole.Assistant, false, true, true, 1));
+        failed.Messages.Count.ShouldBe(1);
+
+        var needsHelp = State(NewTask(), new TaskStarted("w", "d", 1, false, Now), new TaskNeedsHelp("Which account?", Now));
+        TaskDecisions.Retry(needsHelp, Now).Events.ShouldBe([new TaskRetried(Now)]);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("running")]
+    [InlineData("completed")]
+    [InlineData("cancelled")]
+    public void Only_a_failed_task_or_one_needing_help_can_be_retried(string? after)
+    {
+        List<object> events = [NewTask()];
+        if (after is not null)
+            events.Add(new TaskStarted("w", "d", 1, false, Now));
+        if (after == "completed")
+            events.Add(new TaskCompleted(null, Now));
+        if (after == "cancelled")
+            events.Add(new TaskCancelled(Now));
+
+        var refusal = TaskDecisions.Retry(State([.. events]), Now).Refusal.ShouldNotBeNull();
+        refusal.Field.ShouldBeNull();
+        refusal.Message.ShouldStartWith("Only a FAILED or NEEDS_HELP task can be retried");
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData(" ")]

@@ -1,8 +1,10 @@
+using Bytebot.Dashboard.Circuits;
 using Bytebot.Dashboard.Components;
 using Bytebot.Dashboard.Host;
 using Bytebot.Dashboard.LiveView;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
@@ -16,6 +18,7 @@ public static class DashboardModule
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddRazorComponents().AddInteractiveServerComponents();
+        services.Configure<HubOptions>(options => options.AddFilter(new SignedInCircuits()));
         services.AddMudServices(options =>
         {
             options.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight;
@@ -27,12 +30,15 @@ public static class DashboardModule
             .ConfigurePrimaryHttpMessageHandler(() =>
                 new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false });
         services.AddScoped<HostApi>();
+        services.AddOptions<DashboardOptions>().Bind(configuration.GetSection("Dashboard"))
+            .Validate(o => o.StuckAfter > TimeSpan.Zero, "Dashboard:StuckAfter must be a positive time span.")
+            .ValidateOnStart();
         return services;
     }
 
     public static IEndpointRouteBuilder MapDashboardEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        endpoints.MapRazorComponents<App>().AddInteractiveServerRenderMode().Add(SignedInCircuits.AllowConnecting);
         endpoints.MapNoVnc();
         return endpoints;
     }

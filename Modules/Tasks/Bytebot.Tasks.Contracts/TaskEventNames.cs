@@ -21,6 +21,9 @@ public static class TaskEventNames
     /// <summary>The user handed control back.</summary>
     public const string TaskResumed = "tasks.task_resumed";
 
+    /// <summary>The user sent a failed task (or one that needed help) back to the queue, history kept.</summary>
+    public const string TaskRetried = "tasks.task_retried";
+
     /// <summary>A step of the agent began.</summary>
     public const string StepStarted = "tasks.step_started";
 

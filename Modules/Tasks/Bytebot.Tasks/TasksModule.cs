@@ -66,9 +66,10 @@ public static class TasksModule
             .WithName("CreateTask").WithSummary("Creates a task (JSON with base64 files, or multipart/form-data).")
             .DescribesBody(("application/json", TaskSchemas.CreateJson), ("multipart/form-data", TaskSchemas.CreateForm))
             .Produces<TaskView>(StatusCodes.Status201Created).ProducesValidationProblem().DisableAntiforgery();
-        tasks.MapGet("/", (TaskViews views, string? page, string? limit, string? status, string? statuses, CancellationToken ct) =>
-                ReadTasks.ListAsync(views, page, limit, status, statuses, ct))
-            .WithName("ListTasks").WithSummary("Lists tasks, newest first, with counts per status.")
+        tasks.MapGet("/", (TaskViews views, string? page, string? limit, string? status, string? statuses, string? search,
+                CancellationToken ct) => ReadTasks.ListAsync(views, page, limit, status, statuses, search, ct))
+            .WithName("ListTasks")
+            .WithSummary("Lists tasks, newest first, with counts per status; search: text the description contains.")
             .Produces<TaskPage>().ProducesValidationProblem();
         tasks.MapGet("/models", ReadTasks.Models)
             .WithName("ListModels").WithSummary("The configured models; empty with an X-Bytebot-Hint header when none.")
@@ -94,6 +95,9 @@ public static class TasksModule
             .Produces<TaskView>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         tasks.MapPost("/{id:guid}/resume", TaskControl.ResumeAsync)
             .WithName("ResumeTask").WithSummary("Gives control back to the agent; the task is queued on its desktop.")
+            .Produces<TaskView>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        tasks.MapPost("/{id:guid}/retry", TaskControl.RetryAsync)
+            .WithName("RetryTask").WithSummary("Queues a FAILED or NEEDS_HELP task again; the agent goes on from its history.")
             .Produces<TaskView>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         tasks.MapPost("/{id:guid}/cancel", TaskControl.CancelAsync)
             .WithName("CancelTask").WithSummary("Cancels this task (only this one).")

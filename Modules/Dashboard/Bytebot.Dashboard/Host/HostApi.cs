@@ -43,6 +43,11 @@ internal sealed class HostApi
         return SendAsync<TaskListPage>(new HttpRequestMessage(HttpMethod.Get, query), ct);
     }
 
+    /// <summary>The newest tasks whose description contains <paramref name="text"/> (the command palette).</summary>
+    public Task<TaskListPage> SearchTasksAsync(string text, int limit, CancellationToken ct) =>
+        SendAsync<TaskListPage>(
+            new HttpRequestMessage(HttpMethod.Get, $"/api/tasks?limit={limit}&search={Escape(text)}"), ct);
+
     public Task<TaskItem> GetTaskAsync(Guid id, CancellationToken ct) =>
         SendAsync<TaskItem>(new HttpRequestMessage(HttpMethod.Get, $"/api/tasks/{id}"), ct);
 

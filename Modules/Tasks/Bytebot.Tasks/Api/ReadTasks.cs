@@ -10,7 +10,8 @@ internal static class ReadTasks
 {
     public const int MaxLimit = 200;
 
-    public static async Task<IResult> ListAsync(TaskViews views, string? page, string? limit, string? status, string? statuses, CancellationToken cancellationToken)
+    public static async Task<IResult> ListAsync(TaskViews views, string? page, string? limit, string? status, string? statuses,
+        string? search, CancellationToken cancellationToken)
     {
         if (Paging(page, limit, 10) is { Error: { } error })
             return error;
@@ -26,7 +27,9 @@ internal static class ReadTasks
                 wanted.Add(known);
             }
         }
-        return TypedResults.Ok(await views.ListAsync(pageNumber, size, wanted, cancellationToken));
+        if (search is { Length: > 500 })
+            return TaskProblems.Invalid("search", "At most 500 characters.");
+        return TypedResults.Ok(await views.ListAsync(pageNumber, size, wanted, search, cancellationToken));
     }
 
     public static async Task<IResult> GetAsync(Guid id, TaskViews views, CancellationToken cancellationToken) =>

@@ -21,7 +21,8 @@ internal static class TaskEventStream
 
     private static readonly HashSet<string> Lifecycle =
     [
-        "tasks.task_created", "tasks.task_started", "tasks.task_taken_over", "tasks.task_resumed", "tasks.task_needs_help",
+        "tasks.task_created", "tasks.task_started", "tasks.task_taken_over", "tasks.task_resumed", "tasks.task_retried",
+        "tasks.task_needs_help",
         "tasks.task_completed", "tasks.task_failed", "tasks.task_cancelled", "tasks.task_deleted",
     ];
 

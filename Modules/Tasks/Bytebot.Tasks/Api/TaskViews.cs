@@ -90,15 +90,30 @@ internal sealed class TaskViews(BytebotDatabase database)
         return await reader.ReadAsync(cancellationToken) ? (reader.GetString(0), reader.GetString(1), reader.GetString(2)) : null;
     }
 
-    public async Task<TaskPage> ListAsync(int page, int limit, IReadOnlyList<string> statuses, CancellationToken cancellationToken)
+    public async Task<TaskPage> ListAsync(int page, int limit, IReadOnlyList<string> statuses, string? search,
+        CancellationToken cancellationToken)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         var db = new Writer(connection, null, cancellationToken);
-        var filter = statuses.Count == 0 ? "" : "where status = any($3)";
+        var conditions = new List<string>();
+        var values = new List<object>();
+        if (statuses.Count > 0)
+        {
+            values.Add(statuses.ToArray());
+            conditions.Add($"status = any(${values.Count})");
+        }
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            values.Add("%" + search.Trim().Replace(@"\", @"\\", StringComparison.Ordinal)
+                .Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal) + "%");
+            conditions.Add($"description ilike ${values.Count}");
+        }
+        var filter = conditions.Count == 0 ? "" : "where " + string.Join(" and ", conditions);
         var tasks = new List<TaskView>();
         await using (var command = db.Create(
-            $"select {TaskColumns} from tasks {filter} order by created_at desc, id desc limit $1 offset $2",
-            [limit, (long)(page - 1) * limit, .. statuses.Count == 0 ? Array.Empty<object>() : [statuses.ToArray()]]))
+            $"select {TaskColumns} from tasks {filter} order by created_at desc, id desc " +
+            $"limit ${values.Count + 1} offset ${values.Count + 2}",
+            [.. values, limit, (long)(page - 1) * limit]))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
@@ -111,8 +126,16 @@ internal sealed class TaskViews(BytebotDatabase database)
             while (await reader.ReadAsync(cancellationToken))
                 counts[reader.GetString(0)] = reader.GetInt64(1);
         }
-        // Totals come from the maintained counts, so listing never scans the whole table to count it.
-        var total = statuses.Count == 0 ? counts.Values.Sum() : statuses.Distinct().Sum(s => counts.GetValueOrDefault(s));
+        // Totals come from the maintained counts, so listing never scans the whole table to count it; a search
+        // (the dashboard's command palette, a few words) has no maintained count and counts its matches.
+        long total;
+        if (string.IsNullOrWhiteSpace(search))
+            total = statuses.Count == 0 ? counts.Values.Sum() : statuses.Distinct().Sum(s => counts.GetValueOrDefault(s));
+        else
+        {
+            await using var command = db.Create($"select count(*) from tasks {filter}", [.. values]);
+            total = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }
         return new TaskPage(tasks, total, (total + limit - 1) / limit, counts);
     }
 

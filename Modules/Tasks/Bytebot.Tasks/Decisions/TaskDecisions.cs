@@ -85,6 +85,11 @@ internal static class TaskDecisions
         : state.Control != TaskRole.User ? TaskDecision.Forbidden("The assistant already has control.")
         : TaskDecision.Accept(new TaskResumed(now));
 
+    /// <summary>Only a failed task or one waiting for help goes back to the queue; a finished one stays finished.</summary>
+    public static TaskDecision Retry(TaskState state, DateTimeOffset now) =>
+        state.Status is AgentTaskStatus.Failed or AgentTaskStatus.NeedsHelp ? TaskDecision.Accept(new TaskRetried(now))
+        : TaskDecision.Forbidden($"Only a FAILED or NEEDS_HELP task can be retried; this one is {Wire.Name(state.Status)}.");
+
     public static TaskDecision Cancel(TaskState state, DateTimeOffset now) =>
         state.IsFinished ? TaskDecision.Forbidden($"The task is already {Wire.Name(state.Status)}.")
         : TaskDecision.Accept(new TaskCancelled(now));

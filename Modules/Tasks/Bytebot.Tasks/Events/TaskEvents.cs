@@ -38,6 +38,9 @@ internal sealed record TaskTakenOver(DateTimeOffset At);
 
 internal sealed record TaskResumed(DateTimeOffset At);
 
+/// <summary>The user sent a failed or stuck task back to the queue; its history stays, so the agent goes on from it.</summary>
+internal sealed record TaskRetried(DateTimeOffset At);
+
 internal sealed record TaskNeedsHelp(string Reason, DateTimeOffset At);
 
 internal sealed record TaskCompleted(JsonElement? Result, DateTimeOffset At);
@@ -66,6 +69,7 @@ internal static class TaskEventTypes
             options.Events.MapEventType<StepInterrupted>(TaskEventNames.StepInterrupted);
             options.Events.MapEventType<TaskTakenOver>(TaskEventNames.TaskTakenOver);
             options.Events.MapEventType<TaskResumed>(TaskEventNames.TaskResumed);
+            options.Events.MapEventType<TaskRetried>(TaskEventNames.TaskRetried);
             options.Events.MapEventType<TaskNeedsHelp>(TaskEventNames.TaskNeedsHelp);
             options.Events.MapEventType<TaskCompleted>(TaskEventNames.TaskCompleted);
             options.Events.MapEventType<TaskFailed>(TaskEventNames.TaskFailed);

@@ -115,6 +115,11 @@ internal sealed class TaskState
                 Control = TaskRole.Assistant;
                 Status = AgentTaskStatus.Running;
                 break;
+            case TaskRetried:
+                ResumedByUser = true;
+                Control = TaskRole.Assistant;
+                Status = AgentTaskStatus.Pending;
+                break;
             case TaskNeedsHelp:
                 Control = TaskRole.User;
                 Status = AgentTaskStatus.NeedsHelp;

@@ -53,7 +53,7 @@ internal sealed class QueueProjection : IProjection
             case TaskTakenOver or TaskNeedsHelp:
                 SetState(operations, taskId, QueueStates.Held);
                 break;
-            case TaskResumed:
+            case TaskResumed or TaskRetried:
                 SetState(operations, taskId, QueueStates.Ready);
                 break;
             case TaskCompleted or TaskFailed or TaskCancelled:

@@ -106,6 +106,10 @@ internal sealed class TaskReadModelProjection : IProjection
                 db.Exec("update tasks set control = 'ASSISTANT', error = null where id = ?", id);
                 SetStatus(db, id, AgentTaskStatus.Running, e.At);
                 break;
+            case TaskRetried e:
+                db.Exec("update tasks set control = 'ASSISTANT', error = null, completed_at = null where id = ?", id);
+                SetStatus(db, id, AgentTaskStatus.Pending, e.At);
+                break;
             case TaskNeedsHelp e:
                 // The reason travels in `error` so API clients and the dashboard can show why help is needed.
                 db.Exec("update tasks set control = 'USER', error = ? where id = ?", e.Reason, id);

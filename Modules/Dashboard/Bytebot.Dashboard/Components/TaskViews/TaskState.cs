@@ -36,7 +36,11 @@ internal sealed class TaskState
 
     public bool IsFinished => Finished.Contains(Status);
     public bool UserHasControl => Control == "USER" && !IsFinished;
-    public BlobReference? LastScreenshot => Steps.LastOrDefault(s => s.Screenshot is not null)?.Screenshot;
+    public TaskStep? LastShownStep => Steps.LastOrDefault(s => s.Screenshot is not null);
+    public BlobReference? LastScreenshot => LastShownStep?.Screenshot;
+
+    /// <summary>When the newest event of the task was committed: a running task quiet for long may be stuck.</summary>
+    public DateTimeOffset? LastEventAt { get; private set; }
 
     public string ToolName(string toolUseId) => _tools.GetValueOrDefault(toolUseId, "tool");
 
@@ -46,6 +50,7 @@ internal sealed class TaskState
         if (notification.GlobalPosition <= Position)
             return false;
         Position = notification.GlobalPosition;
+        LastEventAt = notification.CreatedAt;
         var data = notification.Data;
         switch (notification.Type)
         {
@@ -105,6 +110,9 @@ internal sealed class TaskState
                 break;
             case TaskEventNames.TaskTakenOver:
                 Control = "USER";
+                break;
+            case TaskEventNames.TaskRetried:
+                (Status, Control, Error, HelpReason) = ("PENDING", "ASSISTANT", null, null);
                 break;
             case TaskEventNames.TaskNeedsHelp:
                 (Status, Control, HelpReason) = ("NEEDS_HELP", "USER", data.String("reason"));

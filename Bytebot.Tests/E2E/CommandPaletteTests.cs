@@ -1,0 +1,110 @@
+using System.Text.RegularExpressions;
+using Bytebot.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace Bytebot.Tests.E2E;
+
+/// <summary>The command palette (Ctrl+K or the app bar's button), driven by the keyboard alone where it can be.</summary>
+public sealed class CommandPaletteTests(DashboardHost host) : IClassFixture<DashboardHost>
+{
+    private static ILocator Palette(IPage page) => page.Locator("[data-command-palette]");
+
+    private static ILocator Options(IPage page) => Palette(page).GetByRole(AriaRole.Option);
+
+    // document.activeElement rather than ToBeFocused: several pages share the headless browser, so none has the
+    // window's focus, but each has its focused element, and typing goes to it.
+    private static async Task OpenPaletteAsync(IPage page)
+    {
+        await page.Keyboard.PressAsync("Control+k");
+        await InputFocusedAsync(page, "[data-command-palette] input");
+    }
+
+    private static async Task InputFocusedAsync(IPage page, string selector) =>
+        await page.WaitForFunctionAsync("s => document.activeElement?.matches(s) === true", selector);
+
+    [Fact]
+    public async Task The_command_palette_opens_a_task_by_name_with_the_keyboard_only()
+    {
+        var permit = await host.CreateTaskAsync("Renew the parking permit for Rua Augusta");
+        var fine = await host.CreateTaskAsync("Pay the parking fine from March");
+        var page = await host.OpenAsync("/");
+
+        await OpenPaletteAsync(page);
+        await page.Keyboard.TypeAsync("parking");
+        // Newest first: the fine, then the permit; the arrow moves to the permit.
+        await Assertions.Expect(Options(page).Nth(0)).ToContainTextAsync("Pay the parking fine from March");
+        await Assertions.Expect(Options(page).Nth(1)).ToContainTextAsync("Renew the parking permit for Rua Augusta");
+        await Assertions.Expect(Options(page).Nth(0)).ToHaveAttributeAsync("aria-selected", "true");
+        await Screenshots.SaveAsync(page, "command-palette");
+        await page.Keyboard.PressAsync("ArrowDown");
+        await Assertions.Expect(Options(page).Nth(1)).ToHaveAttributeAsync("aria-selected", "true");
+        await page.Keyboard.PressAsync("Enter");
+
+        await page.WaitForURLAsync($"{host.BaseUrl}/tasks/{permit}");
+        await Assertions.Expect(Palette(page)).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("[data-task-page] h1")).ToHaveTextAsync("Renew the parking permit for Rua Augusta");
+
+        // Typing and Enter at once still opens the task: Enter waits for that text's search.
+        await OpenPaletteAsync(page);
+        await page.Keyboard.TypeAsync("fine from March");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync($"{host.BaseUrl}/tasks/{fine}");
+
+        await OpenPaletteAsync(page);
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(Palette(page)).ToHaveCountAsync(0);
+        page.Url.ShouldBe($"{host.BaseUrl}/tasks/{fine}");
+    }
+
+    [Fact]
+    public async Task The_palette_starts_a_task_from_the_typed_text_and_focuses_the_composer_for_a_new_one()
+    {
+        var page = await host.OpenAsync("/tasks");
+
+        await page.Locator("[data-palette-button]").ClickAsync();
+        await InputFocusedAsync(page, "[data-command-palette] input");
+        await page.Keyboard.TypeAsync("Water the balcony plants steps:1");
+        await Assertions.Expect(Options(page)).ToHaveCountAsync(1);
+        await Assertions.Expect(Options(page).Nth(0)).ToContainTextAsync("Start a task: “Water the balcony plants steps:1”");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync(new Regex(@"/tasks/[0-9a-f-]{36}$"));
+        await Assertions.Expect(page.Locator("[data-task-page] h1")).ToHaveTextAsync("Water the balcony plants steps:1");
+        await Assertions.Expect(page.Locator(".task-page [data-status]").First).ToHaveTextAsync("Completed", new() { Timeout = 30_000 });
+
+        await OpenPaletteAsync(page);
+        await page.Keyboard.TypeAsync("new task");
+        await Assertions.Expect(Options(page).Filter(new() { HasText = "New task…" })).ToHaveCountAsync(1);
+        var selected = Palette(page).Locator("[role=option][aria-selected=true]");
+        for (var moves = 0; moves < 10 && !(await selected.InnerTextAsync()).Contains("New task…", StringComparison.Ordinal); moves++)
+            await page.Keyboard.PressAsync("ArrowDown");
+        await Assertions.Expect(selected).ToContainTextAsync("New task…");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync(new Regex(@"/\?compose="));
+        await InputFocusedAsync(page, "[data-task-composer] textarea, textarea[data-task-composer]");
+    }
+
+    [Fact]
+    public async Task The_palette_takes_over_the_open_task_and_opens_an_app()
+    {
+        var taskId = await host.CreateTaskAsync("Sort the inbox steps:2 hold:2");
+        var page = await host.OpenAsync($"/tasks/{taskId}");
+        await Assertions.Expect(page.Locator(".task-page [data-status]").First).ToHaveTextAsync("Running", new() { Timeout = 30_000 });
+
+        await OpenPaletteAsync(page);
+        await page.Keyboard.TypeAsync("take over");
+        await Assertions.Expect(Options(page).Nth(0)).ToContainTextAsync("Take over “Sort the inbox steps:2 hold:2”");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator(".task-page [data-status]").First).ToHaveTextAsync("You have control");
+
+        await OpenPaletteAsync(page);
+        await page.Keyboard.TypeAsync("show desktop");
+        await Assertions.Expect(Options(page).Nth(0)).ToContainTextAsync("Open Show desktop");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator(".mud-snackbar").Filter(new() { HasText = "Show desktop" }))
+            .ToContainTextAsync("Opened Show desktop.");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Proceed" }).ClickAsync();
+        host.Agent.Release(taskId);
+        await Assertions.Expect(page.Locator(".task-page [data-status]").First).ToHaveTextAsync("Completed", new() { Timeout = 30_000 });
+    }
+}
