@@ -40,6 +40,11 @@ internal static class SessionDefaults
         var inherited = environment.TryGetValue("PATH", out var path) && !string.IsNullOrEmpty(path)
             ? path : "/usr/local/bin:/usr/bin:/bin";
         environment["PATH"] = $"{bin}:{inherited}";
+        // The session's runtime files (the accessibility bus socket, dconf) under the data dir: without it they are
+        // keyed by HOME and display number only, which every desktop of a user on that number shares.
+        var runtime = Path.Combine(dataDirectory, "run");
+        Directory.CreateDirectory(runtime, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        environment["XDG_RUNTIME_DIR"] = runtime;
     }
 
     // Writes the defaults under the data dir and returns the XDG_CONFIG_DIRS that puts them first.

@@ -8,7 +8,8 @@ public static class ApplicationHandler
     public const string ShowDesktop = "desktop";
     private static readonly string[] BytebotNames = ["firefox", "1password", "thunderbird", "vscode", "terminal", "desktop", "directory"];
     private static readonly TimeSpan WmctrlTimeout = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan LaunchTimeout = TimeSpan.FromSeconds(15);
+    // GTK apps can wait out a D-Bus timeout (25 s) at start when the accessibility bus does not answer.
+    private static readonly TimeSpan LaunchTimeout = TimeSpan.FromSeconds(45);
     private static readonly TimeSpan LaunchPoll = TimeSpan.FromMilliseconds(100);
 
     public static Task<ActionCompleted> HandleAsync(Application message, DesktopActions desktop, CancellationToken cancellationToken)
