@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Bytebot.Tests.Fakes.Llm;
-using Bytebot.Tests.Integration.Desktop;
 using Bytebot.Tests.Integration.Tasks;
 
 namespace Bytebot.Tests.E2E.Agent;
@@ -10,7 +9,7 @@ namespace Bytebot.Tests.E2E.Agent;
 /// Issue 5's acceptance on a real Xvfb + XFCE desktop with the real loop: the official SDK clients talk to loopback fakes
 /// speaking each provider's wire protocol, scripted per test.
 /// </summary>
-[Collection(OneDesktopAtATime.Name)]
+[Collection(AgentLoopAlone.Name)]
 public sealed class AgentLoopTests(AgentHost host) : IClassFixture<AgentHost>
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(90);
@@ -365,6 +364,36 @@ public sealed class AgentLoopTests(AgentHost host) : IClassFixture<AgentHost>
         // The shell writes after the Return key; the task may complete a moment before the file is flushed.
         for (var i = 0; i < 50 && !File.Exists(path); i++)
             await Task.Delay(100, TestContext.Current.CancellationToken);
+        File.Exists(path).ShouldBeTrue($"{path} was not written; terminals running: {Terminals()}");
         return await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Each xfce4-terminal and shell with its DISPLAY, HOME and working directory, for a failure message.</summary>
+    private static string Terminals()
+    {
+        var found = new List<string>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
+        {
+            try
+            {
+                var command = File.ReadAllText(Path.Combine(dir, "comm")).Trim();
+                if (command is not ("xfce4-terminal" or "bash" or "sh"))
+                    continue;
+                var environment = File.ReadAllText(Path.Combine(dir, "environ")).Split('\0')
+                    .Where(e => e.StartsWith("DISPLAY=", StringComparison.Ordinal) || e.StartsWith("HOME=", StringComparison.Ordinal))
+                    .ToList();
+                if (!environment.Any(e => e.StartsWith("DISPLAY=", StringComparison.Ordinal)))
+                    continue;
+                var cwd = new DirectoryInfo(Path.Combine(dir, "cwd")).LinkTarget;
+                found.Add($"{Path.GetFileName(dir)} {command} [{string.Join(' ', environment)}] cwd={cwd}");
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+        return found.Count == 0 ? "none" : string.Join("; ", found);
     }
 }
