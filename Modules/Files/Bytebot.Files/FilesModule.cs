@@ -41,10 +41,10 @@ public static class FilesModule
         endpoints.MapGet("/api/blobs/{sha256}", GetBlob.Handle).WithTags("Files")
             .WithName("GetBlob").WithSummary("A stored blob (screenshot, upload) by SHA-256; immutable, cacheable, ETag = the hash.")
             .DescribesDownload(entityTag: true).ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status401Unauthorized);
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         var files = endpoints.MapGroup("/api/files").WithTags("Files")
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesValidationProblem()
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         files.MapGet("/", BrowseFiles.List)
             .WithName("ListWorkspaceFiles").WithSummary("Lists a workspace directory (path relative to the workspace root; empty = the root).")
@@ -69,7 +69,7 @@ public static class FilesModule
 
         endpoints.MapGet("/api/tasks/{id:guid}/files", ListTaskFiles.HandleAsync).WithTags("Files")
             .WithName("ListTaskWorkspaceFiles").WithSummary("The workspace files a task was given (input) and wrote (output), with download links.")
-            .Produces<TaskFileList>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status401Unauthorized);
+            .Produces<TaskFileList>().ProducesProblem(StatusCodes.Status404NotFound);
         return endpoints;
     }
 }

@@ -55,8 +55,7 @@ public static class TasksModule
 
     public static IEndpointRouteBuilder MapTasksEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var tasks = endpoints.MapGroup("/api/tasks").WithTags("Tasks")
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        var tasks = endpoints.MapGroup("/api/tasks").WithTags("Tasks");
 
         tasks.MapPost("/", (HttpRequest request, TaskCreator creator, IBlobStore blobs, UploadLimits limits, TaskViews views,
                 CancellationToken ct) =>

@@ -51,8 +51,8 @@ internal sealed partial class TaskWorker(
             LogNoAgent(logger);
             return;
         }
-        using var stops = notifications.Subscribe(null);
-        var stopWatcher = WatchStopsAsync(stops, stoppingToken);
+        using var feed = notifications.Subscribe(null);
+        var feedWatcher = WatchFeedAsync(feed, stoppingToken);
         var runs = new List<Task>();
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -77,7 +77,7 @@ internal sealed partial class TaskWorker(
             await wakeUp.WaitAsync(options.PollInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         await Task.WhenAll(runs).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        await stopWatcher.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await feedWatcher.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     private async Task RunAsync(ITaskAgent agent, Lease lease, CancellationToken stoppingToken)
@@ -144,7 +144,7 @@ internal sealed partial class TaskWorker(
     /// Cancel, takeover, help requests and deletes stop the run of their task at once (and only that one); a task
     /// created or resumed anywhere (another host on the same database too) wakes the worker.
     /// </summary>
-    private async Task WatchStopsAsync(TaskSubscription subscription, CancellationToken stoppingToken)
+    private async Task WatchFeedAsync(TaskSubscription subscription, CancellationToken stoppingToken)
     {
         await foreach (var notification in subscription.Reader.ReadAllAsync(stoppingToken))
         {
