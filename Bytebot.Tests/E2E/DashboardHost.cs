@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Bytebot.Files.Contracts;
 using Bytebot.Tasks.Contracts;
 using Bytebot.Tests.Fakes.Agent;
 using Bytebot.Tests.Infrastructure;
@@ -45,6 +46,7 @@ public sealed class DashboardHost(PostgresFixture postgres) : IAsyncLifetime
         };
         Agent.Workspace = Workspace;
         BaseUrl = _factory.StartKestrel();
+        Agent.Blobs = _factory.Services.GetRequiredService<IBlobStore>();
         using (var client = _factory.CreateAuthenticatedClient())
             (await HostFixture.WaitUntilReadyAsync(client, TimeSpan.FromSeconds(90))).EnsureSuccessStatusCode();
         _browser = await Browsers.LaunchChromiumAsync();

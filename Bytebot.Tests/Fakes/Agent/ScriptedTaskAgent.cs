@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Bytebot.Files.Contracts;
 using Bytebot.Tasks.Contracts;
 
 namespace Bytebot.Tests.Fakes.Agent;
@@ -25,6 +26,9 @@ public sealed partial class ScriptedTaskAgent : ITaskAgent
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource> _gates = new();
     private readonly ConcurrentDictionary<Guid, bool> _failed = new();
 
+    /// <summary>The host's blob store, for the step's screenshot.</summary>
+    public IBlobStore? Blobs { get; set; }
+
     /// <summary>The workspace root <c>writes:NAME</c> writes into.</summary>
     public string Workspace { get; set; } = "";
 
@@ -34,13 +38,15 @@ public sealed partial class ScriptedTaskAgent : ITaskAgent
     private TaskCompletionSource Gate(Guid taskId) =>
         _gates.GetOrAdd(taskId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
-    public async Task<StepOutcome> RunStepAsync(ITaskContext context, CancellationToken cancellationToken)
+    public ITaskAgentRun Start(ITaskRunView task, ITaskRecorder recorder) => new StepRun(token => RunStepAsync(task, recorder, token));
+
+    private async Task<StepOutcome> RunStepAsync(ITaskRunView context, ITaskRecorder recorder, CancellationToken cancellationToken)
     {
         var wanted = Number(StepsPattern(), context.Description) ?? 1;
         var done = context.Messages.Count(m => m.Role == TaskRole.Assistant && m.Content.OfType<ToolUseContent>().Any());
         if (done >= wanted)
         {
-            await context.AddMessageAsync(TaskRole.Assistant, [new TextContent($"Done: {done} steps.")], cancellationToken);
+            await recorder.AddMessageAsync(TaskRole.Assistant, [new TextContent($"Done: {done} steps.")], cancellationToken);
             return StepOutcome.Complete(JsonSerializer.SerializeToElement(new { steps = done }));
         }
         var number = done + 1;
@@ -56,10 +62,11 @@ public sealed partial class ScriptedTaskAgent : ITaskAgent
             ? ("computer_type_text", JsonSerializer.SerializeToElement(new { text = "hunter2", isSensitive = true }))
             : ("computer_click_mouse", JsonSerializer.SerializeToElement(new { coordinates = new { x = 100 + number, y = 200 }, button = "left", clickCount = 1 }));
         var toolUseId = $"toolu_{context.TaskId:N}_{number}";
-        await context.AddMessageAsync(TaskRole.Assistant,
+        await recorder.AddMessageAsync(TaskRole.Assistant,
             [new TextContent($"Step {number}: working on it."), new ToolUseContent(toolUseId, name, input)], cancellationToken);
-        var screenshot = await context.StoreBlobAsync(Screen, "image/png", cancellationToken);
-        await context.ExecuteActionAsync(name, input, async (_, ct) =>
+        var stored = await Blobs!.PutAsync(Screen, "image/png", cancellationToken);
+        var screenshot = new BlobReference(stored.Sha256, stored.Size, stored.MediaType);
+        await recorder.ExecuteActionAsync(name, input, async (_, ct) =>
         {
             if (written is not null)
             {
@@ -68,8 +75,8 @@ public sealed partial class ScriptedTaskAgent : ITaskAgent
             }
             return new ActionResult(true, Screenshot: screenshot);
         }, cancellationToken);
-        await context.RecordUsageAsync(new ModelUsage("scripted", 1200 + number, 40, 0.0042m), cancellationToken);
-        await context.AddMessageAsync(TaskRole.User,
+        await recorder.RecordUsageAsync(new ModelUsage("scripted", 1200 + number, 40, 0.0042m), cancellationToken);
+        await recorder.AddMessageAsync(TaskRole.User,
             [new ToolResultContent(toolUseId, [new TextContent("ok"), new ImageContent(MediaSource.FromBlob(screenshot))])], cancellationToken);
         return StepOutcome.Continue;
     }

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Bytebot.Tasks.Contracts;
+using Bytebot.Tests.Fakes.Agent;
 using Bytebot.Tests.Infrastructure;
 
 namespace Bytebot.Tests.Integration.Files;
@@ -107,13 +108,15 @@ public sealed class TaskWorkspaceFilesTests(PostgresFixture postgres) : IAsyncLi
 
         public string Workspace { get; set; } = "";
 
-        public async Task<StepOutcome> RunStepAsync(ITaskContext context, CancellationToken cancellationToken)
+        public ITaskAgentRun Start(ITaskRunView task, ITaskRecorder recorder) => new StepRun(token => RunStepAsync(task, recorder, token));
+
+        private async Task<StepOutcome> RunStepAsync(ITaskRunView context, ITaskRecorder recorder, CancellationToken cancellationToken)
         {
             lock (RunsResumed)
                 RunsResumed.Add(context.Resumed);
             if (context.Description.StartsWith("ask", StringComparison.Ordinal))
                 return context.Resumed ? StepOutcome.Complete() : StepOutcome.AskForHelp("please look");
-            await context.ExecuteActionAsync("write_file", JsonSerializer.SerializeToElement(new { path = "report.csv" }), async (_, ct) =>
+            await recorder.ExecuteActionAsync("write_file", JsonSerializer.SerializeToElement(new { path = "report.csv" }), async (_, ct) =>
             {
                 await File.WriteAllBytesAsync(Path.Combine(Workspace, "Desktop", "report.csv"), Report, ct);
                 return new ActionResult(true);

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Bytebot.Tasks.Contracts;
+using Bytebot.Tests.Fakes.Agent;
 using Microsoft.Extensions.Configuration;
 
 namespace Bytebot.Tests.Integration.Tasks;
@@ -18,7 +19,9 @@ internal sealed partial class ScriptedAgent(string actionLog, TimeSpan actionDur
     {
     }
 
-    public async Task<StepOutcome> RunStepAsync(ITaskContext context, CancellationToken cancellationToken)
+    public ITaskAgentRun Start(ITaskRunView task, ITaskRecorder recorder) => new StepRun(token => RunStepAsync(task, recorder, token));
+
+    private async Task<StepOutcome> RunStepAsync(ITaskRunView context, ITaskRecorder recorder, CancellationToken cancellationToken)
     {
         var match = StepsPattern().Match(context.Description);
         var wanted = match.Success ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 1;
@@ -26,13 +29,13 @@ internal sealed partial class ScriptedAgent(string actionLog, TimeSpan actionDur
         if (done >= wanted)
             return StepOutcome.Complete(JsonSerializer.SerializeToElement(new { steps = done }));
         var input = JsonSerializer.SerializeToElement(new { step = done + 1 });
-        await context.ExecuteActionAsync("scripted_click", input, async (actionId, ct) =>
+        await recorder.ExecuteActionAsync("scripted_click", input, async (actionId, ct) =>
         {
             Witness(actionLog, context.TaskId, actionId);
             await Task.Delay(actionDuration, ct);
             return new ActionResult(true);
         }, cancellationToken);
-        await context.AddMessageAsync(TaskRole.Assistant, [new TextContent($"did {done + 1}")], cancellationToken);
+        await recorder.AddMessageAsync(TaskRole.Assistant, [new TextContent($"did {done + 1}")], cancellationToken);
         return StepOutcome.Continue;
     }
 

@@ -21,6 +21,7 @@ public static class AgentModule
         services.AddSingleton(_ => AgentOptions.FromConfiguration(configuration));
         services.AddSingleton<ModelRouter>();
         services.AddSingleton<ToolRunner>();
+        services.AddSingleton<AgentParts>();
         // Without a model the worker claims nothing and tasks wait in the queue (DESIGN §1) instead of failing.
         using (var probe = new ModelCatalog(configuration, TimeProvider.System))
         {

@@ -3,21 +3,28 @@ using System.Text.Json;
 namespace Bytebot.Tasks.Contracts;
 
 /// <summary>
-/// Drives one task, one step at a time (observe, decide, act). The task worker calls
-/// <see cref="RunStepAsync"/> while the task is RUNNING with control ASSISTANT and it holds the task's lease;
-/// with no implementation registered the worker claims nothing and tasks wait in the queue.
+/// The agent. The task worker starts one <see cref="ITaskAgentRun"/> per claimed run of a task and calls its
+/// <see cref="ITaskAgentRun.RunStepAsync"/> while the task is RUNNING with control ASSISTANT and it holds the task's
+/// lease; with no implementation registered the worker claims nothing and tasks wait in the queue.
 /// </summary>
 public interface ITaskAgent
 {
-    /// <summary>
-    /// Runs one step. Every desktop action goes through <see cref="ITaskContext.ExecuteActionAsync"/>, so its
-    /// start is durably recorded before it runs. The token is cancelled on cancel, takeover or a lost lease.
-    /// </summary>
-    Task<StepOutcome> RunStepAsync(ITaskContext context, CancellationToken cancellationToken);
+    /// <summary>Starts the agent's side of one run; it lives until the task ends, is stopped or loses its lease.</summary>
+    ITaskAgentRun Start(ITaskRunView task, ITaskRecorder recorder);
 }
 
-/// <summary>The task as the agent sees it, and the only way the agent writes to it.</summary>
-public interface ITaskContext
+/// <summary>One run of a task, as the agent keeps it between steps.</summary>
+public interface ITaskAgentRun
+{
+    /// <summary>
+    /// Runs one step. Every desktop action goes through <see cref="ITaskRecorder.ExecuteActionAsync"/>, so its
+    /// start is durably recorded before it runs. The token is cancelled on cancel, takeover or a lost lease.
+    /// </summary>
+    Task<StepOutcome> RunStepAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>The task as a run reads it; kept current by every write of the run and of others (user messages).</summary>
+public interface ITaskRunView
 {
     /// <summary>The task id.</summary>
     Guid TaskId { get; }
@@ -60,7 +67,15 @@ public interface ITaskContext
     /// stored model response without asking the model again and without re-running what already ran.
     /// </summary>
     IReadOnlyDictionary<string, ToolActionRecord> ToolActions { get; }
+}
 
+/// <summary>
+/// The only way a run writes to its task. Every write is fenced by the run's lease: once another claim, a cancel or a
+/// takeover replaced the run, a write throws <see cref="LeaseLostException"/> with nothing written.
+/// Blobs (screenshots, documents) go to the Files module's blob store, which the agent uses directly.
+/// </summary>
+public interface ITaskRecorder
+{
     /// <summary>Appends a message; base64 image and document blocks are stored as blobs first.</summary>
     Task<TaskMessage> AddMessageAsync(TaskRole role, IReadOnlyList<MessageContent> content, CancellationToken cancellationToken);
 
@@ -76,12 +91,6 @@ public interface ITaskContext
     /// <summary>As <see cref="ExecuteActionAsync"/>, for the tool call <paramref name="toolUseId"/> of a stored model response.</summary>
     Task<ActionResult> ExecuteToolAsync(
         string toolUseId, string name, JsonElement input, Func<Guid, CancellationToken, Task<ActionResult>> execute, CancellationToken cancellationToken);
-
-    /// <summary>Reads stored bytes back (screenshots and documents for the model's context).</summary>
-    Task<ReadOnlyMemory<byte>> ReadBlobAsync(BlobReference blob, CancellationToken cancellationToken);
-
-    /// <summary>Stores bytes (a screenshot) and returns their reference.</summary>
-    Task<BlobReference> StoreBlobAsync(ReadOnlyMemory<byte> bytes, string mediaType, CancellationToken cancellationToken);
 
     /// <summary>Records tokens and cost of a model call for the step timeline.</summary>
     Task RecordUsageAsync(ModelUsage usage, CancellationToken cancellationToken);

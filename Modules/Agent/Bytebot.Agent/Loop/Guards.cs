@@ -6,7 +6,7 @@ namespace Bytebot.Agent.Loop;
 /// <summary>Per-task limits and loop detection: each answers why the task must stop, or null.</summary>
 internal static class Guards
 {
-    public static string? OverBudget(ITaskContext context, AgentLimits limits, DateTimeOffset now)
+    public static string? OverBudget(ITaskRunView context, AgentLimits limits, DateTimeOffset now)
     {
         if (context.StepNumber > limits.MaxSteps)
             return $"The step limit was reached ({limits.MaxSteps} steps; Agent:Limits:MaxSteps).";

@@ -17,8 +17,11 @@ internal sealed class ScreenView(int maxWidth, int maxHeight, IDesktopEnvironmen
     public Screenshot Request => new(ImageEncoding.Png, MaxWidth: maxWidth, MaxHeight: maxHeight) { ByAgent = true };
 }
 
+/// <summary>What one run gives its tool calls: the task, its recorder, the screen as its model sees it, its blobs.</summary>
+internal sealed record ToolScope(ITaskRunView Task, ITaskRecorder Recorder, ScreenView Screen, RunBlobs Blobs);
+
 /// <summary>
-/// Runs the model's tool calls. Desktop actions go through <see cref="ITaskContext.ExecuteToolAsync"/> (recorded before they
+/// Runs the model's tool calls. Desktop actions go through <see cref="ITaskRecorder.ExecuteToolAsync"/> (recorded before they
 /// run), wait for the screen to settle instead of sleeping, and answer with a fresh screenshot in the model's size; every
 /// failure goes back to the model as <c>is_error</c> with the reason.
 /// </summary>
@@ -29,25 +32,25 @@ internal sealed class ToolRunner(IWolverineRuntime messaging, AgentOptions optio
 
     private static readonly TimeSpan NoSettle = TimeSpan.Zero;
 
-    public async Task<ToolOutcome> RunAsync(ITaskContext context, ToolUseContent call, ScreenView screen, CancellationToken cancellationToken)
+    public async Task<ToolOutcome> RunAsync(ToolScope scope, ToolUseContent call, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(call);
         return call.Name switch
         {
             BytebotTools.SetTaskStatus => SetStatus(call),
-            BytebotTools.CreateTask => await CreateTaskAsync(context, call, cancellationToken),
-            _ when call.Name.StartsWith(BytebotTools.ComputerPrefix, StringComparison.Ordinal) => await ComputerAsync(context, call, screen, cancellationToken),
+            BytebotTools.CreateTask => await CreateTaskAsync(scope, call, cancellationToken),
+            _ when call.Name.StartsWith(BytebotTools.ComputerPrefix, StringComparison.Ordinal) => await ComputerAsync(scope, call, cancellationToken),
             _ => Error(call, $"There is no tool named '{call.Name}'. Use one of: {string.Join(", ", BytebotTools.All.Select(t => t.Name))}."),
         };
     }
 
     /// <summary>A screenshot in the model's size, stored, for a user message (after a resume) or a tool result.</summary>
-    public async Task<(BlobReference Blob, ScreenshotImage Image)> ScreenshotAsync(ITaskContext context, ScreenView screen, CancellationToken cancellationToken)
+    public async Task<(BlobReference Blob, ScreenshotImage Image)> ScreenshotAsync(ToolScope scope, CancellationToken cancellationToken)
     {
-        var image = await Bus.InvokeAsync<ScreenshotImage>(screen.Request, cancellationToken);
-        screen.Geometry = screen.Geometry with { ImageWidth = image.Width, ImageHeight = image.Height };
-        return (await context.StoreBlobAsync(image.Image, image.MediaType, cancellationToken), image);
+        var image = await Bus.InvokeAsync<ScreenshotImage>(scope.Screen.Request, cancellationToken);
+        scope.Screen.Geometry = scope.Screen.Geometry with { ImageWidth = image.Width, ImageHeight = image.Height };
+        return (await scope.Blobs.StoreAsync(image.Image, image.MediaType, cancellationToken), image);
     }
 
     private static ToolOutcome SetStatus(ToolUseContent call)
@@ -63,16 +66,16 @@ internal sealed class ToolRunner(IWolverineRuntime messaging, AgentOptions optio
         };
     }
 
-    private async Task<ToolOutcome> CreateTaskAsync(ITaskContext context, ToolUseContent call, CancellationToken cancellationToken)
+    private async Task<ToolOutcome> CreateTaskAsync(ToolScope scope, ToolUseContent call, CancellationToken cancellationToken)
     {
         var description = Text(call.Input, "description");
         if (string.IsNullOrWhiteSpace(description))
             return Error(call, "description is required.");
         // The task's own model, not the first configured one; every other rule is Tasks' (the API's) own.
         var draft = new TaskDraft(description, Text(call.Input, "type"), Text(call.Input, "priority"),
-            Text(call.Input, "scheduledFor"), CreatedBy: "ASSISTANT", context.Model);
+            Text(call.Input, "scheduledFor"), CreatedBy: "ASSISTANT", scope.Task.Model);
         Guid? created = null;
-        var result = await context.ExecuteToolAsync(call.Id, call.Name, call.Input, async (_, token) =>
+        var result = await scope.Recorder.ExecuteToolAsync(call.Id, call.Name, call.Input, async (_, token) =>
         {
             var reply = await Bus.InvokeAsync<TaskCreatedReply>(
                 new CreateTaskCommand(draft), token);
@@ -82,7 +85,7 @@ internal sealed class ToolRunner(IWolverineRuntime messaging, AgentOptions optio
         return result.Succeeded ? Ok(call, $"The task has been created (id {created}).") : Error(call, result.Error ?? "The task could not be created.");
     }
 
-    private async Task<ToolOutcome> ComputerAsync(ITaskContext context, ToolUseContent call, ScreenView screen, CancellationToken cancellationToken)
+    private async Task<ToolOutcome> ComputerAsync(ToolScope scope, ToolUseContent call, CancellationToken cancellationToken)
     {
         ComputerAction action;
         try
@@ -90,7 +93,7 @@ internal sealed class ToolRunner(IWolverineRuntime messaging, AgentOptions optio
             var body = call.Input.ValueKind == JsonValueKind.Object ? JsonNode.Parse(call.Input.GetRawText())!.AsObject() : [];
             body["action"] = call.Name[BytebotTools.ComputerPrefix.Length..];
             var parsed = await Bus.InvokeAsync<ParsedAction>(new ParseComputerAction(JsonSerializer.SerializeToElement(body)), cancellationToken);
-            action = screen.Geometry.ToScreen(parsed.Action) with { ByAgent = true };
+            action = scope.Screen.Geometry.ToScreen(parsed.Action) with { ByAgent = true };
         }
         catch (ComputerActionRejectedException rejected)
         {
@@ -98,30 +101,30 @@ internal sealed class ToolRunner(IWolverineRuntime messaging, AgentOptions optio
         }
 
         List<MessageContent> output = [];
-        var result = await context.ExecuteToolAsync(call.Id, call.Name, SensitiveText.Masked(call).Input, async (_, token) =>
+        var result = await scope.Recorder.ExecuteToolAsync(call.Id, call.Name, SensitiveText.Masked(call).Input, async (_, token) =>
         {
             switch (action)
             {
                 case Screenshot:
-                    var (shot, _) = await ScreenshotAsync(context, screen, token);
+                    var (shot, _) = await ScreenshotAsync(scope, token);
                     output.Add(new ImageContent(MediaSource.FromBlob(shot)));
                     return new ActionResult(true, Screenshot: shot, Settle: NoSettle);
                 case CursorPosition:
                     var point = await Bus.InvokeAsync<CursorPoint>(action, token);
-                    var seen = screen.Geometry.ToImage(new Coordinates(point.X, point.Y));
+                    var seen = scope.Screen.Geometry.ToImage(new Coordinates(point.X, point.Y));
                     output.Add(new TextContent($"Cursor position: {seen.X}, {seen.Y}"));
                     return new ActionResult(true);
                 case ReadFile:
                     var file = await Bus.InvokeAsync<FileContent>(action, token);
                     if (!file.Success || file.Data is null)
                         return new ActionResult(false, file.Message ?? "The file could not be read.");
-                    var blob = await context.StoreBlobAsync(file.Data, file.MediaType ?? "application/octet-stream", token);
+                    var blob = await scope.Blobs.StoreAsync(file.Data, file.MediaType ?? "application/octet-stream", token);
                     output.Add(new DocumentContent(MediaSource.FromBlob(blob), file.Name, file.Size));
                     return new ActionResult(true);
                 default:
                     await Bus.InvokeAsync<ComputerActionResult>(action, token);
                     var settle = await Bus.InvokeAsync<SettleReport>(new WaitForSettle(options.SettleQuiet, options.SettleCap) { ByAgent = true }, token);
-                    var (after, _) = await ScreenshotAsync(context, screen, token);
+                    var (after, _) = await ScreenshotAsync(scope, token);
                     output.Add(new TextContent("Tool executed successfully"));
                     output.Add(new ImageContent(MediaSource.FromBlob(after)));
                     return new ActionResult(true, Screenshot: after, Settle: TimeSpan.FromMilliseconds(settle.WaitedMilliseconds));

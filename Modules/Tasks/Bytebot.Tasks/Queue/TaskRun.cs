@@ -15,7 +15,7 @@ namespace Bytebot.Tasks.Queue;
 /// </summary>
 internal sealed class TaskRun(
     Lease lease, IDocumentStore store, IBlobStore blobs, IEnumerable<ITaskPreparation> preparations, TimeProvider clock, IDesktopControl desktop)
-    : ITaskContext
+    : ITaskRunView, ITaskRecorder
 {
     private TaskState _state = new();
     private Guid _stepId;
@@ -65,6 +65,7 @@ internal sealed class TaskRun(
         await AppendAsync([.. start], cancellationToken);
         // The start passed the fence, so no takeover was committed before it; one committed later hands control back.
         desktop.Assign(ControlOwner.Agent);
+        var run = agent.Start(this, this);
 
         while (true)
         {
@@ -75,7 +76,7 @@ internal sealed class TaskRun(
             StepOutcome outcome;
             try
             {
-                outcome = await agent.RunStepAsync(this, cancellationToken);
+                outcome = await run.RunStepAsync(cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -138,15 +139,6 @@ internal sealed class TaskRun(
         string toolUseId, string name, JsonElement input, Func<Guid, CancellationToken, Task<ActionResult>> execute, CancellationToken cancellationToken) =>
         ExecuteAsync(toolUseId, name, input, execute, cancellationToken);
 
-    public async Task<ReadOnlyMemory<byte>> ReadBlobAsync(BlobReference blob, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(blob);
-        await using var stream = blobs.OpenRead(blob.Sha256) ?? throw new FileNotFoundException($"Blob {blob.Sha256} is missing from the blob store.");
-        using var buffer = new MemoryStream();
-        await stream.CopyToAsync(buffer, cancellationToken);
-        return buffer.ToArray();
-    }
-
     private async Task<ActionResult> ExecuteAsync(
         string? toolUseId, string name, JsonElement input, Func<Guid, CancellationToken, Task<ActionResult>> execute, CancellationToken cancellationToken)
     {
@@ -167,9 +159,6 @@ internal sealed class TaskRun(
             result.Settle?.TotalMilliseconds)], CancellationToken.None);
         return result;
     }
-
-    public async Task<BlobReference> StoreBlobAsync(ReadOnlyMemory<byte> bytes, string mediaType, CancellationToken cancellationToken) =>
-        (await blobs.PutAsync(bytes, mediaType, cancellationToken)).ToReference();
 
     public Task RecordUsageAsync(ModelUsage usage, CancellationToken cancellationToken)
     {
