@@ -26,14 +26,17 @@ public static class TasksModule
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddSingleton(_ => TasksOptions.FromConfiguration(configuration));
         services.AddMigrations(
-            TasksSchema.Module, TasksSchema.ReadModels, TasksSchema.StepAccounting, TasksSchema.AppendFunctions);
+            TasksSchema.Module, TasksSchema.ReadModels, TasksSchema.StepAccounting, TasksSchema.AppendFunctions,
+            TasksSchema.ClaimIndexesAndCounterSlots);
         services.AddTaskEvents();
+        var committed = new CommittedEvents();
+        services.AddSingleton(committed);
         // Inline: in the append's transaction, so a fenced write changes nothing and the read models are never behind.
         services.ConfigureMarten(options =>
         {
             options.Projections.Add(new QueueProjection(), ProjectionLifecycle.Inline);
             options.Projections.Add(new TaskReadModelProjection(), ProjectionLifecycle.Inline);
-            options.Projections.Add(new TaskNotifyProjection(), ProjectionLifecycle.Inline);
+            options.Listeners.Add(committed);
         });
         services.AddSingleton<TaskBroadcast>();
         services.AddSingleton<ITaskNotifications>(sp => sp.GetRequiredService<TaskBroadcast>());

@@ -94,7 +94,6 @@ internal sealed class TaskViews(BytebotDatabase database)
         CancellationToken cancellationToken)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        var db = new Writer(connection, null, cancellationToken);
         var conditions = new List<string>();
         var values = new List<object>();
         if (statuses.Count > 0)
@@ -109,32 +108,36 @@ internal sealed class TaskViews(BytebotDatabase database)
             conditions.Add($"description ilike ${values.Count}");
         }
         var filter = conditions.Count == 0 ? "" : "where " + string.Join(" and ", conditions);
-        var tasks = new List<TaskView>();
-        await using (var command = db.Create(
+        // One round trip: the page, the maintained counts, and for a search (the dashboard's command palette, a few
+        // words; it has no maintained count) the count of its matches. Listing never scans the table to count it.
+        var searching = !string.IsNullOrWhiteSpace(search);
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(Command(
             $"select {TaskColumns} from tasks {filter} order by created_at desc, id desc " +
             $"limit ${values.Count + 1} offset ${values.Count + 2}",
-            [.. values, limit, (long)(page - 1) * limit]))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            [.. values, limit, (long)(page - 1) * limit]));
+        batch.BatchCommands.Add(Command(
+            "select status, sum(count)::bigint from task_status_counts group by status having sum(count) > 0", []));
+        if (searching)
+            batch.BatchCommands.Add(Command($"select count(*) from tasks {filter}", [.. values]));
+        var tasks = new List<TaskView>();
+        var counts = new Dictionary<string, long>();
+        long total;
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
                 tasks.Add(ReadTask(reader));
-        }
-        var counts = new Dictionary<string, long>();
-        await using (var command = db.Create("select status, count from task_status_counts where count > 0", []))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
+            await reader.NextResultAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
                 counts[reader.GetString(0)] = reader.GetInt64(1);
-        }
-        // Totals come from the maintained counts, so listing never scans the whole table to count it; a search
-        // (the dashboard's command palette, a few words) has no maintained count and counts its matches.
-        long total;
-        if (string.IsNullOrWhiteSpace(search))
-            total = statuses.Count == 0 ? counts.Values.Sum() : statuses.Distinct().Sum(s => counts.GetValueOrDefault(s));
-        else
-        {
-            await using var command = db.Create($"select count(*) from tasks {filter}", [.. values]);
-            total = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+            if (searching)
+            {
+                await reader.NextResultAsync(cancellationToken);
+                await reader.ReadAsync(cancellationToken);
+                total = reader.GetInt64(0);
+            }
+            else
+                total = statuses.Count == 0 ? counts.Values.Sum() : statuses.Distinct().Sum(s => counts.GetValueOrDefault(s));
         }
         return new TaskPage(tasks, total, (total + limit - 1) / limit, counts);
     }
@@ -200,5 +203,13 @@ internal sealed class TaskViews(BytebotDatabase database)
     {
         using var document = JsonDocument.Parse(json);
         return document.RootElement.Clone();
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, object[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        return command;
     }
 }

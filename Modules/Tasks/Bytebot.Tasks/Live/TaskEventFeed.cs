@@ -1,8 +1,9 @@
+using System.Globalization;
+using System.Threading.Channels;
 using Bytebot.Platform.Postgres;
-using Bytebot.Tasks.ReadModels;
 using JasperFx.Events;
 using Marten;
-using Marten.Events.Projections;
+using Marten.Services;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -11,45 +12,100 @@ using Npgsql;
 namespace Bytebot.Tasks.Live;
 
 /// <summary>
-/// Sends <c>NOTIFY</c> with the ids of the events an append wrote, inside its transaction, so every host hears
-/// of them the moment they commit (notifications arrive in commit order, which sequence numbers do not).
+/// The sequence numbers of the events each session committed, for <see cref="TaskEventFeed"/> to announce to every host.
 /// </summary>
-internal sealed class TaskNotifyProjection : IProjection
+/// <remarks>
+/// Announced after the commit, not by a <c>NOTIFY</c> inside the append: a notifying transaction holds Postgres'
+/// one notification-queue lock through its commit, which put every append of every writer in single file.
+/// </remarks>
+internal sealed class CommittedEvents : DocumentSessionListenerBase
 {
-    public const string Channel = "bytebot_task_events";
+    private readonly Channel<long[]> _committed = System.Threading.Channels.Channel.CreateUnbounded<long[]>(
+        new UnboundedChannelOptions { SingleReader = true });
 
-    // A NOTIFY payload must stay under 8000 bytes; 100 ids take 3,700.
-    private const int IdsPerNotification = 100;
+    public ChannelReader<long[]> Reader => _committed.Reader;
 
-    public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
+    public override Task AfterCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token)
     {
-        foreach (var chunk in events.Chunk(IdsPerNotification))
-        {
-            new QueuedSql(operations).Exec("select pg_notify(?, ?)", Channel, string.Join(',', chunk.Select(e => e.Id)));
-        }
+        ArgumentNullException.ThrowIfNull(commit);
+        // Quick appends number the events in the database; Marten has set the numbers by the time of the commit.
+        var sequences = commit.GetEvents().Select(e => e.Sequence).ToArray();
+        if (sequences.Length > 0)
+            _committed.Writer.TryWrite(sequences);
         return Task.CompletedTask;
     }
 }
 
 /// <summary>
-/// Feeds <see cref="TaskBroadcast"/> from the notifications of every host's appends. While the listening connection
-/// is down notifications are lost, so a reconnect first catches up by sequence number from the last one seen.
+/// Announces this host's committed events to every host (<c>NOTIFY</c> with their sequence numbers, many commits in one), and feeds
+/// <see cref="TaskBroadcast"/> from the announcements of every host. While the listening connection is down
+/// notifications are lost, so a reconnect first catches up by sequence number from the last one seen.
 /// </summary>
 /// <remarks>
 /// The document store is resolved when the feed starts, not injected: hosted services are built before the
 /// database is up, and the store is built from its data source.
 /// </remarks>
 internal sealed partial class TaskEventFeed(
-    BytebotDatabase database, IServiceProvider services, TaskBroadcast broadcast, ILogger<TaskEventFeed> logger)
-    : BackgroundService
+    BytebotDatabase database, IServiceProvider services, TaskBroadcast broadcast, CommittedEvents committed,
+    ILogger<TaskEventFeed> logger) : BackgroundService
 {
+    public const string Channel = "bytebot_task_events";
+
     private const int CatchUpBatch = 500;
+
+    // A NOTIFY payload must stay under 8000 bytes; 300 sequence numbers of 19 digits take 6,000.
+    private const int PerNotification = 300;
 
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
     private long? _position;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(ReceiveAsync(stoppingToken), AnnounceAsync(stoppingToken));
+
+    private async Task AnnounceAsync(CancellationToken stoppingToken)
+    {
+        var sequences = new List<long>();
+        try
+        {
+            while (await committed.Reader.WaitToReadAsync(stoppingToken))
+            {
+                while (committed.Reader.TryRead(out var batch))
+                    sequences.AddRange(batch);
+                try
+                {
+                    await NotifyAsync(sequences, stoppingToken);
+                    sequences.Clear();
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    // Kept for the next try; the appends themselves are committed whatever happens here.
+                    LogAnnounceFailed(logger, exception);
+                    await Task.Delay(RetryDelay, stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task NotifyAsync(List<long> sequences, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var chunk in sequences.Chunk(PerNotification))
+        {
+            var payload = string.Join(',', chunk.Select(n => n.ToString(CultureInfo.InvariantCulture)));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("select pg_notify($1, $2)")
+            {
+                Parameters = { new NpgsqlParameter { Value = Channel }, new NpgsqlParameter { Value = payload } },
+            });
+        }
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task ReceiveAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -73,9 +129,10 @@ internal sealed partial class TaskEventFeed(
     {
         var store = services.GetRequiredService<IDocumentStore>();
         await using var connection = await database.DataSource.OpenConnectionAsync(stoppingToken);
-        var pending = new List<Guid>();
-        connection.Notification += (_, e) => pending.AddRange(e.Payload.Split(',').Select(Guid.Parse));
-        await using (var listen = new NpgsqlCommand($"listen {TaskNotifyProjection.Channel}", connection))
+        var pending = new List<long>();
+        connection.Notification += (_, e) =>
+            pending.AddRange(e.Payload.Split(',').Select(n => long.Parse(n, CultureInfo.InvariantCulture)));
+        await using (var listen = new NpgsqlCommand($"listen {Channel}", connection))
             await listen.ExecuteNonQueryAsync(stoppingToken);
         if (_position is { } position)
             await CatchUpAsync(store, position, stoppingToken);
@@ -85,9 +142,9 @@ internal sealed partial class TaskEventFeed(
         {
             await connection.WaitAsync(stoppingToken);
             // WaitAsync raises every notification that has arrived before it returns.
-            var ids = pending.ToArray();
+            var sequences = pending.ToArray();
             pending.Clear();
-            Publish(await TaskEventLog.ByIdsAsync(store, ids, stoppingToken));
+            Publish(await TaskEventLog.BySequencesAsync(store, sequences, stoppingToken));
         }
     }
 
@@ -111,6 +168,9 @@ internal sealed partial class TaskEventFeed(
             _position = Math.Max(_position ?? 0, recorded.Sequence);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Announcing committed task events failed; retrying.")]
+    private static partial void LogAnnounceFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The live task event feed lost the database; reconnecting.")]
     private static partial void LogFeedFailed(ILogger logger, Exception exception);

@@ -8,14 +8,15 @@ namespace Bytebot.Tasks.Live;
 /// <summary>Reads of the whole task log in sequence order, for live feeds and SSE catch-up.</summary>
 internal static class TaskEventLog
 {
-    public static async Task<IReadOnlyList<IEvent>> ByIdsAsync(
-        IDocumentStore store, Guid[] ids, CancellationToken cancellationToken)
+    // By sequence, the events table's key (it has no index on event ids).
+    public static async Task<IReadOnlyList<IEvent>> BySequencesAsync(
+        IDocumentStore store, long[] sequences, CancellationToken cancellationToken)
     {
-        if (ids.Length == 0)
+        if (sequences.Length == 0)
             return [];
         await using var session = store.QuerySession();
         return await session.Events.QueryAllRawEvents()
-            .Where(e => ids.Contains(e.Id)).OrderBy(e => e.Sequence).ToListAsync(cancellationToken);
+            .Where(e => sequences.Contains(e.Sequence)).OrderBy(e => e.Sequence).ToListAsync(cancellationToken);
     }
 
     public static async Task<IReadOnlyList<IEvent>> AfterAsync(

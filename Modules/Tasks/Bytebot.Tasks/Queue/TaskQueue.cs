@@ -16,32 +16,36 @@ internal sealed class TaskQueue(BytebotDatabase database)
     /// </summary>
     public async Task<Lease?> ClaimAsync(string workerId, string desktopId, DateTimeOffset now, TimeSpan leaseLength, CancellationToken cancellationToken)
     {
+        // One statement, so no transaction of its own. Each branch walks its own partial index (TasksSchema's claim
+        // indexes); the unpinned branch runs only when this desktop has nothing to resume, as LIMIT 1 stops the
+        // append after the first row and a WITH query is evaluated only as far as it is read.
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var db = new Writer(connection, transaction, cancellationToken);
-        await using var command = db.Create("""
-            with next as (
+        await using var command = new Writer(connection, null, cancellationToken).Create("""
+            with own as (
                 select task_id from task_queue
-                where state = 'ready'
+                where state = 'ready' and desktop_id = $2
                   and (scheduled_for is null or scheduled_for <= $1)
-                  and (desktop_id is null or desktop_id = $2)
                   and (lease_expires_at is null or lease_expires_at < clock_timestamp() or worker_id <> $3)
-                order by desktop_id is null, priority_rank desc, created_at, task_id
+                order by priority_rank desc, created_at, task_id
                 limit 1
-                for update skip locked)
+                for update skip locked),
+            fresh as (
+                select task_id from task_queue
+                where state = 'ready' and desktop_id is null
+                  and (scheduled_for is null or scheduled_for <= $1)
+                order by priority_rank desc, created_at, task_id
+                limit 1
+                for update skip locked),
+            next as (select task_id from own union all select task_id from fresh limit 1)
             update task_queue q
             set lease_epoch = q.lease_epoch + 1, worker_id = $3, desktop_id = $2, lease_expires_at = clock_timestamp() + $4
             from next where q.task_id = next.task_id
             returning q.task_id, q.lease_epoch
             """, [now, desktopId, workerId, leaseLength]);
-        Lease? lease = null;
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            if (await reader.ReadAsync(cancellationToken))
-                lease = new Lease(reader.GetGuid(0), reader.GetInt64(1), workerId, desktopId);
-        }
-        await transaction.CommitAsync(cancellationToken);
-        return lease;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new Lease(reader.GetGuid(0), reader.GetInt64(1), workerId, desktopId)
+            : null;
     }
 
     /// <summary>Extends the lease; false when it was lost (claimed again) or the task was stopped.</summary>

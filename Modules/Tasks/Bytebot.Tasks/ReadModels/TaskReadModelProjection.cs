@@ -40,11 +40,15 @@ internal sealed class TaskReadModelProjection : IProjection
                 }
                 break;
             case MessageAdded e:
-                // The position is the event's global sequence number, taken by the insert queued before this one.
+                // Next after the task's newest message: appends to one stream are serialised by its stream row, so
+                // positions follow the stream's order. (Quick appends number events in the database, after this
+                // SQL is queued; looking the number up by event id scanned the whole events table, which has no
+                // index on ids. Positions written that way are global sequence numbers, and ours go on after them.)
                 db.Exec("""
                     insert into task_messages (id, task_id, position, role, content, created_at)
-                    values (?, ?, (select seq_id from mt_events where id = ?), ?, ?::jsonb, ?)
-                    """, e.MessageId, id, recorded.Id, Wire.Name(e.Role), Wire.Json(e.Content), e.At);
+                    values (?, ?, coalesce((select max(position) from task_messages where task_id = ?), 0) + 1,
+                        ?, ?::jsonb, ?)
+                    """, e.MessageId, id, id, Wire.Name(e.Role), Wire.Json(e.Content), e.At);
                 db.Exec("update tasks set updated_at = greatest(updated_at, ?) where id = ?", e.At, id);
                 break;
             case SummaryAdded e:

@@ -141,4 +141,23 @@ internal static class TasksSchema
             delete from task_steps where task_id = p_id;
         end $$;
         """);
+
+    // One counter row per status serialised every append that changes a status on that row's lock until commit
+    // (8 writers creating tasks queued on 'PENDING'); a slot per connection lets them commit side by side.
+    public static readonly Migration ClaimIndexesAndCounterSlots = new(4, "status counters in slots, one per connection; claim indexes", """
+        alter table task_status_counts add column slot int not null default 0;
+        alter table task_status_counts drop constraint task_status_counts_pkey;
+        alter table task_status_counts add primary key (status, slot);
+        create or replace function tasks_count(p_status text, p_delta bigint) returns void language sql as $$
+            insert into task_status_counts (status, slot, count) values (p_status, pg_backend_pid() % 16, p_delta)
+            on conflict (status, slot) do update set count = task_status_counts.count + excluded.count
+        $$;
+        -- A claim looks for this desktop's own tasks, then for unpinned ones: an index each, in claim order, so
+        -- neither sorts the ready rows nor walks past tasks pinned to other desktops.
+        drop index task_queue_ready;
+        create index task_queue_own on task_queue (desktop_id, priority_rank desc, created_at, task_id)
+            where state = 'ready' and desktop_id is not null;
+        create index task_queue_unpinned on task_queue (priority_rank desc, created_at, task_id)
+            where state = 'ready' and desktop_id is null;
+        """);
 }
