@@ -1,9 +1,11 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Bytebot.Files.Contracts;
 using Bytebot.Tasks.Contracts;
 using Bytebot.Tasks.Events;
 using Bytebot.Tasks.ReadModels;
 using Bytebot.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Bytebot.Tests.Integration.Tasks;
@@ -16,6 +18,9 @@ public sealed class LegacyEventStoreTests(PostgresFixture postgres)
     private static readonly Guid ActionId = Guid.Parse("019ad000-0000-7000-8000-000000000003");
     private static readonly Guid[] MessageIds =
         [Guid.Parse("019ad000-0000-7000-8000-000000000004"), Guid.Parse("019ad000-0000-7000-8000-000000000005")];
+
+    private static readonly BlobReference Screenshot = new(new string('a', 64), 10, "image/png");
+    private static readonly BlobReference ImageInMessage = new(new string('b', 64), 5, "image/png");
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -45,6 +50,10 @@ public sealed class LegacyEventStoreTests(PostgresFixture postgres)
             ((string?)events[2][4]).ShouldBe("3", "metadata became headers");
             var version = await TasksHost.ScalarAsync<long>(connectionString, "select version from mt_streams where id = $1", TaskId);
             version.ShouldBe(8);
+            // The blob collector keeps what the old events name: the async daemon projects them on the first start.
+            var referenced = await factory.Services.GetRequiredService<IBlobReferences>()
+                .ReferencedAsync([Screenshot.Sha256, ImageInMessage.Sha256, new string('c', 64)], Ct);
+            referenced.OrderBy(s => s).ShouldBe([Screenshot.Sha256, ImageInMessage.Sha256]);
         }
 
         await using (var factory = TasksHost.Create(connectionString, TasksHost.Settings("legacy", "/dev/null")))
@@ -72,7 +81,6 @@ public sealed class LegacyEventStoreTests(PostgresFixture postgres)
     {
         var at = DateTimeOffset.Parse("2026-11-30T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
         var model = new TaskModel("anthropic", "claude-old", "Old");
-        var screenshot = new BlobReference(new string('a', 64), 10, "image/png");
         (long Position, object Data, bool Fenced)[] log =
         [
             (11, new TaskCreated(TaskId, "an old task", AgentTaskType.Immediate, AgentTaskPriority.High, null,
@@ -82,8 +90,9 @@ public sealed class LegacyEventStoreTests(PostgresFixture postgres)
             (16, new StepStarted(StepId, 1, at.AddSeconds(2)), true),
             (17, new ActionStarted(StepId, ActionId, "screenshot", JsonSerializer.SerializeToElement(new { }),
                 at.AddSeconds(3)), true),
-            (20, new ActionCompleted(StepId, ActionId, true, null, screenshot, at.AddSeconds(4)), true),
-            (21, new MessageAdded(MessageIds[1], TaskRole.Assistant, [new TextContent("done")], at.AddSeconds(5)),
+            (20, new ActionCompleted(StepId, ActionId, true, null, Screenshot, at.AddSeconds(4)), true),
+            (21, new MessageAdded(MessageIds[1], TaskRole.User, [new ToolResultContent("toolu_old",
+                    [new TextContent("done"), new ImageContent(MediaSource.FromBlob(ImageInMessage))])], at.AddSeconds(5)),
                 true),
             (22, new StepCompleted(StepId, at.AddSeconds(6)), true),
         ];

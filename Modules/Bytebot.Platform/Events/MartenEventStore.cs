@@ -47,6 +47,7 @@ internal static class MartenEventStore
         // its constructor; hosted services are constructed before the database is up, so it would fail every start.
         services.Remove(services.Single(d => d.ServiceType == typeof(IHostedService)
             && d.ImplementationType?.FullName == "Marten.AsyncConfigureMartenApplication"));
+        services.AddHostedService<ProjectionDaemon>();
         return services;
     }
 

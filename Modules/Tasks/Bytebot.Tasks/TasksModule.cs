@@ -3,6 +3,7 @@ using Bytebot.Platform.Http;
 using Bytebot.Platform.Messaging;
 using Bytebot.Platform.Postgres;
 using Bytebot.Tasks.Api;
+using Bytebot.Tasks.Blobs;
 using Bytebot.Tasks.Contracts;
 using Bytebot.Tasks.Events;
 using Bytebot.Tasks.Live;
@@ -27,7 +28,7 @@ public static class TasksModule
         services.AddSingleton(_ => TasksOptions.FromConfiguration(configuration));
         services.AddMigrations(
             TasksSchema.Module, TasksSchema.ReadModels, TasksSchema.StepAccounting, TasksSchema.AppendFunctions,
-            TasksSchema.ClaimIndexesAndCounterSlots);
+            TasksSchema.ClaimIndexesAndCounterSlots, TasksSchema.BlobReferences);
         services.AddTaskEvents();
         var committed = new CommittedEvents();
         services.AddSingleton(committed);
@@ -37,6 +38,7 @@ public static class TasksModule
             options.Projections.Add(new QueueProjection(), ProjectionLifecycle.Inline);
             options.Projections.Add(new TaskReadModelProjection(), ProjectionLifecycle.Inline);
             options.Listeners.Add(committed);
+            options.Projections.Add(new BlobReferencesProjection(), ProjectionLifecycle.Async, BlobReferencesProjection.Name);
         });
         services.AddSingleton<TaskBroadcast>();
         services.AddSingleton<ITaskNotifications>(sp => sp.GetRequiredService<TaskBroadcast>());

@@ -1,6 +1,8 @@
 using Bytebot.Files.Contracts;
 using Bytebot.Platform.Postgres;
+using Bytebot.Tasks.Blobs;
 using Bytebot.Tasks.Contracts;
+using Bytebot.Tasks.ReadModels;
 using Npgsql;
 
 namespace Bytebot.Tasks.Api;
@@ -10,8 +12,11 @@ namespace Bytebot.Tasks.Api;
 /// collector). Plain SQL on the data source, not Marten: the blob collector is a hosted service, built before
 /// the database (and so the document store) exists.
 /// </summary>
-internal sealed class TaskFacts(BytebotDatabase database) : ITaskRunWindows, IBlobReferences
+internal sealed class TaskFacts(BytebotDatabase database, TimeProvider clock) : ITaskRunWindows, IBlobReferences
 {
+    // The daemon is normally a fraction of a second behind; a longer wait means it is catching up on an old database.
+    private static readonly TimeSpan CatchUpWait = TimeSpan.FromSeconds(30);
+
     private const string Window = """
         select
             min((data->>'at')::timestamptz) filter (where type = 'tasks.task_started'),
@@ -22,10 +27,10 @@ internal sealed class TaskFacts(BytebotDatabase database) : ITaskRunWindows, IBl
         from mt_events where stream_id = $1
         """;
 
-    // Events are never deleted, so one scan of their JSON for the candidates' hashes decides.
-    private const string Referenced = """
-        select distinct m[1] from mt_events, regexp_matches(data::text, '[0-9a-f]{64}', 'g') as m
-        where type like 'tasks.%' and m[1] = any($1)
+    // Every event committed before the question must have been projected, or a blob it names looks unreferenced.
+    private const string Projected = $"""
+        select coalesce((select last_seq_id from mt_event_progression where name = '{BlobReferencesProjection.Name}:All'), -1)
+            >= $1
         """;
 
     public async Task<TaskRunWindow?> GetAsync(Guid taskId, CancellationToken cancellationToken)
@@ -43,8 +48,17 @@ internal sealed class TaskFacts(BytebotDatabase database) : ITaskRunWindows, IBl
     public async Task<IReadOnlySet<string>> ReferencedAsync(
         IReadOnlyList<string> sha256s, CancellationToken cancellationToken)
     {
-        await using var command = database.DataSource.CreateCommand(Referenced);
-        command.Parameters.Add(new NpgsqlParameter { Value = sha256s.ToArray() });
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        var db = new Writer(connection, null, cancellationToken);
+        var committed = await db.ScalarAsync<long>("select coalesce(max(seq_id), 0) from mt_events");
+        var waited = clock.GetTimestamp();
+        while (!await db.ScalarAsync<bool>(Projected, committed))
+        {
+            if (clock.GetElapsedTime(waited) > CatchUpWait)
+                throw new InvalidOperationException("The task blob references are still being projected.");
+            await Task.Delay(TimeSpan.FromMilliseconds(200), clock, cancellationToken);
+        }
+        await using var command = db.Create("select sha256 from task_blobs where sha256 = any($1)", [sha256s.ToArray()]);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var referenced = new HashSet<string>(StringComparer.Ordinal);
         while (await reader.ReadAsync(cancellationToken))

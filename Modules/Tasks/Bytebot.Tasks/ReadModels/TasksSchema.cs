@@ -160,4 +160,9 @@ internal static class TasksSchema
         create index task_queue_unpinned on task_queue (priority_rank desc, created_at, task_id)
             where state = 'ready' and desktop_id is null;
         """);
+
+    // Filled by the async daemon from every event since the first (an existing database is backfilled on start).
+    public static readonly Migration BlobReferences = new(5, "blob references of each task, for the blob collector", """
+        create table task_blobs (sha256 text not null, task_id uuid not null, primary key (sha256, task_id));
+        """);
 }
