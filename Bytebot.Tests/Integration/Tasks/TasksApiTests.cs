@@ -147,6 +147,19 @@ public sealed class TasksApiTests(HostFixture host)
         var both = await client.GetFromJsonAsync<JsonElement>("/api/tasks?statuses=PENDING,CANCELLED&limit=200", Ct);
         both.GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("id").GetGuid()).ShouldContain(second);
         both.GetProperty("statusCounts").GetProperty("CANCELLED").GetInt64().ShouldBeGreaterThanOrEqualTo(1);
+
+        // Several statuses merge one walk per status; their pages must be the filtered list, in order, without gaps.
+        var all = await client.GetFromJsonAsync<JsonElement>("/api/tasks?limit=200", Ct);
+        var expected = all.GetProperty("tasks").EnumerateArray()
+            .Where(t => t.GetProperty("status").GetString() is "PENDING" or "CANCELLED")
+            .Select(t => t.GetProperty("id").GetGuid()).ToList();
+        var paged = new List<Guid>();
+        for (var number = 1; number <= (expected.Count + 2) / 3 + 1; number++)
+        {
+            var part = await client.GetFromJsonAsync<JsonElement>($"/api/tasks?statuses=CANCELLED,PENDING&limit=3&page={number}", Ct);
+            paged.AddRange(part.GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("id").GetGuid()));
+        }
+        paged.ShouldBe(expected);
     }
 
     [Theory]
