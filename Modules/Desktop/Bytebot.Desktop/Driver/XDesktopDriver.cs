@@ -29,6 +29,9 @@ internal sealed class XDesktopDriver : IDesktopDriver, IDisposable
     public Task<ScreenSize> GetScreenSizeAsync(CancellationToken cancellationToken) =>
         _connection.InvokeAsync((x, _) => new ScreenSize(x.Width, x.Height), cancellationToken);
 
+    public Task ResizeScreenAsync(ScreenSize size, CancellationToken cancellationToken) =>
+        _connection.InvokeAsync((x, _) => x.Resize(size.Width, size.Height), cancellationToken);
+
     public Task MoveMouseAsync(ScreenPoint point, CancellationToken cancellationToken) =>
         _connection.InvokeAsync((x, _) =>
         {

@@ -116,6 +116,8 @@ internal sealed unsafe class XConnection : IDisposable
         try
         {
             var session = Connect(item.Token);
+            // A resize someone else made is applied before the item runs, not after it captured at the old size.
+            session.PumpEvents();
             var errorsBefore = XErrors.Count;
             item.Run(session);
             if (XErrors.Count != errorsBefore)
