@@ -40,6 +40,7 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
     private volatile string _display;
     private volatile int _vncPort;
     private volatile ScreenResolution _size;
+    private volatile bool _sized;
     private DesktopRecord? _left;
     private ChildProcess? _adoptedSession;
     private ChildProcess? _adoptedVnc;
@@ -80,6 +81,9 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
     public bool IsManaged { get; }
 
     public DisplayAddress Address => DisplayAddress.Parse(_display);
+
+    /// <summary>The display once its screen has the chosen size; null while a fresh Xvfb is still being sized.</summary>
+    internal string? SizedDisplay => !IsManaged || _sized ? _display : null;
 
     /// <summary>True in External mode; in Managed mode, whether our Xvfb is running.</summary>
     public bool XServerRunning => !IsManaged || _xvfb?.IsRunning == true;
@@ -192,7 +196,11 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
             () => ["Xvfb", _display, "-screen", "0", $"{StartWidth}x{StartHeight}x24", "-noreset",
                 "-nolisten", "tcp", "-nolisten", "local"],
             adopted,
-            child => Publish(() => _xvfb = child),
+            child =>
+            {
+                _sized = child.Adopted;
+                Publish(() => _xvfb = child);
+            },
             RunDesktopAsync,
             stopping).ConfigureAwait(false);
     }
@@ -368,13 +376,13 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
     {
         var size = _size;
         if ((size.Width, size.Height) == (StartWidth, StartHeight))
-            return true;
+            return _sized = true;
         var display = _display;
         var (width, height) = (StartWidth, StartHeight);
         var failure = await Task.Run(() => ScreenResize.ApplyOnce(display, width, height, size.Width, size.Height))
             .ConfigureAwait(false);
         if (failure is null)
-            return true;
+            return _sized = true;
         DesktopLog.DisplayNotReady(_logger, display, $"its screen could not be set to {size}: {failure}");
         await xvfb.StopAsync().ConfigureAwait(false);
         return false;
