@@ -61,7 +61,7 @@ public sealed partial class DashboardAgentTests(AgentHost host) : IClassFixture<
             await DashboardBrowser.SelectAsync(page, "Resolution", "1920×1080");
             await Assertions.Expect(page.GetByText("The desktop is now 1920×1080.")).ToBeVisibleAsync();
 
-            (await Dimensions(display)).ShouldStartWith("dimensions:    1920x1080 pixels");
+            (await LinuxProcesses.ScreenDimensionsAsync(display)).ShouldStartWith("dimensions:    1920x1080 pixels");
             var shot = await host.ComputerUseAsync(new { action = "screenshot" });
             (shot.GetProperty("width").GetInt32(), shot.GetProperty("height").GetInt32()).ShouldBe((1920, 1080));
             // The live view takes the new framebuffer size from x11vnc (-xrandr) without a reconnect.
@@ -83,7 +83,7 @@ public sealed partial class DashboardAgentTests(AgentHost host) : IClassFixture<
                 new { width = 1280, height = 960 }, TestContext.Current.CancellationToken);
             reset.EnsureSuccessStatusCode();
         }
-        (await Dimensions(display)).ShouldStartWith("dimensions:    1280x960 pixels");
+        (await LinuxProcesses.ScreenDimensionsAsync(display)).ShouldStartWith("dimensions:    1280x960 pixels");
     }
 
     /// <summary>A task on Claude whose model takes a screenshot, makes one call and completes; the pointer after it.</summary>
@@ -99,10 +99,6 @@ public sealed partial class DashboardAgentTests(AgentHost host) : IClassFixture<
         task.GetProperty("status").GetString().ShouldBe("COMPLETED", task.ToString());
         return await host.CursorAsync();
     }
-
-    private static async Task<string> Dimensions(string display) =>
-        (await LinuxProcesses.RunAsync("xdpyinfo", "-display", display)).Split('\n')
-            .Single(line => line.Contains("dimensions:", StringComparison.Ordinal)).Trim();
 
     [GeneratedRegex(@"/tasks/[0-9a-f-]{36}$")]
     private static partial Regex TaskUrl();

@@ -34,9 +34,8 @@ public sealed class DesktopResolutionTests : IAsyncLifetime
         ChangeResolutionHandler.HandleAsync(
             new ChangeResolution(width, height), host.Services.GetRequiredService<DesktopScreen>(), Ct);
 
-    private static async Task<string> DimensionsAsync(DesktopHost host) =>
-        (await LinuxProcesses.RunAsync("xdpyinfo", "-display", host.Desktop.Display))
-            .Split('\n').Single(line => line.Contains("dimensions:", StringComparison.Ordinal)).Trim();
+    private static Task<string> DimensionsAsync(DesktopHost host) =>
+        LinuxProcesses.ScreenDimensionsAsync(host.Desktop.Display);
 
     [Fact]
     public async Task A_managed_desktop_changes_size_at_runtime_input_and_capture_follow_and_the_next_start_keeps_it()
