@@ -4,6 +4,7 @@ using Bytebot.Desktop.Contracts;
 using Bytebot.Tests.Fakes.Llm;
 using Bytebot.Tests.Infrastructure;
 using Bytebot.Tests.Integration.Desktop;
+using Bytebot.Tests.Integration.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -57,7 +58,7 @@ public sealed partial class DashboardAgentTests(AgentHost host) : IClassFixture<
         await DashboardBrowser.SignInAsync(page, host.BaseUrl, host.Factory.Token, "/desktop");
         try
         {
-            (await LiveDesktopTests.WaitForFramesAsync(page)).ShouldBeGreaterThanOrEqualTo(20, "the canvas stayed blank");
+            (await LiveDesktopTests.WaitForFramesAsync(page)).ShouldBeGreaterThanOrEqualTo(20, "a blank canvas");
             await DashboardBrowser.SelectAsync(page, "Resolution", "1920×1080");
             await Assertions.Expect(page.GetByText("The desktop is now 1920×1080.")).ToBeVisibleAsync();
 
@@ -86,14 +87,61 @@ public sealed partial class DashboardAgentTests(AgentHost host) : IClassFixture<
         (await LinuxProcesses.ScreenDimensionsAsync(display)).ShouldStartWith("dimensions:    1280x960 pixels");
     }
 
-    /// <summary>A task on Claude whose model takes a screenshot, makes one call and completes; the pointer after it.</summary>
+    [Fact]
+    public async Task A_resolution_change_waits_for_a_takeover_and_after_the_resume_the_agent_maps_to_the_new_size()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        host.Llm.Reset();
+        host.Llm.Script(FakeLlmServer.AnthropicMessages,
+            ScriptedReplies.AnthropicToolUse("toolu_look", "computer_screenshot", new { }),
+            // The model thinks for a while: the user takes over meanwhile and changes the resolution.
+            ScriptedReplies.AnthropicToolUse("toolu_wait", "computer_screenshot", new { })
+                with { Delay = TimeSpan.FromSeconds(4) },
+            ScriptedReplies.AnthropicToolUse("toolu_corner", "computer_move_mouse",
+                new { coordinates = new { x = 1023, y = 575 } }),
+            ScriptedReplies.AnthropicToolUse("toolu_done", "set_task_status",
+                new { status = "completed", description = "ok" }));
+        var id = await host.CreateTaskAsync("Point at the corner after a takeover", "anthropic", AgentHost.Claude);
+        await TasksHost.WaitUntilAsync(() => Task.FromResult(
+            host.Llm.Bodies(FakeLlmServer.AnthropicMessages).Count >= 2), TimeSpan.FromSeconds(60));
+        try
+        {
+            var fullHd = new { width = 1920, height = 1080 };
+            using (var refused = await host.Client.PutAsJsonAsync("/api/desktop/resolution", fullHd, ct))
+            {
+                refused.StatusCode.ShouldBe(System.Net.HttpStatusCode.Conflict);
+                (await refused.Content.ReadAsStringAsync(ct)).ShouldContain("take over");
+            }
+            using (var takeover = await host.Client.PostAsync($"/api/tasks/{id}/takeover", null, ct))
+                takeover.EnsureSuccessStatusCode();
+            using (var resized = await host.Client.PutAsJsonAsync("/api/desktop/resolution", fullHd, ct))
+                resized.EnsureSuccessStatusCode();
+            using (var resume = await host.Client.PostAsync($"/api/tasks/{id}/resume", null, ct))
+                resume.EnsureSuccessStatusCode();
+
+            var task = await host.WaitForStatusAsync(
+                id, TimeSpan.FromSeconds(90), "COMPLETED", "FAILED", "NEEDS_HELP");
+            task.GetProperty("status").GetString().ShouldBe("COMPLETED", task.ToString());
+            // Its first look was at 1280×960 (1024×768 images); after the resume, 1024×576 images of 1920×1080.
+            (await host.CursorAsync()).ShouldBe((1919, 1079));
+        }
+        finally
+        {
+            using var reset = await host.Client.PutAsJsonAsync("/api/desktop/resolution",
+                new { width = 1280, height = 960 }, ct);
+            reset.EnsureSuccessStatusCode();
+        }
+    }
+
+    /// <summary>A task whose model takes a screenshot, makes one call and completes; the pointer after it.</summary>
     private async Task<(int X, int Y)> RunAsync(string description, (string Name, object Input) call)
     {
         host.Llm.Reset();
         host.Llm.Script(FakeLlmServer.AnthropicMessages,
             ScriptedReplies.AnthropicToolUse("toolu_look", "computer_screenshot", new { }),
             ScriptedReplies.AnthropicToolUse("toolu_act", call.Name, call.Input),
-            ScriptedReplies.AnthropicToolUse("toolu_done", "set_task_status", new { status = "completed", description }));
+            ScriptedReplies.AnthropicToolUse("toolu_done", "set_task_status",
+                new { status = "completed", description }));
         var id = await host.CreateTaskAsync(description, "anthropic", AgentHost.Claude);
         var task = await host.WaitForStatusAsync(id, TimeSpan.FromSeconds(90), "COMPLETED", "FAILED", "NEEDS_HELP");
         task.GetProperty("status").GetString().ShouldBe("COMPLETED", task.ToString());
