@@ -12,15 +12,7 @@ internal sealed record ToolOutcome(ToolResultContent Result, StepOutcome? Ends =
 /// <summary>Screenshots for one model: its size limit and the geometry of the last image it was given.</summary>
 internal sealed class ScreenView(int maxWidth, int maxHeight, IDesktopEnvironment desktop)
 {
-    public ScreenGeometry Geometry { get; private set; } =
-        ScreenGeometry.Fit(desktop.Width, desktop.Height, maxWidth, maxHeight);
-
-    /// <summary>
-    /// The model's coordinates now refer to this image of the screen at its current size (a managed desktop can change
-    /// resolution while the user has control; the agent acts again only after a new screenshot).
-    /// </summary>
-    public void Saw(ScreenshotImage image) =>
-        Geometry = new ScreenGeometry(desktop.Width, desktop.Height, image.Width, image.Height);
+    public ScreenGeometry Geometry { get; set; } = ScreenGeometry.Fit(desktop.Width, desktop.Height, maxWidth, maxHeight);
 
     public Screenshot Request => new(ImageEncoding.Png, MaxWidth: maxWidth, MaxHeight: maxHeight) { ByAgent = true };
 }
@@ -54,7 +46,7 @@ internal sealed class ToolRunner(IWolverineRuntime messaging, AgentOptions optio
     public async Task<(BlobReference Blob, ScreenshotImage Image)> ScreenshotAsync(ITaskContext context, ScreenView screen, CancellationToken cancellationToken)
     {
         var image = await Bus.InvokeAsync<ScreenshotImage>(screen.Request, cancellationToken);
-        screen.Saw(image);
+        screen.Geometry = screen.Geometry with { ImageWidth = image.Width, ImageHeight = image.Height };
         return (await context.StoreBlobAsync(image.Image, image.MediaType, cancellationToken), image);
     }
 
