@@ -15,10 +15,10 @@ internal sealed class DesktopHost : IAsyncDisposable
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(20);
 
     private readonly IHost _host;
-    private readonly string _dataDir;
+    private readonly string? _dataDir;
     private bool _stopped;
 
-    private DesktopHost(IHost host, string dataDir)
+    private DesktopHost(IHost host, string? dataDir)
     {
         _host = host;
         _dataDir = dataDir;
@@ -28,11 +28,13 @@ internal sealed class DesktopHost : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    public string DataDir => _dataDir;
+    public string DataDir => Services.GetRequiredService<DataDirectory>().Path;
 
-    public static async Task<DesktopHost> StartAsync(IDictionary<string, string?> settings)
+    /// <summary>A host on a fresh data dir, or on <paramref name="dataDir"/> (the caller's to delete).</summary>
+    public static async Task<DesktopHost> StartAsync(IDictionary<string, string?> settings, string? dataDir = null)
     {
-        var dataDir = Path.Combine(Path.GetTempPath(), "bytebot-desktop-" + Guid.NewGuid().ToString("N"));
+        var owned = dataDir is null;
+        dataDir ??= Path.Combine(Path.GetTempPath(), "bytebot-desktop-" + Guid.NewGuid().ToString("N"));
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(
             new Dictionary<string, string?>(settings) { ["BYTEBOT_DATA_DIR"] = dataDir });
@@ -40,7 +42,7 @@ internal sealed class DesktopHost : IAsyncDisposable
             .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None);
         builder.Services.AddBytebotPlatform(builder.Configuration);
         builder.Services.AddDesktopModule(builder.Configuration);
-        var host = new DesktopHost(builder.Build(), dataDir);
+        var host = new DesktopHost(builder.Build(), owned ? dataDir : null);
         try
         {
             await host._host.StartAsync(TestContext.Current.CancellationToken);
@@ -92,7 +94,7 @@ internal sealed class DesktopHost : IAsyncDisposable
             await disposable.DisposeAsync();
         else
             _host.Dispose();
-        if (Directory.Exists(_dataDir))
+        if (_dataDir is not null && Directory.Exists(_dataDir))
             Directory.Delete(_dataDir, recursive: true);
     }
 }

@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using Bytebot.Desktop.Contracts;
+using Bytebot.Desktop.Features.Display;
 using Bytebot.Desktop.VirtualDisplay;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Bytebot.Tests.Integration.Desktop;
 
@@ -32,6 +35,10 @@ public sealed class ExternalDesktopTests
             LinuxProcesses.CommandName(host.Desktop.Vnc!.Pid).ShouldBe("x11vnc");
             // Other test classes run managed desktops in parallel, so only this display's X server is checked.
             XServersFor(display).ShouldBe([xvfb.Id]);
+            var conflict = await Should.ThrowAsync<ResolutionConflictException>(() =>
+                ChangeResolutionHandler.HandleAsync(new ChangeResolution(1024, 768),
+                    host.Services.GetRequiredService<DesktopScreen>(), TestContext.Current.CancellationToken));
+            conflict.Message.ShouldContain("external");
         }
         finally
         {

@@ -8,6 +8,11 @@ internal static class LinuxProcesses
 
     public static string CommandName(int pid) => Bytebot.Platform.Os.LinuxProcess.Stat(pid)?.Command ?? "";
 
+    /// <summary>The <c>dimensions:</c> line xdpyinfo prints for <paramref name="display"/>.</summary>
+    public static async Task<string> ScreenDimensionsAsync(string display) =>
+        (await RunAsync("xdpyinfo", "-display", display)).Split('\n')
+            .Single(line => line.Contains("dimensions:", StringComparison.Ordinal)).Trim();
+
     public static async Task<string> RunAsync(string fileName, params string[] arguments)
     {
         var info = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true };

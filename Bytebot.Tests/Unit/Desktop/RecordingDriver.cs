@@ -32,6 +32,9 @@ internal sealed class RecordingDriver : IDesktopDriver
 
     public Task<ScreenSize> GetScreenSizeAsync(CancellationToken cancellationToken) => Task.FromResult(Screen);
 
+    public Task ResizeScreenAsync(ScreenSize size, CancellationToken cancellationToken) =>
+        Record($"resize {size.Width}x{size.Height}");
+
     public Task MoveMouseAsync(ScreenPoint point, CancellationToken cancellationToken)
     {
         _cursor = point;

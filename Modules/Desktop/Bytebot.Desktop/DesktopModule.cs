@@ -3,6 +3,7 @@ using Bytebot.Desktop.Driver;
 using Bytebot.Desktop.Features;
 using Bytebot.Desktop.Features.Actions;
 using Bytebot.Desktop.Features.Apps;
+using Bytebot.Desktop.Features.Display;
 using Bytebot.Desktop.Features.Files;
 using Bytebot.Desktop.Health;
 using Bytebot.Desktop.Mcp;
@@ -23,6 +24,7 @@ public static class DesktopModule
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<DesktopOptions>()
             .Configure(options => DesktopOptions.Bind(options, configuration))
+            .PostConfigure<Bytebot.Platform.DataDirectory>(ResolutionChoice.Apply)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<DesktopOptions>, DesktopOptionsValidator>();
         services.AddSingleton<DesktopSupervisor>();
@@ -43,6 +45,9 @@ public static class DesktopModule
         services.AddSingleton<ActionQueue>();
         services.AddSingleton<ICommandRunner, ProcessCommandRunner>();
         services.AddSingleton<Workspace>();
+        services.AddSingleton(sp => new DesktopScreen(sp.GetRequiredService<DesktopSupervisor>(),
+            sp.GetRequiredService<IDesktopDriver>(), sp.GetRequiredService<ActionQueue>(),
+            sp.GetRequiredService<Control.DesktopControl>()));
         services.AddSingleton(sp => new DesktopActions(
             sp.GetRequiredService<IDesktopDriver>(), sp.GetRequiredService<ActionQueue>(), sp.GetRequiredService<Workspace>(),
             sp.GetRequiredService<ICommandRunner>(), sp.GetRequiredService<IDesktopEnvironment>(),
@@ -52,5 +57,5 @@ public static class DesktopModule
     }
 
     public static IEndpointRouteBuilder MapDesktopEndpoints(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapComputerUse().MapComputerMcp();
+        endpoints.MapComputerUse().MapComputerMcp().MapResolution();
 }

@@ -17,7 +17,8 @@ internal sealed class SignedInCircuits : IHubFilter
 
     public static void AllowConnecting(EndpointBuilder endpoint)
     {
-        if (endpoint is RouteEndpointBuilder { RoutePattern.RawText: { } route } && Connection.Contains(route.Trim('/')))
+        if (endpoint is RouteEndpointBuilder { RoutePattern.RawText: { } route }
+            && Connection.Contains(route.Trim('/')))
             endpoint.Metadata.Add(new AllowAnonymousAttribute());
     }
 

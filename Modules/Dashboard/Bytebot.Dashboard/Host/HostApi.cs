@@ -110,6 +110,13 @@ internal sealed class HostApi
         SendAsync<JsonElement>(
             new HttpRequestMessage(HttpMethod.Post, "/computer-use") { Content = JsonContent.Create(action) }, ct);
 
+    /// <summary>Changes the managed desktop's screen size (the desktop page's resolution selector).</summary>
+    public Task ChangeResolutionAsync(int width, int height, CancellationToken ct) =>
+        SendAsync<JsonElement>(new HttpRequestMessage(HttpMethod.Put, "/api/desktop/resolution")
+        {
+            Content = JsonContent.Create(new { width, height }),
+        }, ct);
+
     private static string Escape(string value) => Uri.EscapeDataString(value);
 
     private static void AddFiles(MultipartFormDataContent form, IReadOnlyList<IBrowserFile> files, long maxBytes)

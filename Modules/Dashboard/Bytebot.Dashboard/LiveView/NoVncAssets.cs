@@ -20,7 +20,9 @@ internal static class NoVncAssets
             if (!file.Exists || file.IsDirectory || file.PhysicalPath is null)
                 return Results.NotFound();
             context.Response.Headers.CacheControl = "private, max-age=86400";
-            var contentType = Path.GetExtension(path) == ".js" ? "text/javascript; charset=utf-8" : "text/plain; charset=utf-8";
+            var contentType = Path.GetExtension(path) == ".js"
+                ? "text/javascript; charset=utf-8"
+                : "text/plain; charset=utf-8";
             return Results.File(file.PhysicalPath, contentType, lastModified: file.LastModified);
         }).ExcludeFromDescription();
         return endpoints;

@@ -10,6 +10,9 @@ internal interface IDesktopDriver
     /// <summary>The root window's real size (in External mode it may differ from the configured one).</summary>
     Task<ScreenSize> GetScreenSizeAsync(CancellationToken cancellationToken);
 
+    /// <summary>Changes the screen's size (RandR); later calls see the new size.</summary>
+    Task ResizeScreenAsync(ScreenSize size, CancellationToken cancellationToken);
+
     /// <summary>Moves the pointer; coordinates outside the screen are clamped by the server.</summary>
     Task MoveMouseAsync(ScreenPoint point, CancellationToken cancellationToken);
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Bytebot.Desktop.Clipboard;
-using Bytebot.Desktop.Contracts;
 using Bytebot.Desktop.Input;
 using Bytebot.Desktop.Screen;
+using Bytebot.Desktop.VirtualDisplay;
 using Bytebot.Desktop.X11;
 using Microsoft.Extensions.Logging;
 
@@ -18,16 +18,23 @@ internal sealed class XDesktopDriver : IDesktopDriver, IDisposable
 
     private readonly XConnection _connection;
 
-    public XDesktopDriver(IDesktopEnvironment desktop, ILogger<XDesktopDriver> logger)
-        : this(() => desktop.Display, TimeSpan.FromSeconds(30), logger)
+    /// <remarks>
+    /// Connects only to a screen of the chosen size: a fresh managed Xvfb starts larger and is resized before its
+    /// session starts (ADR 0040); a capture in between would have the start size.
+    /// </remarks>
+    public XDesktopDriver(DesktopSupervisor desktop, ILogger<XDesktopDriver> logger)
+        : this(() => desktop.SizedDisplay, TimeSpan.FromSeconds(30), logger)
     {
     }
 
-    public XDesktopDriver(Func<string> display, TimeSpan connectTimeout, ILogger logger) =>
+    public XDesktopDriver(Func<string?> display, TimeSpan connectTimeout, ILogger logger) =>
         _connection = new XConnection(display, connectTimeout, logger);
 
     public Task<ScreenSize> GetScreenSizeAsync(CancellationToken cancellationToken) =>
         _connection.InvokeAsync((x, _) => new ScreenSize(x.Width, x.Height), cancellationToken);
+
+    public Task ResizeScreenAsync(ScreenSize size, CancellationToken cancellationToken) =>
+        _connection.InvokeAsync((x, _) => x.Resize(size.Width, size.Height), cancellationToken);
 
     public Task MoveMouseAsync(ScreenPoint point, CancellationToken cancellationToken) =>
         _connection.InvokeAsync((x, _) =>

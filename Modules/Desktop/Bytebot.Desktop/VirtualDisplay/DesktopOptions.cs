@@ -23,6 +23,9 @@ internal sealed class DesktopOptions
     public int DisplayNumber { get; set; }
     public bool Vnc { get; set; } = true;
 
+    /// <summary>Width and Height as configured, before <see cref="ResolutionChoice"/> applied one.</summary>
+    public Contracts.ScreenResolution? Configured { get; set; }
+
     /// <summary>The <c>DISPLAY</c> an External desktop uses.</summary>
     public string? ExternalDisplay { get; set; }
 

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Diagnostics;
 using Bytebot.Desktop.Contracts;
+using Bytebot.Desktop.X11;
 using Bytebot.Platform;
 using Bytebot.Platform.Os;
 using Microsoft.Extensions.Hosting;
@@ -20,6 +21,11 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
 {
     private static readonly TimeSpan XvfbReadyTimeout = TimeSpan.FromSeconds(10);
 
+    // Xvfb resizes at runtime only within the screen it was started with (ADR 0040): it starts with room for
+    // every offered resolution and is set to the chosen one before the session starts.
+    private static readonly int RoomWidth = ScreenResolution.Choices.Max(r => r.Width);
+    private static readonly int RoomHeight = ScreenResolution.Choices.Max(r => r.Height);
+
     private readonly DesktopOptions _options;
     private readonly string _dataDirectory;
     private readonly string _recordPath;
@@ -33,6 +39,8 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
     private volatile ChildProcess? _vnc;
     private volatile string _display;
     private volatile int _vncPort;
+    private volatile ScreenResolution _size;
+    private volatile bool _sized;
     private DesktopRecord? _left;
     private ChildProcess? _adoptedSession;
     private ChildProcess? _adoptedVnc;
@@ -62,15 +70,20 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
                 .ToString(CultureInfo.InvariantCulture)
             : _options.ExternalDisplay!;
         _vncPort = !_options.Vnc ? 0 : _options.VncPort != 0 ? _options.VncPort : LoopbackPort.Free();
+        _size = new ScreenResolution(_options.Width, _options.Height);
     }
 
     public string Display => _display;
-    public int Width => _options.Width;
-    public int Height => _options.Height;
+    public int Width => _size.Width;
+    public int Height => _size.Height;
+    public event EventHandler<ScreenResolution>? Resized;
     public int VncPort => _vncPort;
     public bool IsManaged { get; }
 
     public DisplayAddress Address => DisplayAddress.Parse(_display);
+
+    /// <summary>The display once its screen has the chosen size; null while a fresh Xvfb is still being sized.</summary>
+    internal string? SizedDisplay => !IsManaged || _sized ? _display : null;
 
     /// <summary>True in External mode; in Managed mode, whether our Xvfb is running.</summary>
     public bool XServerRunning => !IsManaged || _xvfb?.IsRunning == true;
@@ -179,9 +192,15 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
             // No abstract socket ("local"): the network namespace shares those (a container on the host's network),
             // and clients try them first, so an app of ours could open its window on another host's display of the
             // same number while our driver, which uses the socket file, typed into ours.
-            () => ["Xvfb", _display, "-screen", "0", $"{Width}x{Height}x24", "-nolisten", "tcp", "-nolisten", "local"],
+            // -noreset: when its last client disconnected, Xvfb would reset to the start size.
+            () => ["Xvfb", _display, "-screen", "0", $"{StartWidth}x{StartHeight}x24", "-noreset",
+                "-nolisten", "tcp", "-nolisten", "local"],
             adopted,
-            child => Publish(() => _xvfb = child),
+            child =>
+            {
+                _sized = child.Adopted;
+                Publish(() => _xvfb = child);
+            },
             RunDesktopAsync,
             stopping).ConfigureAwait(false);
     }
@@ -193,8 +212,9 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
         if (_options.Vnc)
             await SuperviseAsync(
                 DesktopAdoption.Vnc,
+                // -xrandr: a resized screen becomes a new framebuffer size for the viewers, instead of a stale one.
                 () => ["x11vnc", "-display", _display, "-rfbport", VncPort.ToString(CultureInfo.InvariantCulture),
-                    "-localhost", "-nopw", "-forever", "-shared", "-quiet"],
+                    "-localhost", "-nopw", "-forever", "-shared", "-quiet", "-xrandr", "resize"],
                 adopted,
                 child => Publish(() => _vnc = child),
                 UntilExitAsync,
@@ -221,7 +241,8 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
         // Adopted with the first Xvfb and only with it: a later generation starts its own.
         var session = Interlocked.Exchange(ref _adoptedSession, null);
         var vnc = Interlocked.Exchange(ref _adoptedVnc, null);
-        if (await WaitUntilAcceptingAsync(xvfb, stopping).ConfigureAwait(false))
+        if (await WaitUntilAcceptingAsync(xvfb, stopping).ConfigureAwait(false)
+            && (xvfb.Adopted || await SizeNewScreenAsync(xvfb).ConfigureAwait(false)))
         {
             _everReady = true;
             if (!xvfb.Adopted)
@@ -345,6 +366,38 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
             return _stopRequested || token.IsCancellationRequested
                 ? null
                 : ChildProcess.Start(name, command(), _display, _dataDirectory, _logger);
+    }
+
+    private int StartWidth => Math.Max(RoomWidth, Width);
+    private int StartHeight => Math.Max(RoomHeight, Height);
+
+    /// <summary>A fresh Xvfb starts with room to grow; before a client sees it, it is set to the chosen size.</summary>
+    private async Task<bool> SizeNewScreenAsync(ChildProcess xvfb)
+    {
+        var size = _size;
+        if ((size.Width, size.Height) == (StartWidth, StartHeight))
+            return _sized = true;
+        var display = _display;
+        var (width, height) = (StartWidth, StartHeight);
+        var failure = await Task.Run(() => ScreenResize.ApplyOnce(display, width, height, size.Width, size.Height))
+            .ConfigureAwait(false);
+        if (failure is null)
+            return _sized = true;
+        DesktopLog.DisplayNotReady(_logger, display, $"its screen could not be set to {size}: {failure}");
+        await xvfb.StopAsync().ConfigureAwait(false);
+        return false;
+    }
+
+    /// <summary>
+    /// Takes the size a resize of the screen left: for the record, the next start (<see cref="ResolutionChoice"/>)
+    /// and whoever shows it.
+    /// </summary>
+    internal void Take(ScreenResolution size)
+    {
+        Publish(() => _size = size);
+        if (_owner && IsManaged)
+            ResolutionChoice.Save(_dataDirectory, _options, size);
+        Resized?.Invoke(this, size);
     }
 
     private async Task<bool> WaitUntilAcceptingAsync(ChildProcess xvfb, CancellationToken stopping)

@@ -14,7 +14,7 @@ internal sealed unsafe class XConnection : IDisposable
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan MaxRetry = TimeSpan.FromSeconds(1);
 
-    private readonly Func<string> _displayName;
+    private readonly Func<string?> _displayName;
     private readonly TimeSpan _connectTimeout;
     private readonly ILogger _logger;
     private readonly Channel<WorkItem> _work = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = true });
@@ -23,7 +23,8 @@ internal sealed unsafe class XConnection : IDisposable
     private XSession? _session;
     private volatile bool _stopping;
 
-    public XConnection(Func<string> displayName, TimeSpan connectTimeout, ILogger logger)
+    // displayName answers null while the display must not be connected to yet (a fresh Xvfb being sized).
+    public XConnection(Func<string?> displayName, TimeSpan connectTimeout, ILogger logger)
     {
         _displayName = displayName;
         _connectTimeout = connectTimeout;
@@ -116,6 +117,8 @@ internal sealed unsafe class XConnection : IDisposable
         try
         {
             var session = Connect(item.Token);
+            // A resize someone else made is applied before the item runs, not after it captured at the old size.
+            session.PumpEvents();
             var errorsBefore = XErrors.Count;
             item.Run(session);
             if (XErrors.Count != errorsBefore)
@@ -142,12 +145,13 @@ internal sealed unsafe class XConnection : IDisposable
         while (true)
         {
             var name = _displayName();
-            var session = XSession.Open(name);
+            var session = name is null ? null : XSession.Open(name);
             if (session is not null)
             {
-                XLog.Connected(_logger, name, session.Width, session.Height, session.Capture.UsesSharedMemory);
+                XLog.Connected(_logger, session.Name, session.Width, session.Height, session.Capture.UsesSharedMemory);
                 return _session = session;
             }
+            name ??= "(not set up yet)";
             if (Stopwatch.GetElapsedTime(started) > _connectTimeout)
                 throw new XConnectionLostException($"X display {name} did not accept a connection within {_connectTimeout.TotalSeconds:0} s.");
             XLog.ConnectRetry(_logger, name, delay);

@@ -17,6 +17,8 @@ internal sealed unsafe class XSession : IDisposable
         Width = Xlib.XDisplayWidth(display, Screen);
         Height = Xlib.XDisplayHeight(display, Screen);
         FileDescriptor = Xlib.XConnectionNumber(display);
+        // The root window's ConfigureNotify tells of a resize (RandR), whoever made it.
+        Xlib.XSelectInput(display, Root, Xlib.StructureNotifyMask);
         Keyboard = new Keyboard(this);
         Capture = new ScreenCapture(this);
         Clipboard = new SelectionOwner(this);
@@ -26,11 +28,11 @@ internal sealed unsafe class XSession : IDisposable
     public nint Display { get; }
     public int Screen { get; }
     public nuint Root { get; }
-    public int Width { get; }
-    public int Height { get; }
+    public int Width { get; private set; }
+    public int Height { get; private set; }
     public int FileDescriptor { get; }
     public Keyboard Keyboard { get; }
-    public ScreenCapture Capture { get; }
+    public ScreenCapture Capture { get; private set; }
     public SelectionOwner Clipboard { get; }
 
     public static XSession? Open(string name)
@@ -65,8 +67,30 @@ internal sealed unsafe class XSession : IDisposable
                 case Xlib.SelectionClear:
                     Clipboard.Lost((Xlib.XSelectionClearEvent*)ev);
                     break;
+                case Xlib.ConfigureNotify when ((Xlib.XConfigureEvent*)ev)->Window == Root:
+                    Resized(((Xlib.XConfigureEvent*)ev)->Width, ((Xlib.XConfigureEvent*)ev)->Height);
+                    break;
             }
         }
+    }
+
+    /// <summary>Changes the screen's size (RandR) and takes the new geometry at once.</summary>
+    public void Resize(int width, int height)
+    {
+        ScreenResize.Apply(Display, Root, Width, Height, width, height);
+        PumpEvents();
+        Resized(width, height);
+    }
+
+    /// <summary>The capture's segment is sized for the screen, so it is made again for the new size.</summary>
+    private void Resized(int width, int height)
+    {
+        if ((width, height) == (Width, Height))
+            return;
+        Width = width;
+        Height = height;
+        Capture.Dispose();
+        Capture = new ScreenCapture(this);
     }
 
     /// <summary>Sleeps on the X thread while still answering events (a paste must not stall during a typing delay).</summary>

@@ -14,9 +14,12 @@ internal static unsafe partial class Xlib
     public const nuint AtomString = 31;
     public const nuint AtomPrimary = 1;
 
+    public const int ConfigureNotify = 22;
     public const int SelectionClear = 29;
     public const int SelectionRequest = 30;
     public const int SelectionNotify = 31;
+
+    public const nint StructureNotifyMask = 1 << 17;
 
     public const uint ShiftMask = 1;
     public const uint LockMask = 2;
@@ -69,6 +72,9 @@ internal static unsafe partial class Xlib
 
     [LibraryImport(Lib)]
     public static partial void XNextEvent(nint display, byte* eventReturn);
+
+    [LibraryImport(Lib)]
+    public static partial void XSelectInput(nint display, nuint window, nint eventMask);
 
     [LibraryImport(Lib)]
     public static partial int XQueryPointer(nint display, nuint window, out nuint root, out nuint child, out int rootX, out int rootY, out int winX, out int winY, out uint mask);
@@ -185,6 +191,21 @@ internal static unsafe partial class Xlib
         public nuint Window;
         public nuint Selection;
         public nuint Time;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct XConfigureEvent
+    {
+        public int Type;
+        public nuint Serial;
+        public int SendEvent;
+        public nint Display;
+        public nuint Event;
+        public nuint Window;
+        public int X;
+        public int Y;
+        public int Width;
+        public int Height;
     }
 
     /// <summary>The XEvent union is 24 longs.</summary>

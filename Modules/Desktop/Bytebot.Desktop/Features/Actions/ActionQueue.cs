@@ -31,6 +31,13 @@ internal sealed class ActionQueue : IAsyncDisposable
     public Task<T> RunAsync<T>(ComputerAction message, Func<CancellationToken, Task<T>> action, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
+        return RunAsync(message.ByAgent, action, cancellationToken);
+    }
+
+    /// <summary>Runs work that is not an action (a resolution change) in the same order as the actions.</summary>
+    public Task<T> RunAsync<T>(
+        bool byAgent, Func<CancellationToken, Task<T>> action, CancellationToken cancellationToken)
+    {
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         var queued = _work.Writer.TryWrite(async () =>
         {
@@ -39,7 +46,7 @@ internal sealed class ActionQueue : IAsyncDisposable
                 done.TrySetCanceled(cancellationToken);
                 return;
             }
-            var agentToken = message.ByAgent ? _control.AgentToken : CancellationToken.None;
+            var agentToken = byAgent ? _control.AgentToken : CancellationToken.None;
             if (agentToken.IsCancellationRequested)
             {
                 done.TrySetException(new AgentNotInControlException());
