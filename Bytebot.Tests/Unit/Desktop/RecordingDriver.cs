@@ -56,9 +56,8 @@ internal sealed class RecordingDriver : IDesktopDriver
     {
         await Record($"screenshot {options.Format}");
         var (width, height) = options.Region is { } r ? (r.Width, r.Height) : (Screen.Width, Screen.Height);
-        var factor = options.Scale ?? Math.Min(1.0, Math.Min(
-            options.MaxWidth is { } w ? (double)w / width : 1.0,
-            options.MaxHeight is { } h ? (double)h / height : 1.0));
+        var fit = Math.Min(options.MaxWidth is { } w ? (double)w / width : 1.0, options.MaxHeight is { } h ? (double)h / height : 1.0);
+        var factor = options.Scale ?? (options.Enlarge ? fit : Math.Min(1.0, fit));
         (width, height) = (Math.Max(1, (int)(width * factor)), Math.Max(1, (int)(height * factor)));
         byte[] magic = options.Format switch
         {

@@ -169,6 +169,20 @@ public sealed record Screenshot(
     int? MaxHeight = null,
     ScreenRegion? Region = null) : ComputerAction;
 
+/// <summary>
+/// <c>zoom</c> (Anthropic <c>computer_20251124</c>): a part of the screen scaled up to fill the screenshot budget, to read
+/// small text or aim precisely. The image is not a new coordinate frame: later actions still use screen pixels.
+/// </summary>
+/// <param name="Region">The part of the screen (on the wire <c>[x0, y0, x1, y1]</c>, x1 and y1 exclusive).</param>
+/// <param name="Format">Image encoding.</param>
+/// <param name="MaxWidth">The budget's width; null for the screen's width.</param>
+/// <param name="MaxHeight">The budget's height; null for the screen's height.</param>
+public sealed record Zoom(
+    ScreenRegion Region,
+    ImageEncoding Format = ImageEncoding.Png,
+    int? MaxWidth = null,
+    int? MaxHeight = null) : ComputerAction;
+
 /// <summary><c>cursor_position</c>: where the pointer is.</summary>
 public sealed record CursorPosition : ComputerAction;
 

@@ -48,6 +48,8 @@ internal static class BytebotTools
         Tool("computer_wait", "Waits, e.g. for a page to load.",
             """{"type":"object","properties":{"duration":{"type":"integer","enum":[500],"description":"Milliseconds"}},"required":["duration"]}"""),
         Tool(Screenshot, "Takes a screenshot of the screen.", """{"type":"object","properties":{}}"""),
+        Tool("computer_zoom", "Shows a region of the screenshot enlarged, to read small text or aim precisely. The zoomed image is not a new coordinate frame: keep using the full screenshot's coordinates.",
+            Object(["region"], ("region", """{"type":"array","items":{"type":"integer"},"minItems":4,"maxItems":4,"description":"[x0, y0, x1, y1] in the screenshot's pixels: top-left corner and bottom-right corner (exclusive)"}"""))),
         Tool("computer_application", "Opens or focuses an application, or shows the desktop. Use this to switch applications, not keyboard shortcuts.",
             Object(["application"], ("application", """{"type":"string","enum":""" + JsonSerializer.Serialize(Applications) + "}"))),
         Tool(CursorPosition, "Reports the mouse pointer's position in screenshot pixels.", """{"type":"object","properties":{}}"""),

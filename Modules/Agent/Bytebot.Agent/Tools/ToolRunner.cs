@@ -15,6 +15,9 @@ internal sealed class ScreenView(int maxWidth, int maxHeight, IDesktopEnvironmen
     public ScreenGeometry Geometry { get; set; } = ScreenGeometry.Fit(desktop.Width, desktop.Height, maxWidth, maxHeight);
 
     public Screenshot Request => new(ImageEncoding.Png, MaxWidth: maxWidth, MaxHeight: maxHeight) { ByAgent = true };
+
+    /// <summary>A zoom fills the model's screenshot size (Anthropic's zoom semantics).</summary>
+    public Zoom Fit(Zoom zoom) => zoom with { MaxWidth = maxWidth, MaxHeight = maxHeight };
 }
 
 /// <summary>
@@ -89,8 +92,7 @@ internal sealed class ToolRunner(IWolverineRuntime messaging, AgentOptions optio
         {
             var body = call.Input.ValueKind == JsonValueKind.Object ? JsonNode.Parse(call.Input.GetRawText())!.AsObject() : [];
             body["action"] = call.Name[BytebotTools.ComputerPrefix.Length..];
-            var parsed = await Bus.InvokeAsync<ParsedAction>(new ParseComputerAction(JsonSerializer.SerializeToElement(body)), cancellationToken);
-            action = screen.Geometry.ToScreen(parsed.Action) with { ByAgent = true };
+            action = screen.Geometry.ToScreen(await ParseAsync(body, cancellationToken)) with { ByAgent = true };
         }
         catch (ComputerActionRejectedException rejected)
         {
@@ -106,6 +108,13 @@ internal sealed class ToolRunner(IWolverineRuntime messaging, AgentOptions optio
                     var (shot, _) = await ScreenshotAsync(context, screen, token);
                     output.Add(new ImageContent(MediaSource.FromBlob(shot)));
                     return new ActionResult(true, Screenshot: shot, Settle: NoSettle);
+                case Zoom zoom:
+                    // The zoomed image is never the coordinate frame: Geometry stays that of the last screenshot.
+                    var zoomed = await Bus.InvokeAsync<ScreenshotImage>(screen.Fit(zoom), token);
+                    var view = await context.StoreBlobAsync(zoomed.Image, zoomed.MediaType, token);
+                    output.Add(new TextContent("The region enlarged; coordinates are still the full screenshot's."));
+                    output.Add(new ImageContent(MediaSource.FromBlob(view)));
+                    return new ActionResult(true, Settle: NoSettle);
                 case CursorPosition:
                     var point = await Bus.InvokeAsync<CursorPoint>(action, token);
                     var seen = screen.Geometry.ToImage(new Coordinates(point.X, point.Y));
@@ -119,17 +128,27 @@ internal sealed class ToolRunner(IWolverineRuntime messaging, AgentOptions optio
                     output.Add(new DocumentContent(MediaSource.FromBlob(blob), file.Name, file.Size));
                     return new ActionResult(true);
                 default:
-                    await Bus.InvokeAsync<ComputerActionResult>(action, token);
-                    var settle = await Bus.InvokeAsync<SettleReport>(new WaitForSettle(options.SettleQuiet, options.SettleCap) { ByAgent = true }, token);
-                    var (after, _) = await ScreenshotAsync(context, screen, token);
                     output.Add(new TextContent("Tool executed successfully"));
-                    output.Add(new ImageContent(MediaSource.FromBlob(after)));
-                    return new ActionResult(true, Screenshot: after, Settle: TimeSpan.FromMilliseconds(settle.WaitedMilliseconds));
+                    return await ActAsync(context, action, screen, output, token);
             }
         }, cancellationToken);
         return result.Succeeded
             ? new ToolOutcome(new ToolResultContent(call.Id, output))
             : Error(call, result.Error ?? "The action failed.");
+    }
+
+    private async Task<ComputerAction> ParseAsync(JsonObject body, CancellationToken cancellationToken) =>
+        (await Bus.InvokeAsync<ParsedAction>(new ParseComputerAction(JsonSerializer.SerializeToElement(body)), cancellationToken)).Action;
+
+    /// <summary>Runs an input action, waits for the screen to settle and answers the screenshot after it.</summary>
+    private async Task<ActionResult> ActAsync(
+        ITaskContext context, ComputerAction action, ScreenView screen, List<MessageContent> output, CancellationToken cancellationToken)
+    {
+        await Bus.InvokeAsync<ComputerActionResult>(action, cancellationToken);
+        var settle = await Bus.InvokeAsync<SettleReport>(new WaitForSettle(options.SettleQuiet, options.SettleCap) { ByAgent = true }, cancellationToken);
+        var (after, _) = await ScreenshotAsync(context, screen, cancellationToken);
+        output.Add(new ImageContent(MediaSource.FromBlob(after)));
+        return new ActionResult(true, Screenshot: after, Settle: TimeSpan.FromMilliseconds(settle.WaitedMilliseconds));
     }
 
     private static string? Text(JsonElement input, string name) =>

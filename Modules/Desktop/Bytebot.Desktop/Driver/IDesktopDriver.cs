@@ -70,15 +70,17 @@ internal enum ImageFormat
 /// <param name="Quality">1–100 for JPEG and lossy WebP; ignored for PNG.</param>
 /// <param name="Region">Part of the screen to capture, in screen pixels; null = whole screen.</param>
 /// <param name="Scale">Resize factor in (0, 1]; applied after the region. Mutually exclusive with Max*.</param>
-/// <param name="MaxWidth">Fit within this width keeping the aspect ratio (never enlarges).</param>
-/// <param name="MaxHeight">Fit within this height keeping the aspect ratio (never enlarges).</param>
+/// <param name="MaxWidth">Fit within this width keeping the aspect ratio (enlarges only with <paramref name="Enlarge"/>).</param>
+/// <param name="MaxHeight">Fit within this height keeping the aspect ratio.</param>
+/// <param name="Enlarge">Fill <paramref name="MaxWidth"/> × <paramref name="MaxHeight"/> even when that enlarges (zoom).</param>
 internal sealed record CaptureOptions(
     ImageFormat Format = ImageFormat.Png,
     int Quality = 80,
     ScreenRect? Region = null,
     double? Scale = null,
     int? MaxWidth = null,
-    int? MaxHeight = null);
+    int? MaxHeight = null,
+    bool Enlarge = false);
 
 internal sealed record EncodedImage(byte[] Bytes, int Width, int Height, ImageFormat Format)
 {

@@ -10,7 +10,7 @@ using ModelContextProtocol.Protocol;
 namespace Bytebot.Desktop.Mcp;
 
 /// <summary>
-/// Bytebot's 16 <c>computer_*</c> MCP tools (bytebot-api.md §1.10). Arguments go through the same parser and bus as
+/// Bytebot's 16 <c>computer_*</c> MCP tools (bytebot-api.md §1.10) and ours (zoom). Arguments go through the same parser and bus as
 /// <c>POST /computer-use</c>, so both surfaces accept and refuse exactly the same things.
 /// </summary>
 internal sealed partial class ComputerTools(IMessageBus bus, ILogger<ComputerTools> logger)
@@ -48,7 +48,7 @@ internal sealed partial class ComputerTools(IMessageBus bus, ILogger<ComputerToo
             var action = ActionParser.Parse(JsonSerializer.SerializeToElement(body));
             var result = await bus.InvokeAsync<ComputerActionResult>(action, cancellationToken);
             if (result is ScreenshotImage image)
-                result = await FitAsync(image, cancellationToken);
+                result = await FitAsync(action, image, cancellationToken);
             return ToContent(result);
         }
         catch (ComputerActionRejectedException rejected)
@@ -66,13 +66,22 @@ internal sealed partial class ComputerTools(IMessageBus bus, ILogger<ComputerToo
         }
     }
 
-    private async Task<ScreenshotImage> FitAsync(ScreenshotImage image, CancellationToken cancellationToken)
+    private async Task<ScreenshotImage> FitAsync(ComputerAction action, ScreenshotImage image, CancellationToken cancellationToken)
     {
         foreach (var smaller in SmallerScreenshots)
         {
             if (image.Image.Length <= MaxImageBytes)
                 break;
-            image = await bus.InvokeAsync<ScreenshotImage>(smaller, cancellationToken);
+            // A zoom stays a zoom of its region, only as JPEG (and then at half the size).
+            ComputerAction retry = action is Zoom zoom
+                ? zoom with
+                {
+                    Format = ImageEncoding.Jpeg,
+                    MaxWidth = smaller.Scale is { } scale ? (int)(image.Width * scale) : zoom.MaxWidth,
+                    MaxHeight = smaller.Scale is { } half ? (int)(image.Height * half) : zoom.MaxHeight,
+                }
+                : smaller;
+            image = await bus.InvokeAsync<ScreenshotImage>(retry, cancellationToken);
         }
         return image;
     }

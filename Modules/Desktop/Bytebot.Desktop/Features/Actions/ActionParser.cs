@@ -39,6 +39,9 @@ internal static class ActionParser
         ["screenshot"] = f => (f.Enum("format", JsonFields.Encodings), f.Int("quality"), f.Number("scale"), f.Int("maxWidth"), f.Int("maxHeight"), f.Region("region")) is var (format, quality, scale, maxWidth, maxHeight, region)
             ? new Screenshot(format ?? ImageEncoding.Png, quality, scale, maxWidth, maxHeight, region)
             : null,
+        ["zoom"] = f => (f.Corners("region", true), f.Enum("format", JsonFields.Encodings)) is ({ } region, var format)
+            ? new Zoom(region, format ?? ImageEncoding.Png)
+            : null,
         ["cursor_position"] = _ => new CursorPosition(),
         ["application"] = f => f.String("application", true) is { } name ? new Application(name) : null,
         ["write_file"] = f => (f.String("path", true), f.Base64("data", true)) is ({ } path, { } data) ? new WriteFile(path, data) : null,

@@ -60,7 +60,8 @@ internal static class ComputerUseDocs
             responses.Remove("200");
             responses["201"] = new OpenApiResponse
             {
-                Description = "Done. screenshot, cursor_position, write_file and read_file answer a body; the others none.",
+                Description = "Done. screenshot, zoom, cursor_position, write_file and read_file "
+                    + "answer a body; the others none.",
                 Content = new Dictionary<string, OpenApiMediaType>
                 {
                     ["application/json"] = new()
