@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Bytebot.Desktop.Driver;
+using Bytebot.Desktop.Screen;
 
 namespace Bytebot.Tests.Unit.Desktop;
 
@@ -67,6 +68,12 @@ internal sealed class RecordingDriver : IDesktopDriver
         };
         var size = options.Format == ImageFormat.Png ? Math.Max(PngBytes, magic.Length) : magic.Length + 16;
         return new EncodedImage([.. magic, .. new byte[size - magic.Length]], width, height, options.Format);
+    }
+
+    public async Task<ScreenFrame> GrabAsync(CancellationToken cancellationToken)
+    {
+        await Record("grab");
+        return new ScreenFrame(new byte[Screen.Width * Screen.Height * 4], Screen.Width, Screen.Height, Screen.Width * 4);
     }
 
     public Task<SettleResult> WaitForSettleAsync(TimeSpan quiet, TimeSpan cap, CancellationToken cancellationToken)

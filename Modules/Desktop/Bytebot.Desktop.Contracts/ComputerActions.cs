@@ -183,6 +183,15 @@ public sealed record Zoom(
     int? MaxWidth = null,
     int? MaxHeight = null) : ComputerAction;
 
+/// <summary><c>read_screen</c>: the text on the screen (OCR), as lines of words with boxes and confidence.</summary>
+/// <param name="Region">Where to read (on the wire <c>[x0, y0, x1, y1]</c>); null for the whole screen.</param>
+public sealed record ReadScreen(ScreenRegion? Region = null) : ComputerAction;
+
+/// <summary><c>find_text</c>: where a text is on the screen (OCR), best match first; answered by <see cref="TextMatches"/>.</summary>
+/// <param name="Text">The text, case-insensitive; several words match consecutive words of one line.</param>
+/// <param name="Region">Where to look (on the wire <c>[x0, y0, x1, y1]</c>); null for the whole screen.</param>
+public sealed record FindText(string Text, ScreenRegion? Region = null) : ComputerAction;
+
 /// <summary><c>cursor_position</c>: where the pointer is.</summary>
 public sealed record CursorPosition : ComputerAction;
 

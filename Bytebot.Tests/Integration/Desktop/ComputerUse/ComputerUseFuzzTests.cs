@@ -28,6 +28,8 @@ public sealed class ComputerUseFuzzTests(RecordingComputerUseHost host)
         """{"action":"write_file","path":"f.txt","data":"eA=="}""",
         """{"action":"read_file","path":"f.txt"}""",
         """{"action":"zoom","region":[0,0,10,10],"format":"png"}""",
+        """{"action":"read_screen","region":[0,0,10,10]}""",
+        """{"action":"find_text","text":"File","region":[0,0,10,10]}""",
     ];
 
     private static readonly JsonNode?[] BadValues =
@@ -91,6 +93,7 @@ public sealed class ComputerUseFuzzTests(RecordingComputerUseHost host)
                 && (array.Count > 0 || field == "holdKeys"),
             ("delay" or "duration", _, 0) => true,
             ("chord", _, _) => value is JsonValue b && b.TryGetValue<bool>(out _),
+            ("text", { } t, _) when action == "find_text" => t.Trim().Length > 0 && t.Length <= 1_000,
             ("text", { } t, _) => t.Length <= 100_000 && t.All(c => c >= ' ' && c is not ('\u200B' or '\u202E' or '\u007F')),
             ("path", { } p, _) => action is "read_file" or "write_file" && p.Trim().Length > 0 && !p.Contains("..", StringComparison.Ordinal) && !p.StartsWith('/'),
             ("data", { } d, _) => d.Length % 4 == 0 && d.All(char.IsAsciiLetterOrDigit),

@@ -17,7 +17,7 @@ public sealed class McpServerTests(RecordingComputerUseHost host)
         "computer_read_file",
     ];
 
-    private static readonly string[] OurTools = ["computer_zoom"];
+    private static readonly string[] OurTools = ["computer_zoom", "computer_read_screen", "computer_find_text"];
 
     private static readonly string[] UnknownSecondKey = ["ctrl", "nope"];
 

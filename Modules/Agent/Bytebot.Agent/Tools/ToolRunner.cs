@@ -88,10 +88,17 @@ internal sealed class ToolRunner(IWolverineRuntime messaging, AgentOptions optio
     private async Task<ToolOutcome> ComputerAsync(ITaskContext context, ToolUseContent call, ScreenView screen, CancellationToken cancellationToken)
     {
         ComputerAction action;
+        ClickMouse? click = null;
         try
         {
             var body = call.Input.ValueKind == JsonValueKind.Object ? JsonNode.Parse(call.Input.GetRawText())!.AsObject() : [];
             body["action"] = call.Name[BytebotTools.ComputerPrefix.Length..];
+            if (call.Name == BytebotTools.ClickText)
+            {
+                // click_text is find_text, then click_mouse at the best match: both parsed (and refused) by the desktop's rules.
+                click = (ClickMouse)await ParseAsync(TextClicks.Click(body), cancellationToken);
+                body["action"] = "find_text";
+            }
             action = screen.Geometry.ToScreen(await ParseAsync(body, cancellationToken)) with { ByAgent = true };
         }
         catch (ComputerActionRejectedException rejected)
@@ -115,6 +122,21 @@ internal sealed class ToolRunner(IWolverineRuntime messaging, AgentOptions optio
                     output.Add(new TextContent("The region enlarged; coordinates are still the full screenshot's."));
                     output.Add(new ImageContent(MediaSource.FromBlob(view)));
                     return new ActionResult(true, Settle: NoSettle);
+                case FindText find when click is not null:
+                    var matches = (await Bus.InvokeAsync<TextMatches>(find, token)).Matches;
+                    var best = matches.Count > 0 ? matches[0] : null;
+                    if (best is null)
+                        return new ActionResult(false, $"'{find.Text}' is not on the screen (OCR found no match).");
+                    output.Add(new TextContent($"Clicked '{best.Text}' at {TextClicks.Describe(best.Box, screen.Geometry)}."));
+                    return await ActAsync(context, click with { Coordinates = TextClicks.Centre(best.Box), ByAgent = true }, screen, output, token);
+                case FindText find:
+                    var found = await Bus.InvokeAsync<TextMatches>(find, token);
+                    output.Add(new TextContent(TextClicks.Report(found, screen.Geometry)));
+                    return new ActionResult(true);
+                case ReadScreen:
+                    var text = await Bus.InvokeAsync<ScreenText>(action, token);
+                    output.Add(new TextContent(TextClicks.Report(text, screen.Geometry)));
+                    return new ActionResult(true);
                 case CursorPosition:
                     var point = await Bus.InvokeAsync<CursorPoint>(action, token);
                     var seen = screen.Geometry.ToImage(new Coordinates(point.X, point.Y));

@@ -1,3 +1,5 @@
+using Bytebot.Desktop.Screen;
+
 namespace Bytebot.Desktop.Driver;
 
 /// <summary>
@@ -30,6 +32,9 @@ internal interface IDesktopDriver
     Task SetClipboardAsync(string text, CancellationToken cancellationToken);
 
     Task<EncodedImage> ScreenshotAsync(CaptureOptions options, CancellationToken cancellationToken);
+
+    /// <summary>The whole screen's pixels, for OCR.</summary>
+    Task<ScreenFrame> GrabAsync(CancellationToken cancellationToken);
 
     /// <summary>Returns once the screen has not changed for <paramref name="quiet"/>, or after <paramref name="cap"/>.</summary>
     Task<SettleResult> WaitForSettleAsync(TimeSpan quiet, TimeSpan cap, CancellationToken cancellationToken);

@@ -108,6 +108,9 @@ internal sealed class XDesktopDriver : IDesktopDriver, IDisposable
         return ScreenshotEncoder.Encode(frame, options);
     }
 
+    public Task<ScreenFrame> GrabAsync(CancellationToken cancellationToken) =>
+        _connection.InvokeAsync((x, _) => x.Capture.Grab(), cancellationToken);
+
     public Task<SettleResult> WaitForSettleAsync(TimeSpan quiet, TimeSpan cap, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(quiet, TimeSpan.Zero);

@@ -10,7 +10,7 @@ using ModelContextProtocol.Protocol;
 namespace Bytebot.Desktop.Mcp;
 
 /// <summary>
-/// Bytebot's 16 <c>computer_*</c> MCP tools (bytebot-api.md §1.10) and ours (zoom). Arguments go through the same parser and bus as
+/// Bytebot's 16 <c>computer_*</c> MCP tools (bytebot-api.md §1.10) and ours (zoom, OCR). Arguments go through the same parser and bus as
 /// <c>POST /computer-use</c>, so both surfaces accept and refuse exactly the same things.
 /// </summary>
 internal sealed partial class ComputerTools(IMessageBus bus, ILogger<ComputerTools> logger)
@@ -90,6 +90,8 @@ internal sealed partial class ComputerTools(IMessageBus bus, ILogger<ComputerToo
     {
         ScreenshotImage image => new CallToolResult { Content = [ImageContentBlock.FromBytes(image.Image, image.MediaType)] },
         CursorPoint point => Text(JsonSerializer.Serialize(new { x = point.X, y = point.Y })),
+        ScreenText text => Text(JsonSerializer.Serialize(new { lines = text.Lines }, JsonSerializerOptions.Web)),
+        TextMatches found => Text(JsonSerializer.Serialize(new { matches = found.Matches }, JsonSerializerOptions.Web)),
         FileWritten written => new CallToolResult { Content = [new TextContentBlock { Text = written.Message }], IsError = !written.Success },
         FileContent { Success: true } read => Text(JsonSerializer.Serialize(new
         {

@@ -42,6 +42,8 @@ internal static class ActionParser
         ["zoom"] = f => (f.Corners("region", true), f.Enum("format", JsonFields.Encodings)) is ({ } region, var format)
             ? new Zoom(region, format ?? ImageEncoding.Png)
             : null,
+        ["read_screen"] = f => new ReadScreen(f.Corners("region")),
+        ["find_text"] = f => (f.String("text", true), f.Corners("region")) is ({ } text, var region) ? new FindText(text, region) : null,
         ["cursor_position"] = _ => new CursorPosition(),
         ["application"] = f => f.String("application", true) is { } name ? new Application(name) : null,
         ["write_file"] = f => (f.String("path", true), f.Base64("data", true)) is ({ } path, { } data) ? new WriteFile(path, data) : null,

@@ -80,6 +80,8 @@ internal static partial class ComputerUseEndpoint
         ScreenshotImage image => Results.Json(
             new { image = Convert.ToBase64String(image.Image), width = image.Width, height = image.Height, format = Format(image.Format) },
             statusCode: StatusCodes.Status201Created),
+        ScreenText text => Results.Json(new { lines = text.Lines }, statusCode: StatusCodes.Status201Created),
+        TextMatches found => Results.Json(new { matches = found.Matches }, statusCode: StatusCodes.Status201Created),
         CursorPoint point => Results.Json(new { x = point.X, y = point.Y }, statusCode: StatusCodes.Status201Created),
         FileWritten written => Results.Json(new { success = written.Success, message = written.Message }, statusCode: StatusCodes.Status201Created),
         FileContent { Success: true } read => Results.Json(
