@@ -218,3 +218,13 @@ public sealed record ReadFile(string Path) : ComputerAction;
 /// <param name="Quiet">How long the screen must stay unchanged; null for the default (100 ms).</param>
 /// <param name="Cap">The longest wait; null for the default (2 s).</param>
 public sealed record WaitForSettle(TimeSpan? Quiet = null, TimeSpan? Cap = null) : ComputerAction;
+
+/// <summary>
+/// Which applications the <c>application</c> action can open on this desktop: those configured whose program is
+/// installed, and <c>desktop</c>. Answered with <see cref="InstalledApplications"/>; for launchers.
+/// </summary>
+public sealed record ListApplications;
+
+/// <summary>The applications <see cref="Application"/> can open here.</summary>
+/// <param name="Names">Application names, as <see cref="Application.Name"/> takes them.</param>
+public sealed record InstalledApplications(IReadOnlyList<string> Names);

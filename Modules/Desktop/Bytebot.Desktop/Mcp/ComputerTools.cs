@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bytebot.Desktop.Contracts;
 using Bytebot.Desktop.Features.Actions;
+using Bytebot.Desktop.Features.Apps;
 using Microsoft.Extensions.Logging;
 using Wolverine;
 using ModelContextProtocol.Protocol;
@@ -58,6 +59,10 @@ internal sealed partial class ComputerTools(IMessageBus bus, ILogger<ComputerToo
         catch (DesktopUnavailableException unavailable)
         {
             return Error(unavailable.Message);
+        }
+        catch (ApplicationDidNotStartException failed)
+        {
+            return Error(failed.Message);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

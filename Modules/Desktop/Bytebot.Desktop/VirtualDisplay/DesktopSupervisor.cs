@@ -35,6 +35,7 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
     private volatile int _vncPort;
     private DesktopRecord? _left;
     private ChildProcess? _adoptedSession;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _missing = new(StringComparer.Ordinal);
     private ChildProcess? _adoptedVnc;
     private bool _owner;
     private readonly Lock _recordLock = new();
@@ -74,6 +75,9 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
 
     /// <summary>True in External mode; in Managed mode, whether our Xvfb is running.</summary>
     public bool XServerRunning => !IsManaged || _xvfb?.IsRunning == true;
+
+    /// <summary>Why a desktop program cannot start, one sentence per program that is not installed.</summary>
+    public IReadOnlyCollection<string> MissingPrograms => [.. _missing.Values];
 
     internal ChildProcess? Xvfb => _xvfb;
     internal ChildProcess? Session => _session;
@@ -295,6 +299,16 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
         while (true)
         {
             var startedAt = _time.GetTimestamp();
+            if (adopted is null && DesktopPrograms.Missing(command()) is { } missing)
+            {
+                if (_missing.TryAdd(name, missing))
+                    DesktopLog.ProgramMissing(_logger, name, missing);
+                await DelayAsync(backoff.After(TimeSpan.Zero), token).ConfigureAwait(false);
+                if (token.IsCancellationRequested)
+                    return;
+                continue;
+            }
+            _missing.TryRemove(name, out _);
             ChildProcess? child;
             try
             {

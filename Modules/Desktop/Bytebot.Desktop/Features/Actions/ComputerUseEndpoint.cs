@@ -1,6 +1,7 @@
 using Bytebot.Desktop.Driver;
 using System.Text.Json;
 using Bytebot.Desktop.Contracts;
+using Bytebot.Desktop.Features.Apps;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -55,6 +56,10 @@ internal static partial class ComputerUseEndpoint
         catch (DesktopUnavailableException unavailable)
         {
             return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "desktop_unavailable", detail: unavailable.Message);
+        }
+        catch (ApplicationDidNotStartException failed)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "The application did not start", detail: failed.Message);
         }
         catch (DesktopBusyException busy)
         {
