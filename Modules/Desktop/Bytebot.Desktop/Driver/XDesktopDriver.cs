@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using Bytebot.Desktop.Clipboard;
 using Bytebot.Desktop.Contracts;
@@ -103,9 +104,16 @@ internal sealed class XDesktopDriver : IDesktopDriver, IDisposable
         var frame = await _connection.InvokeAsync((x, _) =>
         {
             ScreenshotEncoder.ValidateRegion(options.Region, x.Width, x.Height);
-            return x.Capture.Grab();
+            return x.Capture.Rent();
         }, cancellationToken).ConfigureAwait(false);
-        return ScreenshotEncoder.Encode(frame, options);
+        try
+        {
+            return ScreenshotEncoder.Encode(frame, options);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(frame.Pixels);
+        }
     }
 
     public Task<ScreenFrame> GrabAsync(CancellationToken cancellationToken) =>

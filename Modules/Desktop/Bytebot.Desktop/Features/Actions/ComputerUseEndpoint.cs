@@ -82,9 +82,7 @@ internal static partial class ComputerUseEndpoint
 
     public static IResult ToHttp(ComputerActionResult result) => result switch
     {
-        ScreenshotImage image => Results.Json(
-            new { image = Convert.ToBase64String(image.Image), width = image.Width, height = image.Height, format = Format(image.Format) },
-            statusCode: StatusCodes.Status201Created),
+        ScreenshotImage image => new ImageJson(image),
         ScreenText text => Results.Json(new { lines = text.Lines }, statusCode: StatusCodes.Status201Created),
         TextMatches found => Results.Json(new { matches = found.Matches }, statusCode: StatusCodes.Status201Created),
         CursorPoint point => Results.Json(new { x = point.X, y = point.Y }, statusCode: StatusCodes.Status201Created),
