@@ -14,16 +14,30 @@ internal static class DesktopBench
 {
     private static readonly string Text100 = string.Concat(Enumerable.Repeat("The quick brown fox jumps. ", 4))[..100];
 
-    private sealed record Operation(string Name, string Body, string[] Peer);
+    // The body of run i (-1 is the warm-up), and the peer command with its extra environment.
+    private sealed record Operation(string Name, Func<int, string> Body, string[] Peer, string? PeerEnvironment = null);
+
+    // The tesseract CLI reads the screenshot the bench saved (the same pixels find_text reads).
+    private const string ScreenPng = "{screen.png}";
+
+    private static Operation Fixed(string name, string body, params string[] peer) => new(name, _ => body, peer);
 
     private static readonly Operation[] Operations =
     [
-        new("move mouse", """{"action":"move_mouse","coordinates":{"x":640,"y":480}}""", ["xdotool", "mousemove", "640", "480"]),
-        new("click", """{"action":"click_mouse","button":"left","clickCount":1}""", ["xdotool", "click", "1"]),
-        new("type 100 ASCII chars", JsonSerializer.Serialize(new { action = "type_text", text = Text100 }), ["xdotool", "type", "--delay", "0", Text100]),
-        new("screenshot PNG", """{"action":"screenshot"}""", ["import", "-window", "root", "png:-"]),
-        new("screenshot JPEG", """{"action":"screenshot","format":"jpeg","quality":80}""", ["import", "-window", "root", "-quality", "80", "jpeg:-"]),
+        Fixed("move mouse", """{"action":"move_mouse","coordinates":{"x":640,"y":480}}""", "xdotool", "mousemove", "640", "480"),
+        Fixed("click", """{"action":"click_mouse","button":"left","clickCount":1}""", "xdotool", "click", "1"),
+        Fixed("type 100 ASCII chars", JsonSerializer.Serialize(new { action = "type_text", text = Text100 }), "xdotool", "type", "--delay", "0", Text100),
+        Fixed("screenshot PNG", """{"action":"screenshot"}""", "import", "-window", "root", "png:-"),
+        Fixed("screenshot JPEG", """{"action":"screenshot","format":"jpeg","quality":80}""", "import", "-window", "root", "-quality", "80", "jpeg:-"),
+        // A region one pixel narrower per run (16 sizes, 8 cached) so every run recognizes afresh, as on a changed screen.
+        new("find_text full screen, fresh frame", i => FindText(1280 - (i + 1) % 16), ["tesseract", ScreenPng, "-", "tsv"]),
+        new("find_text full screen, fresh frame (CLI with OMP_THREAD_LIMIT=1)", i => FindText(1280 - (i + 1) % 16),
+            ["tesseract", ScreenPng, "-", "tsv"], "OMP_THREAD_LIMIT=1"),
+        Fixed("find_text, unchanged screen (cached)", FindText(1280), "tesseract", ScreenPng, "-", "tsv"),
     ];
+
+    private static string FindText(int width) =>
+        JsonSerializer.Serialize(new { action = "find_text", text = "Applications", region = new[] { 0, 0, width, 960 } });
 
     public static async Task RunAsync(BenchArgs options)
     {
@@ -38,21 +52,27 @@ internal static class DesktopBench
                 ["Desktop__DisplayNumber"] = display.ToString(CultureInfo.InvariantCulture),
             });
             await host.WaitForAsync("/health/ready");
+            var screen = Path.Combine(dataDir, "screen.png");
+            using (var shot = await host.Http.PostAsync(new Uri("/computer-use", UriKind.Relative),
+                new StringContent("""{"action":"screenshot"}""", Encoding.UTF8, "application/json")))
+                await File.WriteAllBytesAsync(screen, Convert.FromBase64String(
+                    JsonDocument.Parse(await shot.Content.ReadAsStringAsync()).RootElement.GetProperty("image").GetString()!));
             var results = new List<object>();
             var lines = new List<string> { "| operation | ours ms (median) | peer | peer ms (median) | ours / peer |", "|---|---|---|---|---|" };
             foreach (var operation in Operations)
             {
                 var ours = new List<double>();
                 var peer = new List<double>();
-                await PostAsync(host.Http, operation.Body);
-                await RunPeerAsync(operation.Peer, display);
+                var command = operation.Peer.Select(word => word == ScreenPng ? screen : word).ToArray();
+                await PostAsync(host.Http, operation.Body(-1));
+                await RunPeerAsync(command, display, operation.PeerEnvironment);
                 for (var i = 0; i < options.Runs; i++)
                 {
-                    ours.Add(await PostAsync(host.Http, operation.Body));
-                    peer.Add(await RunPeerAsync(operation.Peer, display));
+                    ours.Add(await PostAsync(host.Http, operation.Body(i)));
+                    peer.Add(await RunPeerAsync(command, display, operation.PeerEnvironment));
                 }
                 var (oursMedian, peerMedian) = (Report.Median(ours), Report.Median(peer));
-                results.Add(new { operation = operation.Name, oursMedianMs = oursMedian, peer = operation.Peer[0], peerMedianMs = peerMedian, ratio = oursMedian / peerMedian, runs = options.Runs });
+                results.Add(new { operation = operation.Name, oursMedianMs = oursMedian, peer = string.Join(' ', command), peerMedianMs = peerMedian, ratio = oursMedian / peerMedian, runs = options.Runs });
                 lines.Add(string.Create(CultureInfo.InvariantCulture,
                     $"| {operation.Name} | {oursMedian:F2} | {operation.Peer[0]} | {peerMedian:F2} | {oursMedian / peerMedian:F2} |"));
             }
@@ -77,12 +97,16 @@ internal static class DesktopBench
     }
 
     // Process start to exit with stdout drained: what a script calling the peer tool pays per operation.
-    private static async Task<double> RunPeerAsync(string[] command, int display)
+    private static async Task<double> RunPeerAsync(string[] command, int display, string? environment)
     {
         var start = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in command.Skip(1))
             start.ArgumentList.Add(argument);
         start.Environment["DISPLAY"] = $":{display}";
+        // Left to itself the CLI's OpenMP takes every core (the default a script gets).
+        start.Environment.Remove("OMP_THREAD_LIMIT");
+        if (environment?.Split('=', 2) is [var name, var value])
+            start.Environment[name] = value;
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);

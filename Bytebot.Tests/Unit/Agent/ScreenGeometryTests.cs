@@ -24,6 +24,18 @@ public sealed class ScreenGeometryTests
     }
 
     [Fact]
+    public void A_zoom_region_in_screenshot_pixels_covers_the_screen_area_it_shows_rounded_outwards()
+    {
+        var geometry = ScreenGeometry.Fit(1280, 960, 1024, 768);
+
+        geometry.ToScreen(new ScreenRegion(0, 0, 1024, 768)).ShouldBe(new ScreenRegion(0, 0, 1280, 960));
+        geometry.ToScreen(new ScreenRegion(100, 100, 201, 100)).ShouldBe(new ScreenRegion(125, 125, 252, 125));
+        geometry.ToScreen((ComputerAction)new Zoom(new ScreenRegion(8, 4, 8, 8))).ShouldBeOfType<Zoom>()
+            .Region.ShouldBe(new ScreenRegion(10, 5, 10, 10));
+        ScreenGeometry.Fit(1280, 960, 1280, 960).ToScreen(new ScreenRegion(3, 4, 5, 6)).ShouldBe(new ScreenRegion(3, 4, 5, 6));
+    }
+
+    [Fact]
     public void Points_outside_the_screenshot_stay_outside_the_screen_so_the_desktop_rejects_them()
     {
         var geometry = ScreenGeometry.Fit(1280, 960, 1024, 768);

@@ -12,11 +12,30 @@ public sealed class ActionParserTests
         Should.Throw<ComputerActionRejectedException>(() => Parse(json)).Errors;
 
     [Fact]
-    public void The_parser_knows_exactly_Bytebots_sixteen_actions() =>
+    public void The_parser_knows_Bytebots_sixteen_actions_and_ours() =>
         ActionParser.Actions.Order(StringComparer.Ordinal).ShouldBe([
-            "application", "click_mouse", "cursor_position", "drag_mouse", "move_mouse", "paste_text", "press_keys", "press_mouse",
-            "read_file", "screenshot", "scroll", "trace_mouse", "type_keys", "type_text", "wait", "write_file",
+            "application", "click_mouse", "cursor_position", "drag_mouse", "find_text", "move_mouse", "paste_text", "press_keys",
+            "press_mouse", "read_file", "read_screen", "screenshot", "scroll", "trace_mouse", "type_keys", "type_text", "wait",
+            "write_file", "zoom",
         ]);
+
+    [Fact]
+    public void Zoom_reads_anthropics_corner_region_with_exclusive_right_and_bottom_edges() =>
+        Parse("""{"action":"zoom","region":[10,20,210,120],"format":"jpeg"}""")
+            .ShouldMatch(new Zoom(new ScreenRegion(10, 20, 200, 100), ImageEncoding.Jpeg));
+
+    [Theory]
+    [InlineData("""{"action":"zoom"}""", "region")]
+    [InlineData("""{"action":"zoom","region":[1,2,3]}""", "region")]
+    [InlineData("""{"action":"zoom","region":[1,2,3,4,5]}""", "region")]
+    [InlineData("""{"action":"zoom","region":[5,5,5,10]}""", "region")]
+    [InlineData("""{"action":"zoom","region":[-2147483648,0,2147483647,10]}""", "region")]
+    [InlineData("""{"action":"zoom","region":[1,"2",3,4]}""", "region[1]")]
+    [InlineData("""{"action":"zoom","region":[1,2.5,3,4]}""", "region[1]")]
+    [InlineData("""{"action":"zoom","region":{"x":1,"y":2,"width":3,"height":4}}""", "region")]
+    [InlineData("""{"action":"zoom","region":[0,0,10,10],"format":"gif"}""", "format")]
+    public void A_malformed_zoom_is_rejected_naming_the_field(string json, string field) =>
+        Errors(json).Keys.ShouldContain(field);
 
     [Fact]
     public void Click_mouse_reads_every_field_with_Bytebots_names() =>

@@ -72,15 +72,56 @@ public sealed class ApplicationTests : IAsyncDisposable
         var rejected = await Should.ThrowAsync<ComputerActionRejectedException>(() => LaunchAsync("vscode"));
         rejected.Errors["application"].Single().ShouldContain("not installed");
 
-        await LaunchAsync("vscode", new() { ["Desktop:Applications:vscode:Command"] = "code --new-window", ["Desktop:Applications:vscode:WindowClass"] = "code.Code" });
+        // xterm stands in for code, which this machine need not have.
+        await LaunchAsync("vscode", new() { ["Desktop:Applications:vscode:Command"] = "xterm -T vscode" });
 
-        await _runner.Received(1).StartDetachedAsync(Command("code", "--new-window"), ":42", Arg.Any<CancellationToken>());
+        await _runner.Received(1).StartDetachedAsync(Command("xterm", "-T", "vscode"), ":42", Arg.Any<CancellationToken>());
     }
 
     [Fact]
     public async Task A_default_app_can_be_removed_by_configuring_an_empty_command() =>
         await Should.ThrowAsync<ComputerActionRejectedException>(() =>
             LaunchAsync("thunderbird", new() { ["Desktop:Applications:thunderbird:Command"] = "" }));
+
+    [Fact]
+    public async Task A_configured_app_whose_program_is_not_installed_is_refused_before_anything_runs()
+    {
+        var rejected = await Should.ThrowAsync<ComputerActionRejectedException>(() =>
+            LaunchAsync("firefox", new() { ["Desktop:Applications:firefox:Command"] = "bytebot-no-such-browser --new-window" }));
+
+        rejected.Errors["application"].Single().ShouldContain("'bytebot-no-such-browser' is not on PATH");
+        rejected.Errors["application"].Single().ShouldContain("build/setup");
+        await _runner.DidNotReceiveWithAnyArgs().StartDetachedAsync(default!, default!, TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task An_app_that_shows_no_window_within_the_launch_timeout_fails_naming_it_and_the_window_class()
+    {
+        WindowsOpen("0x01  0 xfdesktop.Xfdesktop  host Desktop\n");
+
+        var failed = await Should.ThrowAsync<ApplicationDidNotStartException>(() =>
+            LaunchAsync("terminal", new() { ["Desktop:LaunchTimeout"] = "00:00:00.3" }));
+
+        failed.Message.ShouldContain("'terminal' was started but showed no window of class 'xfce4-terminal.Xfce4-Terminal' within 0.3 s");
+        await _runner.Received(1).StartDetachedAsync(Command("xfce4-terminal"), ":42", Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public void Launchers_list_only_apps_whose_program_is_installed_and_always_the_desktop()
+    {
+        var options = new ComputerUseOptions();
+        ComputerUseOptions.Bind(options, new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Desktop:Applications:vscode:Command"] = "bytebot-no-such-editor",
+            ["Desktop:Applications:editor:Command"] = "sh",
+        }).Build());
+
+        var installed = ListApplicationsHandler.Handle(new ListApplications(), TestDesktopActions.With(_queue, options: options)).Names;
+
+        installed.ShouldContain("editor");
+        installed.ShouldContain("desktop");
+        installed.ShouldNotContain("vscode");
+    }
 
     public async ValueTask DisposeAsync() => await _queue.DisposeAsync();
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Bytebot.Desktop.Driver;
+using Bytebot.Desktop.Screen;
 
 namespace Bytebot.Tests.Unit.Desktop;
 
@@ -59,9 +60,8 @@ internal sealed class RecordingDriver : IDesktopDriver
     {
         await Record($"screenshot {options.Format}");
         var (width, height) = options.Region is { } r ? (r.Width, r.Height) : (Screen.Width, Screen.Height);
-        var factor = options.Scale ?? Math.Min(1.0, Math.Min(
-            options.MaxWidth is { } w ? (double)w / width : 1.0,
-            options.MaxHeight is { } h ? (double)h / height : 1.0));
+        var fit = Math.Min(options.MaxWidth is { } w ? (double)w / width : 1.0, options.MaxHeight is { } h ? (double)h / height : 1.0);
+        var factor = options.Scale ?? (options.Enlarge ? fit : Math.Min(1.0, fit));
         (width, height) = (Math.Max(1, (int)(width * factor)), Math.Max(1, (int)(height * factor)));
         byte[] magic = options.Format switch
         {
@@ -71,6 +71,12 @@ internal sealed class RecordingDriver : IDesktopDriver
         };
         var size = options.Format == ImageFormat.Png ? Math.Max(PngBytes, magic.Length) : magic.Length + 16;
         return new EncodedImage([.. magic, .. new byte[size - magic.Length]], width, height, options.Format);
+    }
+
+    public async Task<ScreenFrame> GrabAsync(CancellationToken cancellationToken)
+    {
+        await Record("grab");
+        return new ScreenFrame(new byte[Screen.Width * Screen.Height * 4], Screen.Width, Screen.Height, Screen.Width * 4);
     }
 
     public Task<SettleResult> WaitForSettleAsync(TimeSpan quiet, TimeSpan cap, CancellationToken cancellationToken)

@@ -46,6 +46,37 @@ public sealed class ScreenshotEncodingTests
             i => i.Width.ShouldBe(400), i => i.Height.ShouldBe(300));
     }
 
+    [Fact]
+    public void A_zoom_fills_the_budget_and_every_pixel_is_the_region_pixel_under_its_centre()
+    {
+        var frame = Frame(640, 480, (x, y) => [(byte)x, (byte)y, (byte)(x ^ y), 9]);
+        var region = new ScreenRect(100, 50, 200, 100);
+
+        var image = ScreenshotEncoder.Encode(frame, new CaptureOptions(Region: region, MaxWidth: 1280, MaxHeight: 960, Enlarge: true));
+
+        (image.Width, image.Height).ShouldBe((1280, 640));
+        var png = PngImage.Decode(image.Bytes);
+        for (var y = 0; y < 640; y++)
+        {
+            for (var x = 0; x < 1280; x++)
+            {
+                var (sx, sy) = (100 + (int)((2L * x + 1) * 200 / 2560), 50 + (int)((2L * y + 1) * 100 / 1280));
+                var pixel = png.Rgb.AsSpan((y * 1280 + x) * 3, 3);
+                if (pixel[0] != (byte)(sx ^ sy) || pixel[1] != (byte)sy || pixel[2] != (byte)sx)
+                    Assert.Fail($"({x}, {y}) is {pixel[0]},{pixel[1]},{pixel[2]}, not the region's ({sx}, {sy})");
+            }
+        }
+    }
+
+    [Fact]
+    public void A_zoom_of_a_region_larger_than_the_budget_is_scaled_down_to_fit_it()
+    {
+        var frame = Frame(400, 300, (_, _) => [1, 2, 3, 4]);
+
+        ScreenshotEncoder.Encode(frame, new CaptureOptions(MaxWidth: 200, MaxHeight: 200, Enlarge: true)).ShouldSatisfyAllConditions(
+            i => i.Width.ShouldBe(200), i => i.Height.ShouldBe(150));
+    }
+
     [Theory]
     [InlineData(0, null, null, null, "quality")]
     [InlineData(101, null, null, null, "quality")]

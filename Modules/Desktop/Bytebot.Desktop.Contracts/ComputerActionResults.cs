@@ -31,6 +31,34 @@ public sealed record ScreenshotImage(byte[] Image, int Width, int Height, ImageE
 /// <param name="Y">Pixels from the top edge.</param>
 public sealed record CursorPoint(int X, int Y) : ComputerActionResult;
 
+/// <summary>A word read on the screen.</summary>
+/// <param name="Text">The word.</param>
+/// <param name="Confidence">The recognizer's confidence, 0 to 1.</param>
+/// <param name="Box">Where it is, in screen pixels.</param>
+public sealed record TextWord(string Text, double Confidence, ScreenRegion Box);
+
+/// <summary>A line of words read on the screen.</summary>
+/// <param name="Text">The words, separated by single spaces.</param>
+/// <param name="Confidence">The words' mean confidence, 0 to 1.</param>
+/// <param name="Box">The words' bounding box, in screen pixels.</param>
+/// <param name="Words">The words, left to right.</param>
+public sealed record TextLine(string Text, double Confidence, ScreenRegion Box, IReadOnlyList<TextWord> Words);
+
+/// <summary>What <see cref="ReadScreen"/> read, top to bottom.</summary>
+/// <param name="Lines">The lines of text.</param>
+public sealed record ScreenText(IReadOnlyList<TextLine> Lines) : ComputerActionResult;
+
+/// <summary>A place where the text of <see cref="FindText"/> is on the screen.</summary>
+/// <param name="Text">The words that matched, as read.</param>
+/// <param name="Confidence">Their mean confidence, 0 to 1.</param>
+/// <param name="Box">Their bounding box, in screen pixels.</param>
+/// <param name="Exact">True when the words are the text (ignoring case and surrounding punctuation), not only contain it.</param>
+public sealed record TextMatch(string Text, double Confidence, ScreenRegion Box, bool Exact);
+
+/// <summary>What <see cref="FindText"/> found: exact matches first, then by confidence; empty when the text is not there.</summary>
+/// <param name="Matches">The matches, best first.</param>
+public sealed record TextMatches(IReadOnlyList<TextMatch> Matches) : ComputerActionResult;
+
 /// <summary>The outcome of <see cref="WriteFile"/>; I/O failures are reported here rather than thrown, as in Bytebot.</summary>
 /// <param name="Success">True when the file was written.</param>
 /// <param name="Message">What happened, for the caller (and the model) to read.</param>

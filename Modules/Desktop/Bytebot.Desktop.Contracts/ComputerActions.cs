@@ -169,6 +169,29 @@ public sealed record Screenshot(
     int? MaxHeight = null,
     ScreenRegion? Region = null) : ComputerAction;
 
+/// <summary>
+/// <c>zoom</c> (Anthropic <c>computer_20251124</c>): a part of the screen scaled up to fill the screenshot budget, to read
+/// small text or aim precisely. The image is not a new coordinate frame: later actions still use screen pixels.
+/// </summary>
+/// <param name="Region">The part of the screen (on the wire <c>[x0, y0, x1, y1]</c>, x1 and y1 exclusive).</param>
+/// <param name="Format">Image encoding.</param>
+/// <param name="MaxWidth">The budget's width; null for the screen's width.</param>
+/// <param name="MaxHeight">The budget's height; null for the screen's height.</param>
+public sealed record Zoom(
+    ScreenRegion Region,
+    ImageEncoding Format = ImageEncoding.Png,
+    int? MaxWidth = null,
+    int? MaxHeight = null) : ComputerAction;
+
+/// <summary><c>read_screen</c>: the text on the screen (OCR), as lines of words with boxes and confidence.</summary>
+/// <param name="Region">Where to read (on the wire <c>[x0, y0, x1, y1]</c>); null for the whole screen.</param>
+public sealed record ReadScreen(ScreenRegion? Region = null) : ComputerAction;
+
+/// <summary><c>find_text</c>: where a text is on the screen (OCR), best match first; answered by <see cref="TextMatches"/>.</summary>
+/// <param name="Text">The text, case-insensitive; several words match consecutive words of one line.</param>
+/// <param name="Region">Where to look (on the wire <c>[x0, y0, x1, y1]</c>); null for the whole screen.</param>
+public sealed record FindText(string Text, ScreenRegion? Region = null) : ComputerAction;
+
 /// <summary><c>cursor_position</c>: where the pointer is.</summary>
 public sealed record CursorPosition : ComputerAction;
 
@@ -195,3 +218,13 @@ public sealed record ReadFile(string Path) : ComputerAction;
 /// <param name="Quiet">How long the screen must stay unchanged; null for the default (100 ms).</param>
 /// <param name="Cap">The longest wait; null for the default (2 s).</param>
 public sealed record WaitForSettle(TimeSpan? Quiet = null, TimeSpan? Cap = null) : ComputerAction;
+
+/// <summary>
+/// Which applications the <c>application</c> action can open on this desktop: those configured whose program is
+/// installed, and <c>desktop</c>. Answered with <see cref="InstalledApplications"/>; for launchers.
+/// </summary>
+public sealed record ListApplications;
+
+/// <summary>The applications <see cref="Application"/> can open here.</summary>
+/// <param name="Names">Application names, as <see cref="Application.Name"/> takes them.</param>
+public sealed record InstalledApplications(IReadOnlyList<string> Names);

@@ -7,6 +7,7 @@ using Bytebot.Desktop.Features.Display;
 using Bytebot.Desktop.Features.Files;
 using Bytebot.Desktop.Health;
 using Bytebot.Desktop.Mcp;
+using Bytebot.Desktop.Ocr;
 using Bytebot.Desktop.VirtualDisplay;
 using Bytebot.Platform.Messaging;
 using Microsoft.AspNetCore.Routing;
@@ -48,11 +49,13 @@ public static class DesktopModule
         services.AddSingleton(sp => new DesktopScreen(sp.GetRequiredService<DesktopSupervisor>(),
             sp.GetRequiredService<IDesktopDriver>(), sp.GetRequiredService<ActionQueue>(),
             sp.GetRequiredService<Control.DesktopControl>()));
+        services.AddSingleton<TesseractReader>();
+        services.AddSingleton<ScreenReader>();
         services.AddSingleton(sp => new DesktopActions(
             sp.GetRequiredService<IDesktopDriver>(), sp.GetRequiredService<ActionQueue>(), sp.GetRequiredService<Workspace>(),
             sp.GetRequiredService<ICommandRunner>(), sp.GetRequiredService<IDesktopEnvironment>(),
             sp.GetRequiredService<IOptions<ComputerUseOptions>>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<ScreenReader>()));
         return services.AddComputerMcp().AddMessageHandlers(typeof(DesktopModule).Assembly);
     }
 

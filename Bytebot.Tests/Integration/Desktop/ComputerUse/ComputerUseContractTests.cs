@@ -49,6 +49,18 @@ public abstract class ComputerUseContractTests(ComputerUseHost host)
     }
 
     [Fact]
+    public async Task A_screenshot_body_has_its_exact_length_and_unescaped_base64()
+    {
+        using var response = await Client.PostActionAsync("""{"action":"screenshot","format":"jpeg"}""");
+        var body = await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken);
+
+        response.Content.Headers.ContentLength.ShouldBe(body.Length);
+        Encoding.UTF8.GetString(body).ShouldNotContain("\\u002B");
+        var image = JsonDocument.Parse(body).RootElement.GetProperty("image").GetString()!;
+        Convert.FromBase64String(image)[..2].ShouldBe(new byte[] { 0xFF, 0xD8 });
+    }
+
+    [Fact]
     public async Task A_jpeg_screenshot_fitted_to_a_maximum_width_reports_the_scaled_size()
     {
         var result = await (await Client.PostActionAsync("""{"action":"screenshot","format":"jpeg","quality":70,"maxWidth":640}""")).ShouldBeJsonCreatedAsync();

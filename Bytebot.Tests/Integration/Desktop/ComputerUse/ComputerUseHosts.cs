@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using Bytebot.Desktop.Contracts;
 using Bytebot.Desktop.Driver;
 using Bytebot.Tests.Infrastructure;
 using Bytebot.Tests.Unit.Desktop;
@@ -21,6 +22,9 @@ public abstract class ComputerUseHost(PostgresFixture postgres, bool recording, 
     public WebApplicationFactory<Program> Host => _host ?? throw new InvalidOperationException("Not started.");
 
     public string Token => _factory?.Token ?? throw new InvalidOperationException("Not started.");
+
+    /// <summary>The X display the host drives (its managed desktop's, or the unreachable one of the recording host).</summary>
+    public string Display => Host.Services.GetRequiredService<IDesktopEnvironment>().Display;
 
     public async ValueTask InitializeAsync()
     {

@@ -17,6 +17,8 @@ public sealed class McpServerTests(RecordingComputerUseHost host)
         "computer_read_file",
     ];
 
+    private static readonly string[] OurTools = ["computer_zoom", "computer_read_screen", "computer_find_text"];
+
     private static readonly string[] UnknownSecondKey = ["ctrl", "nope"];
 
     private static async Task<McpClient> ConnectAsync(HttpClient http)
@@ -28,14 +30,14 @@ public sealed class McpServerTests(RecordingComputerUseHost host)
     }
 
     [Fact]
-    public async Task The_sdk_client_lists_Bytebots_sixteen_computer_tools_with_object_schemas()
+    public async Task The_sdk_client_lists_Bytebots_sixteen_computer_tools_and_ours_with_object_schemas()
     {
         using var http = host.CreateClient();
         await using var client = await ConnectAsync(http);
 
         var tools = await client.ListToolsAsync(cancellationToken: TestContext.Current.CancellationToken);
 
-        tools.Select(t => t.Name).Order(StringComparer.Ordinal).ShouldBe(BytebotTools.Order(StringComparer.Ordinal));
+        tools.Select(t => t.Name).Order(StringComparer.Ordinal).ShouldBe(BytebotTools.Concat(OurTools).Order(StringComparer.Ordinal));
         tools.ShouldAllBe(t => t.JsonSchema.GetProperty("type").GetString() == "object");
     }
 

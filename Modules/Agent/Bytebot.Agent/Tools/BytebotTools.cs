@@ -15,12 +15,15 @@ internal static class BytebotTools
     private const string Screenshot = "computer_screenshot";
     private const string ReadFile = "computer_read_file";
     private const string CursorPosition = "computer_cursor_position";
+    public const string FindText = "computer_find_text";
+    public const string ClickText = "computer_click_text";
 
     public static readonly string[] Applications = ["firefox", "1password", "thunderbird", "vscode", "terminal", "directory", "desktop", "editor"];
 
     private const string Coordinates = """{"type":"object","description":"A point on the screenshot, in its pixels.","properties":{"x":{"type":"integer","description":"Pixels from the left edge"},"y":{"type":"integer","description":"Pixels from the top edge"}},"required":["x","y"]}""";
     private const string Path = """{"type":"array","description":"Points on the screenshot, in its pixels.","items":""" + Coordinates + "}";
     private const string HoldKeys = """{"type":"array","description":"Keys held down during the action, e.g. [\"Shift\"]","items":{"type":"string"}}""";
+    private const string Region = """{"type":"array","items":{"type":"integer"},"minItems":4,"maxItems":4,"description":"Where to look: [x0, y0, x1, y1] in the screenshot's pixels; the whole screen when left out"}""";
     private const string Button = """{"type":"string","enum":["left","right","middle"]}""";
 
     public static IReadOnlyList<ToolDefinition> All { get; } =
@@ -48,6 +51,14 @@ internal static class BytebotTools
         Tool("computer_wait", "Waits, e.g. for a page to load.",
             """{"type":"object","properties":{"duration":{"type":"integer","enum":[500],"description":"Milliseconds"}},"required":["duration"]}"""),
         Tool(Screenshot, "Takes a screenshot of the screen.", """{"type":"object","properties":{}}"""),
+        Tool("computer_zoom", "Shows a region of the screenshot enlarged, to read small text or aim precisely. The zoomed image is not a new coordinate frame: keep using the full screenshot's coordinates.",
+            Object(["region"], ("region", """{"type":"array","items":{"type":"integer"},"minItems":4,"maxItems":4,"description":"[x0, y0, x1, y1] in the screenshot's pixels: top-left corner and bottom-right corner (exclusive)"}"""))),
+        Tool("computer_read_screen", "Reads the text on the screen (OCR): each line with its box [x0, y0, x1, y1] in screenshot pixels. Slower than a screenshot (about half a second); use it to read text you cannot make out.",
+            Object([], ("region", Region))),
+        Tool(FindText, "Finds a text on the screen (OCR, case-insensitive) and answers the boxes of the words that hold it, best first, with their centres in screenshot pixels.",
+            Object(["text"], ("text", """{"type":"string"}"""), ("region", Region))),
+        Tool(ClickText, "Clicks the centre of the best match of a text on the screen (OCR), e.g. a button or menu label; fails when the text is not there. More reliable than guessing coordinates for labelled targets.",
+            Object(["text"], ("text", """{"type":"string"}"""), ("button", Button), ("clickCount", """{"type":"integer","default":1}"""), ("region", Region))),
         Tool("computer_application", "Opens or focuses an application, or shows the desktop. Use this to switch applications, not keyboard shortcuts.",
             Object(["application"], ("application", """{"type":"string","enum":""" + JsonSerializer.Serialize(Applications) + "}"))),
         Tool(CursorPosition, "Reports the mouse pointer's position in screenshot pixels.", """{"type":"object","properties":{}}"""),

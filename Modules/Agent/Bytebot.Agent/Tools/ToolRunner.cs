@@ -15,6 +15,9 @@ internal sealed class ScreenView(int maxWidth, int maxHeight, IDesktopEnvironmen
     public ScreenGeometry Geometry { get; set; } = ScreenGeometry.Fit(desktop.Width, desktop.Height, maxWidth, maxHeight);
 
     public Screenshot Request => new(ImageEncoding.Png, MaxWidth: maxWidth, MaxHeight: maxHeight) { ByAgent = true };
+
+    /// <summary>A zoom fills the model's screenshot size (Anthropic's zoom semantics).</summary>
+    public Zoom Fit(Zoom zoom) => zoom with { MaxWidth = maxWidth, MaxHeight = maxHeight };
 }
 
 /// <summary>What one run gives its tool calls: the task, its recorder, the screen as its model sees it, its blobs.</summary>
@@ -88,12 +91,18 @@ internal sealed class ToolRunner(IWolverineRuntime messaging, AgentOptions optio
     private async Task<ToolOutcome> ComputerAsync(ToolScope scope, ToolUseContent call, CancellationToken cancellationToken)
     {
         ComputerAction action;
+        ClickMouse? click = null;
         try
         {
             var body = call.Input.ValueKind == JsonValueKind.Object ? JsonNode.Parse(call.Input.GetRawText())!.AsObject() : [];
             body["action"] = call.Name[BytebotTools.ComputerPrefix.Length..];
-            var parsed = await Bus.InvokeAsync<ParsedAction>(new ParseComputerAction(JsonSerializer.SerializeToElement(body)), cancellationToken);
-            action = scope.Screen.Geometry.ToScreen(parsed.Action) with { ByAgent = true };
+            if (call.Name == BytebotTools.ClickText)
+            {
+                // click_text is find_text, then click_mouse at the best match: both parsed (and refused) by the desktop's rules.
+                click = (ClickMouse)await ParseAsync(TextClicks.Click(body), cancellationToken);
+                body["action"] = "find_text";
+            }
+            action = scope.Screen.Geometry.ToScreen(await ParseAsync(body, cancellationToken)) with { ByAgent = true };
         }
         catch (ComputerActionRejectedException rejected)
         {
@@ -109,6 +118,28 @@ internal sealed class ToolRunner(IWolverineRuntime messaging, AgentOptions optio
                     var (shot, _) = await ScreenshotAsync(scope, token);
                     output.Add(new ImageContent(MediaSource.FromBlob(shot)));
                     return new ActionResult(true, Screenshot: shot, Settle: NoSettle);
+                case Zoom zoom:
+                    // The zoomed image is never the coordinate frame: Geometry stays that of the last screenshot.
+                    var zoomed = await Bus.InvokeAsync<ScreenshotImage>(scope.Screen.Fit(zoom), token);
+                    var view = await scope.Blobs.StoreAsync(zoomed.Image, zoomed.MediaType, token);
+                    output.Add(new TextContent("The region enlarged; coordinates are still the full screenshot's."));
+                    output.Add(new ImageContent(MediaSource.FromBlob(view)));
+                    return new ActionResult(true, Settle: NoSettle);
+                case FindText find when click is not null:
+                    var matches = (await Bus.InvokeAsync<TextMatches>(find, token)).Matches;
+                    var best = matches.Count > 0 ? matches[0] : null;
+                    if (best is null)
+                        return new ActionResult(false, $"'{find.Text}' is not on the screen (OCR found no match).");
+                    output.Add(new TextContent($"Clicked '{best.Text}' at {TextClicks.Describe(best.Box, scope.Screen.Geometry)}."));
+                    return await ActAsync(scope, click with { Coordinates = TextClicks.Centre(best.Box), ByAgent = true }, output, token);
+                case FindText find:
+                    var found = await Bus.InvokeAsync<TextMatches>(find, token);
+                    output.Add(new TextContent(TextClicks.Report(found, scope.Screen.Geometry)));
+                    return new ActionResult(true);
+                case ReadScreen:
+                    var text = await Bus.InvokeAsync<ScreenText>(action, token);
+                    output.Add(new TextContent(TextClicks.Report(text, scope.Screen.Geometry)));
+                    return new ActionResult(true);
                 case CursorPosition:
                     var point = await Bus.InvokeAsync<CursorPoint>(action, token);
                     var seen = scope.Screen.Geometry.ToImage(new Coordinates(point.X, point.Y));
@@ -122,17 +153,27 @@ internal sealed class ToolRunner(IWolverineRuntime messaging, AgentOptions optio
                     output.Add(new DocumentContent(MediaSource.FromBlob(blob), file.Name, file.Size));
                     return new ActionResult(true);
                 default:
-                    await Bus.InvokeAsync<ComputerActionResult>(action, token);
-                    var settle = await Bus.InvokeAsync<SettleReport>(new WaitForSettle(options.SettleQuiet, options.SettleCap) { ByAgent = true }, token);
-                    var (after, _) = await ScreenshotAsync(scope, token);
                     output.Add(new TextContent("Tool executed successfully"));
-                    output.Add(new ImageContent(MediaSource.FromBlob(after)));
-                    return new ActionResult(true, Screenshot: after, Settle: TimeSpan.FromMilliseconds(settle.WaitedMilliseconds));
+                    return await ActAsync(scope, action, output, token);
             }
         }, cancellationToken);
         return result.Succeeded
             ? new ToolOutcome(new ToolResultContent(call.Id, output))
             : Error(call, result.Error ?? "The action failed.");
+    }
+
+    private async Task<ComputerAction> ParseAsync(JsonObject body, CancellationToken cancellationToken) =>
+        (await Bus.InvokeAsync<ParsedAction>(new ParseComputerAction(JsonSerializer.SerializeToElement(body)), cancellationToken)).Action;
+
+    /// <summary>Runs an input action, waits for the screen to settle and answers the screenshot after it.</summary>
+    private async Task<ActionResult> ActAsync(
+        ToolScope scope, ComputerAction action, List<MessageContent> output, CancellationToken cancellationToken)
+    {
+        await Bus.InvokeAsync<ComputerActionResult>(action, cancellationToken);
+        var settle = await Bus.InvokeAsync<SettleReport>(new WaitForSettle(options.SettleQuiet, options.SettleCap) { ByAgent = true }, cancellationToken);
+        var (after, _) = await ScreenshotAsync(scope, cancellationToken);
+        output.Add(new ImageContent(MediaSource.FromBlob(after)));
+        return new ActionResult(true, Screenshot: after, Settle: TimeSpan.FromMilliseconds(settle.WaitedMilliseconds));
     }
 
     private static string? Text(JsonElement input, string name) =>

@@ -1,3 +1,5 @@
+using Bytebot.Desktop.Screen;
+
 namespace Bytebot.Desktop.Driver;
 
 /// <summary>
@@ -33,6 +35,9 @@ internal interface IDesktopDriver
     Task SetClipboardAsync(string text, CancellationToken cancellationToken);
 
     Task<EncodedImage> ScreenshotAsync(CaptureOptions options, CancellationToken cancellationToken);
+
+    /// <summary>The whole screen's pixels, for OCR.</summary>
+    Task<ScreenFrame> GrabAsync(CancellationToken cancellationToken);
 
     /// <summary>Returns once the screen has not changed for <paramref name="quiet"/>, or after <paramref name="cap"/>.</summary>
     Task<SettleResult> WaitForSettleAsync(TimeSpan quiet, TimeSpan cap, CancellationToken cancellationToken);
@@ -73,15 +78,17 @@ internal enum ImageFormat
 /// <param name="Quality">1–100 for JPEG and lossy WebP; ignored for PNG.</param>
 /// <param name="Region">Part of the screen to capture, in screen pixels; null = whole screen.</param>
 /// <param name="Scale">Resize factor in (0, 1]; applied after the region. Mutually exclusive with Max*.</param>
-/// <param name="MaxWidth">Fit within this width keeping the aspect ratio (never enlarges).</param>
-/// <param name="MaxHeight">Fit within this height keeping the aspect ratio (never enlarges).</param>
+/// <param name="MaxWidth">Fit within this width keeping the aspect ratio (enlarges only with <paramref name="Enlarge"/>).</param>
+/// <param name="MaxHeight">Fit within this height keeping the aspect ratio.</param>
+/// <param name="Enlarge">Fill <paramref name="MaxWidth"/> × <paramref name="MaxHeight"/> even when that enlarges (zoom).</param>
 internal sealed record CaptureOptions(
     ImageFormat Format = ImageFormat.Png,
     int Quality = 80,
     ScreenRect? Region = null,
     double? Scale = null,
     int? MaxWidth = null,
-    int? MaxHeight = null);
+    int? MaxHeight = null,
+    bool Enlarge = false);
 
 internal sealed record EncodedImage(byte[] Bytes, int Width, int Height, ImageFormat Format)
 {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using Bytebot.Desktop.Clipboard;
 using Bytebot.Desktop.Input;
@@ -110,10 +111,20 @@ internal sealed class XDesktopDriver : IDesktopDriver, IDisposable
         var frame = await _connection.InvokeAsync((x, _) =>
         {
             ScreenshotEncoder.ValidateRegion(options.Region, x.Width, x.Height);
-            return x.Capture.Grab();
+            return x.Capture.Rent();
         }, cancellationToken).ConfigureAwait(false);
-        return ScreenshotEncoder.Encode(frame, options);
+        try
+        {
+            return ScreenshotEncoder.Encode(frame, options);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(frame.Pixels);
+        }
     }
+
+    public Task<ScreenFrame> GrabAsync(CancellationToken cancellationToken) =>
+        _connection.InvokeAsync((x, _) => x.Capture.Grab(), cancellationToken);
 
     public Task<SettleResult> WaitForSettleAsync(TimeSpan quiet, TimeSpan cap, CancellationToken cancellationToken)
     {

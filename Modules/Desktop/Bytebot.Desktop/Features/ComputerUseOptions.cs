@@ -24,9 +24,16 @@ internal sealed class ComputerUseOptions
         ["editor"] = new(["mousepad"], "mousepad.Mousepad"),
     };
 
+    /// <summary>
+    /// How long a launched app may take to show its window. GTK apps can wait out a D-Bus timeout (25 s) at start when
+    /// the accessibility bus does not answer.
+    /// </summary>
+    public TimeSpan LaunchTimeout { get; set; } = TimeSpan.FromSeconds(45);
+
     public static void Bind(ComputerUseOptions options, IConfiguration configuration)
     {
         var section = configuration.GetSection("Desktop");
+        options.LaunchTimeout = section.GetValue(nameof(LaunchTimeout), options.LaunchTimeout);
         if (Words(section.GetSection("ShowDesktopCommand")) is { Count: > 0 } showDesktop)
             options.ShowDesktopCommand = showDesktop;
         foreach (var app in section.GetSection("Applications").GetChildren())

@@ -7,6 +7,8 @@ internal sealed class DisplayHealthCheck(DesktopSupervisor desktop) : IHealthChe
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        if (desktop.MissingPrograms.Count > 0)
+            return HealthCheckResult.Unhealthy(string.Join(" ", desktop.MissingPrograms));
         if (!desktop.XServerRunning)
             return HealthCheckResult.Unhealthy($"Xvfb for {desktop.Display} is not running (it is restarted with backoff).");
         var problem = await desktop.Address.ProbeAsync(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bytebot.Desktop.Contracts;
 using Bytebot.Desktop.Features.Actions;
+using Bytebot.Desktop.Features.Apps;
 using Microsoft.Extensions.Logging;
 using Wolverine;
 using ModelContextProtocol.Protocol;
@@ -10,7 +11,7 @@ using ModelContextProtocol.Protocol;
 namespace Bytebot.Desktop.Mcp;
 
 /// <summary>
-/// Bytebot's 16 <c>computer_*</c> MCP tools (bytebot-api.md §1.10). Arguments go through the same parser and bus as
+/// Bytebot's 16 <c>computer_*</c> MCP tools (bytebot-api.md §1.10) and ours (zoom, OCR). Arguments go through the same parser and bus as
 /// <c>POST /computer-use</c>, so both surfaces accept and refuse exactly the same things.
 /// </summary>
 internal sealed partial class ComputerTools(IMessageBus bus, ILogger<ComputerTools> logger)
@@ -48,7 +49,7 @@ internal sealed partial class ComputerTools(IMessageBus bus, ILogger<ComputerToo
             var action = ActionParser.Parse(JsonSerializer.SerializeToElement(body));
             var result = await bus.InvokeAsync<ComputerActionResult>(action, cancellationToken);
             if (result is ScreenshotImage image)
-                result = await FitAsync(image, cancellationToken);
+                result = await FitAsync(action, image, cancellationToken);
             return ToContent(result);
         }
         catch (ComputerActionRejectedException rejected)
@@ -59,6 +60,10 @@ internal sealed partial class ComputerTools(IMessageBus bus, ILogger<ComputerToo
         {
             return Error(unavailable.Message);
         }
+        catch (ApplicationDidNotStartException failed)
+        {
+            return Error(failed.Message);
+        }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             LogFailed(logger, name, exception);
@@ -66,13 +71,22 @@ internal sealed partial class ComputerTools(IMessageBus bus, ILogger<ComputerToo
         }
     }
 
-    private async Task<ScreenshotImage> FitAsync(ScreenshotImage image, CancellationToken cancellationToken)
+    private async Task<ScreenshotImage> FitAsync(ComputerAction action, ScreenshotImage image, CancellationToken cancellationToken)
     {
         foreach (var smaller in SmallerScreenshots)
         {
             if (image.Image.Length <= MaxImageBytes)
                 break;
-            image = await bus.InvokeAsync<ScreenshotImage>(smaller, cancellationToken);
+            // A zoom stays a zoom of its region, only as JPEG (and then at half the size).
+            ComputerAction retry = action is Zoom zoom
+                ? zoom with
+                {
+                    Format = ImageEncoding.Jpeg,
+                    MaxWidth = smaller.Scale is { } scale ? (int)(image.Width * scale) : zoom.MaxWidth,
+                    MaxHeight = smaller.Scale is { } half ? (int)(image.Height * half) : zoom.MaxHeight,
+                }
+                : smaller;
+            image = await bus.InvokeAsync<ScreenshotImage>(retry, cancellationToken);
         }
         return image;
     }
@@ -81,6 +95,8 @@ internal sealed partial class ComputerTools(IMessageBus bus, ILogger<ComputerToo
     {
         ScreenshotImage image => new CallToolResult { Content = [ImageContentBlock.FromBytes(image.Image, image.MediaType)] },
         CursorPoint point => Text(JsonSerializer.Serialize(new { x = point.X, y = point.Y })),
+        ScreenText text => Text(JsonSerializer.Serialize(new { lines = text.Lines }, JsonSerializerOptions.Web)),
+        TextMatches found => Text(JsonSerializer.Serialize(new { matches = found.Matches }, JsonSerializerOptions.Web)),
         FileWritten written => new CallToolResult { Content = [new TextContentBlock { Text = written.Message }], IsError = !written.Success },
         FileContent { Success: true } read => Text(JsonSerializer.Serialize(new
         {

@@ -34,7 +34,7 @@ internal static class McpDocs
         var operation = new OpenApiOperation
         {
             OperationId = "Mcp",
-            Summary = "The Model Context Protocol, streamable HTTP and stateless: the 16 computer_* tools.",
+            Summary = "The Model Context Protocol, streamable HTTP and stateless: the computer_* tools (Bytebot's 16 and ours).",
             Tags = new HashSet<OpenApiTagReference> { new("Desktop", document) },
             Parameters =
             [

@@ -40,10 +40,18 @@ internal static class ScreenshotEncoder
         ReadOnlySpan<byte> pixels = frame.Pixels.AsSpan(region.Y * frame.Stride + region.X * 4);
         var (width, height, stride) = (region.Width, region.Height, frame.Stride);
 
-        var factor = options.Scale ?? Math.Min(1.0, Math.Min(
+        var fit = Math.Min(
             options.MaxWidth is { } maxWidth ? (double)maxWidth / width : 1.0,
-            options.MaxHeight is { } maxHeight ? (double)maxHeight / height : 1.0));
-        if (factor < 1.0)
+            options.MaxHeight is { } maxHeight ? (double)maxHeight / height : 1.0);
+        var factor = options.Scale ?? (options.Enlarge ? fit : Math.Min(1.0, fit));
+        if (factor > 1.0)
+        {
+            var targetWidth = Math.Min(options.MaxWidth ?? int.MaxValue, (int)Math.Round(width * factor));
+            var targetHeight = Math.Min(options.MaxHeight ?? int.MaxValue, (int)Math.Round(height * factor));
+            pixels = Upscale.Nearest(pixels, width, height, stride, targetWidth, targetHeight);
+            (width, height, stride) = (targetWidth, targetHeight, targetWidth * 4);
+        }
+        else if (factor < 1.0)
         {
             var targetWidth = Math.Max(1, (int)Math.Round(width * factor));
             var targetHeight = Math.Max(1, (int)Math.Round(height * factor));

@@ -47,4 +47,7 @@ internal static partial class DesktopLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopped {Count} apps left on {Display}")]
     public static partial void AppsStopped(ILogger logger, int count, string display);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The desktop's {Name} cannot start: {Problem}")]
+    public static partial void ProgramMissing(ILogger logger, string name, string problem);
 }

@@ -43,6 +43,7 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
     private volatile bool _sized;
     private DesktopRecord? _left;
     private ChildProcess? _adoptedSession;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _missing = new(StringComparer.Ordinal);
     private ChildProcess? _adoptedVnc;
     private bool _owner;
     private readonly Lock _recordLock = new();
@@ -87,6 +88,9 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
 
     /// <summary>True in External mode; in Managed mode, whether our Xvfb is running.</summary>
     public bool XServerRunning => !IsManaged || _xvfb?.IsRunning == true;
+
+    /// <summary>Why a desktop program cannot start, one sentence per program that is not installed.</summary>
+    public IReadOnlyCollection<string> MissingPrograms => [.. _missing.Values];
 
     internal ChildProcess? Xvfb => _xvfb;
     internal ChildProcess? Session => _session;
@@ -316,6 +320,16 @@ internal sealed class DesktopSupervisor : IHostedLifecycleService, IDesktopEnvir
         while (true)
         {
             var startedAt = _time.GetTimestamp();
+            if (adopted is null && DesktopPrograms.Missing(command()) is { } missing)
+            {
+                if (_missing.TryAdd(name, missing))
+                    DesktopLog.ProgramMissing(_logger, name, missing);
+                await DelayAsync(backoff.After(TimeSpan.Zero), token).ConfigureAwait(false);
+                if (token.IsCancellationRequested)
+                    return;
+                continue;
+            }
+            _missing.TryRemove(name, out _);
             ChildProcess? child;
             try
             {

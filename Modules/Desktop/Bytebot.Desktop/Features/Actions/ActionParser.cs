@@ -39,6 +39,11 @@ internal static class ActionParser
         ["screenshot"] = f => (f.Enum("format", JsonFields.Encodings), f.Int("quality"), f.Number("scale"), f.Int("maxWidth"), f.Int("maxHeight"), f.Region("region")) is var (format, quality, scale, maxWidth, maxHeight, region)
             ? new Screenshot(format ?? ImageEncoding.Png, quality, scale, maxWidth, maxHeight, region)
             : null,
+        ["zoom"] = f => (f.Corners("region", true), f.Enum("format", JsonFields.Encodings)) is ({ } region, var format)
+            ? new Zoom(region, format ?? ImageEncoding.Png)
+            : null,
+        ["read_screen"] = f => new ReadScreen(f.Corners("region")),
+        ["find_text"] = f => (f.String("text", true), f.Corners("region")) is ({ } text, var region) ? new FindText(text, region) : null,
         ["cursor_position"] = _ => new CursorPosition(),
         ["application"] = f => f.String("application", true) is { } name ? new Application(name) : null,
         ["write_file"] = f => (f.String("path", true), f.Base64("data", true)) is ({ } path, { } data) ? new WriteFile(path, data) : null,

@@ -18,6 +18,15 @@ internal static class ActionSchemas
 
     private static JsonObject Path() => new() { ["type"] = "array", ["items"] = Coordinates(), ["minItems"] = 1 };
 
+    private static JsonObject Corners() => new()
+    {
+        ["type"] = "array",
+        ["items"] = Integer(),
+        ["minItems"] = 4,
+        ["maxItems"] = 4,
+        ["description"] = "[x0, y0, x1, y1] in screen pixels; x1 and y1 are exclusive.",
+    };
+
     private static JsonObject Keys() => new() { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" } };
 
     private static JsonObject Button() => Enum("left", "right", "middle");
@@ -78,6 +87,15 @@ internal static class ActionSchemas
                 ["maxHeight"] = Integer(1),
                 ["region"] = Object(new() { ["x"] = Integer(0), ["y"] = Integer(0), ["width"] = Integer(1), ["height"] = Integer(1) }, "x", "y", "width", "height"),
             })),
+        Tool("zoom", "Shows a region [x0, y0, x1, y1] of the screen (screen pixels, x1 and y1 exclusive) scaled up to the "
+            + "screenshot's size, to read small text or aim precisely; coordinates stay those of the full screen.",
+            Object(new() { ["region"] = Corners(), ["format"] = Enum("png", "jpeg", "webp") }, "region")),
+        Tool("read_screen", "Reads the text on the screen (OCR): lines of words, each with its box in screen pixels and a "
+            + "confidence from 0 to 1.",
+            Object(new() { ["region"] = Corners() })),
+        Tool("find_text", "Finds a text on the screen (OCR, case-insensitive): the boxes in screen pixels of the words that "
+            + "hold it, exact matches first, then by confidence; none when it is not there.",
+            Object(new() { ["text"] = Text(), ["region"] = Corners() }, "text")),
         Tool("cursor_position", "Gets the current position of the mouse cursor.", Object(new())),
         Tool("application", "Opens or focuses an application.",
             Object(new() { ["application"] = Enum("firefox", "1password", "thunderbird", "vscode", "terminal", "desktop", "directory") }, "application")),

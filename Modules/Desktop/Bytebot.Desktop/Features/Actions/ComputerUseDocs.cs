@@ -30,6 +30,30 @@ internal static class ComputerUseDocs
           "name":{"type":"string"},"size":{"type":"integer","format":"int64"},"mediaType":{"type":"string"}}}
         """;
 
+    private const string Box = """
+        {"type":"object","required":["x","y","width","height"],"description":"Screen pixels.","properties":{
+          "x":{"type":"integer"},"y":{"type":"integer"},"width":{"type":"integer"},"height":{"type":"integer"}}}
+        """;
+
+    private const string Confidence = """{"type":"number","minimum":0,"maximum":1}""";
+
+    private static readonly string ScreenText = WithBoxes("""
+        {"type":"object","required":["lines"],"description":"read_screen: the lines of text, top to bottom.","properties":{
+          "lines":{"type":"array","items":{"type":"object","required":["text","confidence","box","words"],"properties":{
+            "text":{"type":"string"},"confidence":CONFIDENCE,"box":BOX,
+            "words":{"type":"array","items":{"type":"object","required":["text","confidence","box"],"properties":{
+              "text":{"type":"string"},"confidence":CONFIDENCE,"box":BOX}}}}}}}}
+        """);
+
+    private static readonly string TextMatches = WithBoxes("""
+        {"type":"object","required":["matches"],"description":"find_text: where the text is, best first.","properties":{
+          "matches":{"type":"array","items":{"type":"object","required":["text","confidence","box","exact"],"properties":{
+            "text":{"type":"string"},"exact":{"type":"boolean"},"confidence":CONFIDENCE,"box":BOX}}}}}
+        """);
+
+    private static string WithBoxes(string schema) =>
+        schema.Replace("CONFIDENCE", Confidence, StringComparison.Ordinal).Replace("BOX", Box, StringComparison.Ordinal);
+
     public static RouteHandlerBuilder DescribeComputerUse(this RouteHandlerBuilder endpoint) => endpoint
         .WithName("ComputerUse").WithTags("Desktop")
         .WithSummary("Runs one action on the desktop (Bytebot's 16 and ours); actions on one desktop never overlap.")
@@ -60,7 +84,8 @@ internal static class ComputerUseDocs
             responses.Remove("200");
             responses["201"] = new OpenApiResponse
             {
-                Description = "Done. screenshot, cursor_position, write_file and read_file answer a body; the others none.",
+                Description = "Done. screenshot, zoom, read_screen, find_text, cursor_position, write_file and read_file "
+                    + "answer a body; the others none.",
                 Content = new Dictionary<string, OpenApiMediaType>
                 {
                     ["application/json"] = new()
@@ -72,6 +97,8 @@ internal static class ComputerUseDocs
                                 Component(document, "ComputerScreenshot", OpenApiConventions.Schema(Screenshot, document)),
                                 Component(document, "ComputerCursorPosition", OpenApiConventions.Schema(Cursor, document)),
                                 Component(document, "ComputerFileResult", OpenApiConventions.Schema(File, document)),
+                                Component(document, "ComputerScreenText", OpenApiConventions.Schema(ScreenText, document)),
+                                Component(document, "ComputerTextMatches", OpenApiConventions.Schema(TextMatches, document)),
                             ],
                         },
                     },

@@ -1,6 +1,7 @@
 using Bytebot.Desktop.Driver;
 using System.Text.Json;
 using Bytebot.Desktop.Contracts;
+using Bytebot.Desktop.Features.Apps;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -56,6 +57,10 @@ internal static partial class ComputerUseEndpoint
         {
             return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "desktop_unavailable", detail: unavailable.Message);
         }
+        catch (ApplicationDidNotStartException failed)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "The application did not start", detail: failed.Message);
+        }
         catch (DesktopBusyException busy)
         {
             return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "The desktop is busy", detail: busy.Message);
@@ -77,9 +82,9 @@ internal static partial class ComputerUseEndpoint
 
     public static IResult ToHttp(ComputerActionResult result) => result switch
     {
-        ScreenshotImage image => Results.Json(
-            new { image = Convert.ToBase64String(image.Image), width = image.Width, height = image.Height, format = Format(image.Format) },
-            statusCode: StatusCodes.Status201Created),
+        ScreenshotImage image => new ImageJson(image),
+        ScreenText text => Results.Json(new { lines = text.Lines }, statusCode: StatusCodes.Status201Created),
+        TextMatches found => Results.Json(new { matches = found.Matches }, statusCode: StatusCodes.Status201Created),
         CursorPoint point => Results.Json(new { x = point.X, y = point.Y }, statusCode: StatusCodes.Status201Created),
         FileWritten written => Results.Json(new { success = written.Success, message = written.Message }, statusCode: StatusCodes.Status201Created),
         FileContent { Success: true } read => Results.Json(

@@ -2,6 +2,7 @@ using Bytebot.Desktop.Contracts;
 using Bytebot.Desktop.Driver;
 using Bytebot.Desktop.Features.Apps;
 using Bytebot.Desktop.Features.Files;
+using Bytebot.Desktop.Ocr;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -16,8 +17,9 @@ public sealed class DesktopActions
     internal DesktopActions(
         IDesktopDriver driver, ActionQueue queue, Workspace workspace, ICommandRunner runner,
         IDesktopEnvironment environment, IOptions<ComputerUseOptions> options, TimeProvider time,
-        ILoggerFactory loggers)
+        ILoggerFactory loggers, ScreenReader text)
     {
+        Text = text;
         Driver = driver;
         Queue = queue;
         Workspace = workspace;
@@ -43,4 +45,6 @@ public sealed class DesktopActions
     internal TimeProvider Time { get; }
 
     internal ILogger Log { get; }
+
+    internal ScreenReader Text { get; }
 }

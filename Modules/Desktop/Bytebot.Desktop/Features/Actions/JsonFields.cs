@@ -139,6 +139,37 @@ internal sealed class JsonFields(JsonElement value, string prefix, Dictionary<st
         return x is null || y is null || width is null || height is null ? null : new ScreenRegion(x.Value, y.Value, width.Value, height.Value);
     }
 
+    /// <summary>Anthropic's region, <c>[x0, y0, x1, y1]</c> with x1 and y1 exclusive, as a <see cref="ScreenRegion"/>.</summary>
+    public ScreenRegion? Corners(string name, bool required = false)
+    {
+        if (!TryGet(name, required, JsonValueKind.Array, "an array [x0, y0, x1, y1]", out var field))
+            return null;
+        var corners = new int[4];
+        var count = 0;
+        foreach (var item in field.EnumerateArray())
+        {
+            var path = $"{Path(name)}[{count}]";
+            if (count < 4 && item.ValueKind == JsonValueKind.Number && item.TryGetDouble(out var number)
+                && Math.Floor(number) == number && number is >= int.MinValue and <= int.MaxValue)
+                corners[count] = (int)number;
+            else if (count < 4)
+                new JsonFields(item, path, errors).Error("", $"must be a whole number, not {item.GetRawText()}.");
+            count++;
+        }
+        if (count != 4)
+        {
+            Error(name, $"must hold exactly 4 numbers [x0, y0, x1, y1], not {count}.");
+            return null;
+        }
+        var (width, height) = ((long)corners[2] - corners[0], (long)corners[3] - corners[1]);
+        if (width is < 1 or > int.MaxValue || height is < 1 or > int.MaxValue)
+        {
+            Error(name, $"must have x1 > x0 and y1 > y0, but is [{string.Join(", ", corners)}].");
+            return null;
+        }
+        return new ScreenRegion(corners[0], corners[1], (int)width, (int)height);
+    }
+
     public byte[]? Base64(string name, bool required = false)
     {
         var text = String(name, required);

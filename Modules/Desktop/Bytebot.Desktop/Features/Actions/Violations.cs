@@ -34,6 +34,13 @@ internal sealed class Violations
         return this;
     }
 
+    public Violations Inside(string field, ScreenRegion? region, ScreenSize screen)
+    {
+        if (region is { } r && (r.X < 0 || r.Y < 0 || (long)r.X + r.Width > screen.Width || (long)r.Y + r.Height > screen.Height))
+            Add(field, $"({r.X}, {r.Y}, {r.Width}x{r.Height}) is not inside the {screen.Width}x{screen.Height} screen.");
+        return this;
+    }
+
     public Violations Path(string field, IReadOnlyList<Coordinates> path, ScreenSize screen)
     {
         if (path.Count == 0)

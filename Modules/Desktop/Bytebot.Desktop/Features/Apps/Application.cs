@@ -8,8 +8,6 @@ public static class ApplicationHandler
     public const string ShowDesktop = "desktop";
     private static readonly string[] BytebotNames = ["firefox", "1password", "thunderbird", "vscode", "terminal", "desktop", "directory"];
     private static readonly TimeSpan WmctrlTimeout = TimeSpan.FromSeconds(5);
-    // GTK apps can wait out a D-Bus timeout (25 s) at start when the accessibility bus does not answer.
-    private static readonly TimeSpan LaunchTimeout = TimeSpan.FromSeconds(45);
     private static readonly TimeSpan LaunchPoll = TimeSpan.FromMilliseconds(100);
 
     public static Task<ActionCompleted> HandleAsync(Application message, DesktopActions desktop, CancellationToken cancellationToken)
@@ -24,6 +22,9 @@ public static class ApplicationHandler
                 : $"Unknown application '{name}'; expected one of {string.Join(", ", apps.Keys.Append(ShowDesktop).Order(StringComparer.Ordinal))}.";
             throw new ComputerActionRejectedException("application", problem);
         }
+        if (app is not null && !InstalledPrograms.Has(app.Command[0]))
+            throw new ComputerActionRejectedException("application",
+                $"'{name}' is not installed on this desktop: '{app.Command[0]}' is not on PATH (build/setup installs the desktop's apps).");
         return desktop.Queue.RunAsync(message, async token =>
         {
             if (app is null)
@@ -38,15 +39,16 @@ public static class ApplicationHandler
                 await desktop.Runner.StartDetachedAsync(app.Command, desktop.Environment.Display, token);
                 // Done means the window is there: input sent right after a bare launch went to whatever had focus before.
                 if (app.WindowClass is { } launchedClass)
-                    await WaitForWindowAsync(desktop, launchedClass, token);
+                    await WaitForWindowAsync(desktop, name, launchedClass, token);
             }
             return ActionCompleted.Instance;
         }, cancellationToken);
     }
 
-    private static async Task WaitForWindowAsync(DesktopActions desktop, string windowClass, CancellationToken cancellationToken)
+    private static async Task WaitForWindowAsync(DesktopActions desktop, string name, string windowClass, CancellationToken cancellationToken)
     {
-        for (var waited = TimeSpan.Zero; waited < LaunchTimeout; waited += LaunchPoll)
+        var timeout = desktop.Options.LaunchTimeout;
+        for (var waited = TimeSpan.Zero; waited < timeout; waited += LaunchPoll)
         {
             if (await IsOpenAsync(desktop, windowClass, cancellationToken))
             {
@@ -55,6 +57,9 @@ public static class ApplicationHandler
             }
             await Task.Delay(LaunchPoll, cancellationToken);
         }
+        throw new ApplicationDidNotStartException(
+            $"'{name}' was started but showed no window of class '{windowClass}' within {timeout.TotalSeconds:0.#} s "
+            + "(Desktop:LaunchTimeout); run its command on the desktop by hand to see why.");
     }
 
     private static async Task<bool> IsOpenAsync(DesktopActions desktop, string windowClass, CancellationToken cancellationToken)
@@ -63,3 +68,6 @@ public static class ApplicationHandler
         return windows.ExitCode == 0 && windows.StandardOutput.Contains(windowClass, StringComparison.OrdinalIgnoreCase);
     }
 }
+
+/// <summary>A launched application showed no window in time: the action failed, with the reason the caller reads.</summary>
+internal sealed class ApplicationDidNotStartException(string message) : Exception(message);

@@ -12,16 +12,8 @@ public static class ScreenshotHandler
     {
         var screen = await desktop.Driver.GetScreenSizeAsync(cancellationToken);
         var options = Validate(message, screen);
-        return await desktop.Queue.RunAsync(message, async token =>
-        {
-            var image = await desktop.Driver.ScreenshotAsync(options, token);
-            return new ScreenshotImage(image.Bytes, image.Width, image.Height, image.Format switch
-            {
-                ImageFormat.Jpeg => ImageEncoding.Jpeg,
-                ImageFormat.Webp => ImageEncoding.Webp,
-                _ => ImageEncoding.Png,
-            });
-        }, cancellationToken);
+        return await desktop.Queue.RunAsync(message,
+            async token => ToResult(await desktop.Driver.ScreenshotAsync(options, token)), cancellationToken);
     }
 
     internal static CaptureOptions Validate(Screenshot message, ScreenSize screen)
@@ -39,18 +31,27 @@ public static class ScreenshotHandler
             violations.Add("scale", "cannot be combined with maxWidth or maxHeight.");
         if (message.Region is { } r)
         {
-            violations.Range("region.width", r.Width, 1, screen.Width).Range("region.height", r.Height, 1, screen.Height);
-            if (r.X < 0 || r.Y < 0 || (long)r.X + r.Width > screen.Width || (long)r.Y + r.Height > screen.Height)
-                violations.Add("region", $"({r.X}, {r.Y}, {r.Width}x{r.Height}) is not inside the {screen.Width}x{screen.Height} screen.");
+            violations.Range("region.width", r.Width, 1, screen.Width).Range("region.height", r.Height, 1, screen.Height)
+                .Inside("region", r, screen);
         }
         violations.ThrowIfAny();
-        var format = message.Format switch
-        {
-            ImageEncoding.Jpeg => ImageFormat.Jpeg,
-            ImageEncoding.Webp => ImageFormat.Webp,
-            _ => ImageFormat.Png,
-        };
-        var region = message.Region is { } area ? new ScreenRect(area.X, area.Y, area.Width, area.Height) : (ScreenRect?)null;
-        return new CaptureOptions(format, message.Quality ?? 80, region, message.Scale, message.MaxWidth, message.MaxHeight);
+        var region = message.Region is { } area ? ToDriver(area) : (ScreenRect?)null;
+        return new CaptureOptions(ToDriver(message.Format), message.Quality ?? 80, region, message.Scale, message.MaxWidth, message.MaxHeight);
     }
+
+    internal static ScreenRect ToDriver(ScreenRegion region) => new(region.X, region.Y, region.Width, region.Height);
+
+    internal static ImageFormat ToDriver(ImageEncoding encoding) => encoding switch
+    {
+        ImageEncoding.Jpeg => ImageFormat.Jpeg,
+        ImageEncoding.Webp => ImageFormat.Webp,
+        _ => ImageFormat.Png,
+    };
+
+    internal static ScreenshotImage ToResult(EncodedImage image) => new(image.Bytes, image.Width, image.Height, image.Format switch
+    {
+        ImageFormat.Jpeg => ImageEncoding.Jpeg,
+        ImageFormat.Webp => ImageEncoding.Webp,
+        _ => ImageEncoding.Png,
+    });
 }

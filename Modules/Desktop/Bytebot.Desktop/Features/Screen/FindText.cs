@@ -1,0 +1,21 @@
+using Bytebot.Desktop.Contracts;
+using Bytebot.Desktop.Features.Actions;
+using Bytebot.Desktop.Ocr;
+
+namespace Bytebot.Desktop.Features.Screen;
+
+public static class FindTextHandler
+{
+    public const int MaxText = 1_000;
+
+    public static async Task<TextMatches> HandleAsync(FindText message, DesktopActions desktop, CancellationToken cancellationToken)
+    {
+        var violations = new Violations();
+        if (string.IsNullOrWhiteSpace(message.Text))
+            violations.Add("text", "must hold a word to look for.");
+        else if (message.Text.Length > MaxText)
+            violations.Add("text", $"must be at most {MaxText} characters, but is {message.Text.Length}.");
+        var lines = await ReadScreenHandler.ReadAsync(message, message.Region, violations, desktop, cancellationToken);
+        return new TextMatches(TextSearch.Find(lines, message.Text));
+    }
+}

@@ -1,0 +1,81 @@
+using System.Security.Cryptography;
+using Bytebot.Desktop.Contracts;
+using Bytebot.Desktop.Driver;
+using Bytebot.Desktop.Screen;
+
+namespace Bytebot.Desktop.Ocr;
+
+/// <summary>
+/// Screen region → gray → Tesseract → lines in screen pixels. Results are kept per hash of the gray pixels: an agent
+/// that reads, finds and clicks text on an unchanged screen pays for one recognition (about 0.4 s) instead of three.
+/// </summary>
+internal sealed class ScreenReader(TesseractReader tesseract)
+{
+    private const int Remembered = 8;
+
+    private readonly Lock _lock = new();
+    private readonly LinkedList<(string Key, IReadOnlyList<TextLine> Lines)> _recent = new();
+
+    public IReadOnlyList<TextLine> Read(ScreenFrame frame, ScreenRect region, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        var gray = Gray(frame, region);
+        var key = $"{region.X},{region.Y},{region.Width}x{region.Height}:{Convert.ToHexString(SHA256.HashData(gray))}";
+        lock (_lock)
+        {
+            if (_recent.FirstOrDefault(entry => entry.Key == key) is { Lines: { } cached })
+                return cached;
+        }
+        var lines = Lines(tesseract.Read(gray, region.Width, region.Height, cancellationToken), region.X, region.Y);
+        lock (_lock)
+        {
+            _recent.AddFirst((key, lines));
+            if (_recent.Count > Remembered)
+                _recent.RemoveLast();
+        }
+        return lines;
+    }
+
+    private static byte[] Gray(ScreenFrame frame, ScreenRect region)
+    {
+        var gray = new byte[region.Width * region.Height];
+        for (var y = 0; y < region.Height; y++)
+        {
+            var row = frame.Pixels.AsSpan((region.Y + y) * frame.Stride + region.X * 4, region.Width * 4);
+            var line = gray.AsSpan(y * region.Width, region.Width);
+            for (var x = 0; x < line.Length; x++)
+                line[x] = (byte)((row[x * 4 + 2] * 77 + row[x * 4 + 1] * 150 + row[x * 4] * 29 + 128) >> 8);
+        }
+        return gray;
+    }
+
+    private static List<TextLine> Lines(IReadOnlyList<RecognizedWord> words, int offsetX, int offsetY)
+    {
+        var lines = new List<TextLine>();
+        var current = new List<TextWord>();
+        foreach (var word in words)
+        {
+            if (word.StartsLine && current.Count > 0)
+            {
+                lines.Add(Line(current));
+                current = [];
+            }
+            var box = new ScreenRegion(offsetX + word.Left, offsetY + word.Top, Math.Max(1, word.Right - word.Left), Math.Max(1, word.Bottom - word.Top));
+            current.Add(new TextWord(word.Text, Math.Round(Math.Clamp(word.Confidence, 0, 100) / 100, 3), box));
+        }
+        if (current.Count > 0)
+            lines.Add(Line(current));
+        return lines;
+    }
+
+    public static TextLine Line(IReadOnlyList<TextWord> words) =>
+        new(string.Join(' ', words.Select(w => w.Text)), Math.Round(words.Average(w => w.Confidence), 3), Union(words), words);
+
+    public static ScreenRegion Union(IEnumerable<TextWord> words)
+    {
+        var boxes = words.Select(w => w.Box).ToList();
+        var (left, top) = (boxes.Min(b => b.X), boxes.Min(b => b.Y));
+        var (right, bottom) = (boxes.Max(b => b.X + b.Width), boxes.Max(b => b.Y + b.Height));
+        return new ScreenRegion(left, top, right - left, bottom - top);
+    }
+}
