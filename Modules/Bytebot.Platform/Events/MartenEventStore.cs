@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Bytebot.Platform.Postgres;
 using JasperFx;
 using JasperFx.Events;
+using JasperFx.Events.Daemon;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -19,6 +20,7 @@ internal static class MartenEventStore
 {
     public static IServiceCollection AddMartenEventStore(this IServiceCollection services)
     {
+        var hostedBefore = services.Where(d => d.ServiceType == typeof(IHostedService)).ToList();
         // The factory runs when the store is first resolved, which is after DatabaseLifecycle attached the data source.
         services.AddMarten(provider =>
         {
@@ -42,11 +44,16 @@ internal static class MartenEventStore
             // Wolverine keeps its envelopes (the outbox, durable local queues, scheduled messages) in this database,
             // written in the same transaction as the events a session appends (IMartenOutbox.Enroll).
             // Its tables are created or updated when Wolverine starts, which is after the database is up and migrated.
-            .IntegrateWithWolverine(wolverine => wolverine.AutoCreate = AutoCreate.CreateOrUpdate);
-        // Marten's one hosted service runs IAsyncConfigureMarten callbacks (we register none) and takes the store in
-        // its constructor; hosted services are constructed before the database is up, so it would fail every start.
-        services.Remove(services.Single(d => d.ServiceType == typeof(IHostedService)
-            && d.ImplementationType?.FullName == "Marten.AsyncConfigureMartenApplication"));
+            .IntegrateWithWolverine(wolverine => wolverine.AutoCreate = AutoCreate.CreateOrUpdate)
+            // Solo tells the store its async projections do run (else it warns on every start that they will not);
+            // they run in ProjectionDaemon, so the hosted service this registers goes again below.
+            .AddAsyncDaemon(DaemonMode.Solo);
+        // Marten's own hosted services (its IAsyncConfigureMarten runner and the daemon's coordinator) take the store in
+        // their constructors; hosted services are constructed before the database is up, so they would fail every start.
+        var marten = typeof(StoreOptions).Assembly;
+        foreach (var added in services.Where(d => d.ServiceType == typeof(IHostedService)).Except(hostedBefore)
+                     .Where(d => (d.ImplementationType ?? d.ImplementationFactory?.Method.DeclaringType)?.Assembly == marten).ToList())
+            services.Remove(added);
         services.AddHostedService<ProjectionDaemon>();
         return services;
     }
