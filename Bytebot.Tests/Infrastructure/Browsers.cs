@@ -9,6 +9,9 @@ public static class Browsers
 
     public static async Task<IBrowser> LaunchChromiumAsync()
     {
+        // Playwright's 5 s default was too short once on the 2-core CI machine with every test class running: an upload
+        // of 150 KB through the file pane was not listed in time (it passes alone in about 1 s).
+        Assertions.SetDefaultExpectTimeout(15_000);
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new()
         {
