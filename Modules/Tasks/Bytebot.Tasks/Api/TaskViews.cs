@@ -117,14 +117,15 @@ internal sealed class TaskViews(BytebotDatabase database)
         {
             // Several statuses (the dashboard's tabs): one index walk per status, merged, instead of sorting every
             // task of those statuses.
-            var walks = statuses.Distinct().Select((_, i) =>
+            string[] wanted = [.. statuses.Distinct()];
+            var walks = wanted.Select((_, i) =>
                 $"(select id, created_at from tasks where status = ($3)[{i + 1}] order by created_at desc, id desc limit $1 + $2)");
             batch.BatchCommands.Add(Command($"""
                 select {TaskColumns} from tasks where id in (
                     select id from ({string.Join(" union all ", walks)}) w
                     order by created_at desc, id desc limit $1 offset $2)
                 order by created_at desc, id desc
-                """, [limit, offset, statuses.Distinct().ToArray()]));
+                """, [limit, offset, wanted]));
         }
         else
         {
