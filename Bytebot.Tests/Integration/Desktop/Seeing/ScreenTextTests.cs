@@ -43,7 +43,8 @@ public sealed class ScreenTextTests(XvfbComputerUseHost host) : IClassFixture<Xv
         box.Width.ShouldBeInRange(word.Length * 4, word.Length * 20, "about the width of the word");
 
         var inside = await ReadAsync([box.X - 4, box.Y - 4, box.X + box.Width + 4, box.Y + box.Height + 4]);
-        inside.ShouldContain(word, Case.Sensitive, "read again inside the box alone");
+        // A tight crop of random letters is sometimes read with a space inside the word ("Zebrapf zh" in a CI run).
+        inside.Replace(" ", "", StringComparison.Ordinal).ShouldContain(word, Case.Sensitive, "read again inside the box alone");
     }
 
     [Fact]
