@@ -105,19 +105,31 @@ internal sealed class HostProcess : IAsyncDisposable
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(TimeSpan.FromSeconds(60));
-        while (true)
+        var last = "no answer";
+        try
         {
-            try
+            while (true)
             {
-                using var response = await Client.GetAsync(new Uri("/health/ready", UriKind.Relative), limit.Token);
-                if (response.StatusCode == HttpStatusCode.OK)
-                    return DateTimeOffset.UtcNow;
+                try
+                {
+                    using var response = await Client.GetAsync(new Uri("/health/ready", UriKind.Relative), limit.Token);
+                    if (response.StatusCode == HttpStatusCode.OK)
+                        return DateTimeOffset.UtcNow;
+                    last = $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(limit.Token)}";
+                }
+                catch (HttpRequestException e)
+                {
+                    // Not listening yet.
+                    last = e.Message;
+                }
+                await Task.Delay(50, limit.Token);
             }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            await Task.Delay(50, limit.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // What was not ready, and what the host said last, are what a failed CI run needs.
+            throw new TimeoutException($"The host was not ready within 60 s; /health/ready answered {last}; "
+                + $"its log ends:\n{string.Join('\n', Output.TakeLast(40))}");
         }
     }
 
