@@ -124,7 +124,7 @@ public sealed class OpenApiDocumentTests(HostFixture host)
         [
             "move_mouse", "trace_mouse", "click_mouse", "press_mouse", "drag_mouse", "scroll", "type_keys", "press_keys",
             "type_text", "paste_text", "wait", "screenshot", "cursor_position", "application", "write_file", "read_file",
-            "zoom", "read_screen", "find_text",
+            "zoom", "read_screen", "find_text", "accessibility_tree", "click_element", "focus_element", "set_value",
         ], ignoreOrder: true);
         var responses = post.GetProperty("responses");
         responses.TryGetProperty("201", out _).ShouldBeTrue();

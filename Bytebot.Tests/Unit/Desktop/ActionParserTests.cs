@@ -14,9 +14,9 @@ public sealed class ActionParserTests
     [Fact]
     public void The_parser_knows_Bytebots_sixteen_actions_and_ours() =>
         ActionParser.Actions.Order(StringComparer.Ordinal).ShouldBe([
-            "application", "click_mouse", "cursor_position", "drag_mouse", "find_text", "move_mouse", "paste_text", "press_keys",
-            "press_mouse", "read_file", "read_screen", "screenshot", "scroll", "trace_mouse", "type_keys", "type_text", "wait",
-            "write_file", "zoom",
+            "accessibility_tree", "application", "click_element", "click_mouse", "cursor_position", "drag_mouse", "find_text",
+            "focus_element", "move_mouse", "paste_text", "press_keys", "press_mouse", "read_file", "read_screen", "screenshot",
+            "scroll", "set_value", "trace_mouse", "type_keys", "type_text", "wait", "write_file", "zoom",
         ]);
 
     [Fact]

@@ -17,5 +17,5 @@ internal static class TestDesktopActions
         IDesktopEnvironment? environment = null, ComputerUseOptions? options = null) =>
         new(driver ?? Substitute.For<IDesktopDriver>(), queue, null!, runner ?? Substitute.For<ICommandRunner>(),
             environment ?? Substitute.For<IDesktopEnvironment>(), Options.Create(options ?? new ComputerUseOptions()),
-            TimeProvider.System, NullLoggerFactory.Instance, null!);
+            TimeProvider.System, NullLoggerFactory.Instance, null!, null!);
 }

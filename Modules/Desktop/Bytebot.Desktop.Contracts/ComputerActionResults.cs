@@ -59,6 +59,25 @@ public sealed record TextMatch(string Text, double Confidence, ScreenRegion Box,
 /// <param name="Matches">The matches, best first.</param>
 public sealed record TextMatches(IReadOnlyList<TextMatch> Matches) : ComputerActionResult;
 
+/// <summary>An element of a window, as its application exposes it over AT-SPI.</summary>
+/// <param name="Id">Its id for <see cref="ClickElement"/>, <see cref="FocusElement"/> and <see cref="SetValue"/>; valid while it exists.</param>
+/// <param name="Parent">The id of the element that holds it; null for the window.</param>
+/// <param name="Depth">0 for the window, 1 for what it holds, and so on.</param>
+/// <param name="Role">Its role as AT-SPI names it: <c>push button</c>, <c>menu</c>, <c>text</c>, <c>frame</c>…</param>
+/// <param name="Name">Its accessible name (for an unnamed text field, the label's); empty when it has none.</param>
+/// <param name="States">AT-SPI states other than <c>showing</c> and <c>visible</c> (every element listed is): <c>focused</c>, <c>checked</c>, <c>editable</c>, <c>sensitive</c>…</param>
+/// <param name="Bounds">Where it is, in screen pixels; null when it has no place on the screen.</param>
+/// <param name="Actions">The names of its own actions, e.g. <c>click</c>, <c>press</c>, <c>activate</c>.</param>
+/// <param name="Value">Its text (the first 200 characters) or its number, for elements that hold one.</param>
+public sealed record AccessibleElement(
+    string Id, string? Parent, int Depth, string Role, string Name, IReadOnlyList<string> States,
+    ScreenRegion? Bounds, IReadOnlyList<string> Actions, string? Value);
+
+/// <summary>What <see cref="AccessibilityTree"/> found: empty when no window is focused or its application exposes nothing.</summary>
+/// <param name="Elements">The window first, then what it holds, depth first.</param>
+/// <param name="Truncated">True when the window held more than the elements listed.</param>
+public sealed record AccessibleTree(IReadOnlyList<AccessibleElement> Elements, bool Truncated) : ComputerActionResult;
+
 /// <summary>The outcome of <see cref="WriteFile"/>; I/O failures are reported here rather than thrown, as in Bytebot.</summary>
 /// <param name="Success">True when the file was written.</param>
 /// <param name="Message">What happened, for the caller (and the model) to read.</param>

@@ -192,6 +192,36 @@ public sealed record ReadScreen(ScreenRegion? Region = null) : ComputerAction;
 /// <param name="Region">Where to look (on the wire <c>[x0, y0, x1, y1]</c>); null for the whole screen.</param>
 public sealed record FindText(string Text, ScreenRegion? Region = null) : ComputerAction;
 
+/// <summary>
+/// <c>accessibility_tree</c>: the elements of a window as its application exposes them over AT-SPI (role, name, states,
+/// bounds, actions), the window first, then depth first; only what is showing. Answered by <see cref="AccessibleTree"/>.
+/// </summary>
+/// <param name="Window"><c>active</c> for the focused window, or the id of a window element from an earlier tree.</param>
+public sealed record AccessibilityTree(string Window = AccessibilityTree.Active) : ComputerAction
+{
+    /// <summary>The focused window.</summary>
+    public const string Active = "active";
+}
+
+/// <summary>
+/// <c>click_element</c>: clicks an element of <see cref="AccessibilityTree"/>: at the centre of its bounds when it is on
+/// the screen, else by its own click action.
+/// </summary>
+/// <param name="Id">The element's id.</param>
+public sealed record ClickElement(string Id) : ComputerAction;
+
+/// <summary><c>focus_element</c>: gives an element of <see cref="AccessibilityTree"/> the keyboard focus.</summary>
+/// <param name="Id">The element's id.</param>
+public sealed record FocusElement(string Id) : ComputerAction;
+
+/// <summary>
+/// <c>set_value</c>: replaces the text of an editable element of <see cref="AccessibilityTree"/>, or sets the number of
+/// a slider or spin button, without typing and without raising its window.
+/// </summary>
+/// <param name="Id">The element's id.</param>
+/// <param name="Value">The text, or the number for an element with a numeric value.</param>
+public sealed record SetValue(string Id, string Value) : ComputerAction;
+
 /// <summary><c>cursor_position</c>: where the pointer is.</summary>
 public sealed record CursorPosition : ComputerAction;
 

@@ -51,11 +51,13 @@ public static class DesktopModule
             sp.GetRequiredService<Control.DesktopControl>()));
         services.AddSingleton<TesseractReader>();
         services.AddSingleton<ScreenReader>();
+        services.AddSingleton<Accessibility.AtSpiBus>();
         services.AddSingleton(sp => new DesktopActions(
             sp.GetRequiredService<IDesktopDriver>(), sp.GetRequiredService<ActionQueue>(), sp.GetRequiredService<Workspace>(),
             sp.GetRequiredService<ICommandRunner>(), sp.GetRequiredService<IDesktopEnvironment>(),
             sp.GetRequiredService<IOptions<ComputerUseOptions>>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<ScreenReader>()));
+            sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<ScreenReader>(),
+            sp.GetRequiredService<Accessibility.AtSpiBus>()));
         return services.AddComputerMcp().AddMessageHandlers(typeof(DesktopModule).Assembly);
     }
 

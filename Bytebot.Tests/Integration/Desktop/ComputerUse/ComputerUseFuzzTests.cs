@@ -30,6 +30,10 @@ public sealed class ComputerUseFuzzTests(RecordingComputerUseHost host)
         """{"action":"zoom","region":[0,0,10,10],"format":"png"}""",
         """{"action":"read_screen","region":[0,0,10,10]}""",
         """{"action":"find_text","text":"File","region":[0,0,10,10]}""",
+        """{"action":"accessibility_tree","window":"1.12/1"}""",
+        """{"action":"click_element","id":"1.12/10"}""",
+        """{"action":"focus_element","id":"1.12/org/kde/x"}""",
+        """{"action":"set_value","id":"1.12/107","value":"name.txt"}""",
     ];
 
     private static readonly JsonNode?[] BadValues =
@@ -39,7 +43,7 @@ public sealed class ComputerUseFuzzTests(RecordingComputerUseHost host)
         new JsonObject { ["x"] = "1" }, new JsonObject { ["x"] = 1, ["y"] = 1, ["z"] = 1 }, "../../etc/passwd", "/proc/self/environ",
     ];
 
-    private static readonly HashSet<string> Optional = ["holdKeys", "coordinates", "delay", "chord", "quality", "maxWidth", "region", "format"];
+    private static readonly HashSet<string> Optional = ["holdKeys", "coordinates", "delay", "chord", "quality", "maxWidth", "region", "format", "window"];
 
     // Required by the actions of issue 13, optional elsewhere.
     private static readonly HashSet<(string Action, string Field)> Required = [("zoom", "region")];
@@ -94,6 +98,8 @@ public sealed class ComputerUseFuzzTests(RecordingComputerUseHost host)
             ("delay" or "duration", _, 0) => true,
             ("chord", _, _) => value is JsonValue b && b.TryGetValue<bool>(out _),
             ("text", { } t, _) when action == "find_text" => t.Trim().Length > 0 && t.Length <= 1_000,
+            ("window", "active", _) => true,
+            ("value", { } t, _) => t.Length <= 100_000 && t.All(c => c >= ' ' && c is not ('\u200B' or '\u202E' or '\u007F')),
             ("text", { } t, _) => t.Length <= 100_000 && t.All(c => c >= ' ' && c is not ('\u200B' or '\u202E' or '\u007F')),
             ("path", { } p, _) => action is "read_file" or "write_file" && p.Trim().Length > 0 && !p.Contains("..", StringComparison.Ordinal) && !p.StartsWith('/'),
             ("data", { } d, _) => d.Length % 4 == 0 && d.All(char.IsAsciiLetterOrDigit),
@@ -145,6 +151,42 @@ public sealed class ComputerUseFuzzTests(RecordingComputerUseHost host)
         }
     }
 
+    /// <summary>
+    /// Issue 13, acceptance 5: the accessibility actions with every field broken, element ids of every wrong shape, and
+    /// set_value's id and value broken together.
+    /// </summary>
+    public static IEnumerable<string> MalformedAccessibilityBodies()
+    {
+        JsonNode?[] badIds =
+        [
+            "1.12", "1.12/", ":1.12/10", "1.12//10", "1.12/10/../x", "1.12/a b", "1.12/10?", "/org/a11y/atspi/accessible/1",
+            "1.12/" + new string('1', 300), "org/10", "1./10", "1.12/10\n", "1.12/ünï",
+        ];
+        foreach (var json in ValidBodies.Where(b => AccessibilityActions.Any(a => b.Contains($"\"{a}\"", StringComparison.Ordinal))))
+        {
+            var valid = JsonNode.Parse(json)!.AsObject();
+            var action = valid["action"]!.GetValue<string>();
+            IEnumerable<JsonNode?> Bad(string field) => BadValues.Concat(field is "id" or "window" ? badIds : [])
+                .Where(value => !StillValid(action, field, value));
+            var fields = valid.Select(f => f.Key).Where(f => f != "action").ToList();
+            foreach (var field in fields)
+            {
+                foreach (var bad in Bad(field))
+                    yield return With(valid, (field, bad));
+            }
+            if (action == "set_value")
+            {
+                foreach (var id in Bad("id"))
+                {
+                    foreach (var value in Bad("value"))
+                        yield return With(valid, ("id", id), ("value", value));
+                }
+            }
+        }
+    }
+
+    private static readonly string[] AccessibilityActions = ["accessibility_tree", "click_element", "focus_element", "set_value"];
+
     private static string With(JsonObject valid, params (string Field, JsonNode? Value)[] replacements)
     {
         var body = valid.DeepClone().AsObject();
@@ -160,6 +202,10 @@ public sealed class ComputerUseFuzzTests(RecordingComputerUseHost host)
     [Fact]
     public async Task Over_a_thousand_malformed_zoom_and_ocr_bodies_are_all_rejected_as_problems_and_capture_nothing() =>
         (await RejectAllAsync(MalformedSeeingBodies())).ShouldBeGreaterThanOrEqualTo(1000);
+
+    [Fact]
+    public async Task Over_a_thousand_malformed_accessibility_bodies_are_all_rejected_as_problems_and_do_nothing() =>
+        (await RejectAllAsync(MalformedAccessibilityBodies())).ShouldBeGreaterThanOrEqualTo(1000);
 
     private async Task<int> RejectAllAsync(IEnumerable<string> bodies)
     {

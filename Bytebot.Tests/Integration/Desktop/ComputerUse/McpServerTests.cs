@@ -17,7 +17,11 @@ public sealed class McpServerTests(RecordingComputerUseHost host)
         "computer_read_file",
     ];
 
-    private static readonly string[] OurTools = ["computer_zoom", "computer_read_screen", "computer_find_text"];
+    private static readonly string[] OurTools =
+    [
+        "computer_zoom", "computer_read_screen", "computer_find_text",
+        "computer_accessibility_tree", "computer_click_element", "computer_focus_element", "computer_set_value",
+    ];
 
     private static readonly string[] UnknownSecondKey = ["ctrl", "nope"];
 

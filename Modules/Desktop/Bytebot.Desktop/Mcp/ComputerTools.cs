@@ -11,7 +11,7 @@ using ModelContextProtocol.Protocol;
 namespace Bytebot.Desktop.Mcp;
 
 /// <summary>
-/// Bytebot's 16 <c>computer_*</c> MCP tools (bytebot-api.md §1.10) and ours (zoom, OCR). Arguments go through the same parser and bus as
+/// Bytebot's 16 <c>computer_*</c> MCP tools (bytebot-api.md §1.10) and ours (zoom, OCR, the accessibility tree). Arguments go through the same parser and bus as
 /// <c>POST /computer-use</c>, so both surfaces accept and refuse exactly the same things.
 /// </summary>
 internal sealed partial class ComputerTools(IMessageBus bus, ILogger<ComputerTools> logger)
@@ -97,6 +97,7 @@ internal sealed partial class ComputerTools(IMessageBus bus, ILogger<ComputerToo
         CursorPoint point => Text(JsonSerializer.Serialize(new { x = point.X, y = point.Y })),
         ScreenText text => Text(JsonSerializer.Serialize(new { lines = text.Lines }, JsonSerializerOptions.Web)),
         TextMatches found => Text(JsonSerializer.Serialize(new { matches = found.Matches }, JsonSerializerOptions.Web)),
+        AccessibleTree tree => Text(JsonSerializer.Serialize(new { elements = tree.Elements, truncated = tree.Truncated }, JsonSerializerOptions.Web)),
         FileWritten written => new CallToolResult { Content = [new TextContentBlock { Text = written.Message }], IsError = !written.Success },
         FileContent { Success: true } read => Text(JsonSerializer.Serialize(new
         {

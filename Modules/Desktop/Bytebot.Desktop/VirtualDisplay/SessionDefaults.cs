@@ -45,6 +45,7 @@ internal static class SessionDefaults
         var runtime = Path.Combine(dataDirectory, "run");
         Directory.CreateDirectory(runtime, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         environment["XDG_RUNTIME_DIR"] = runtime;
+        Accessibility.AccessibilityEnvironment.Apply(environment);
     }
 
     // Writes the defaults under the data dir and returns the XDG_CONFIG_DIRS that puts them first.

@@ -101,6 +101,10 @@ internal static unsafe partial class Xlib
     public static partial nuint XInternAtom(nint display, string name, int onlyIfExists);
 
     [LibraryImport(Lib)]
+    public static partial int XGetWindowProperty(nint display, nuint window, nuint property, nint offset, nint length, int delete, nuint requestedType,
+        out nuint actualType, out int actualFormat, out nuint itemCount, out nuint bytesAfter, out byte* data);
+
+    [LibraryImport(Lib)]
     public static partial void XSetSelectionOwner(nint display, nuint selection, nuint owner, nuint time);
 
     [LibraryImport(Lib)]

@@ -38,6 +38,8 @@ internal static class ActionSchemas
 
     private static JsonObject Text() => new() { ["type"] = "string" };
 
+    private static JsonObject Id(string description) => new() { ["type"] = "string", ["description"] = description };
+
     private static JsonObject Enum(params string[] values) => new() { ["type"] = "string", ["enum"] = new JsonArray([.. values.Select(v => (JsonNode)v)]) };
 
     private static JsonObject Object(Dictionary<string, JsonNode> properties, params string[] required) => new()
@@ -96,6 +98,18 @@ internal static class ActionSchemas
         Tool("find_text", "Finds a text on the screen (OCR, case-insensitive): the boxes in screen pixels of the words that "
             + "hold it, exact matches first, then by confidence; none when it is not there.",
             Object(new() { ["text"] = Text(), ["region"] = Corners() }, "text")),
+        Tool("accessibility_tree", "Lists the elements of a window as its application exposes them (AT-SPI): id, role, "
+            + "name, states, bounds in screen pixels, actions and value; the window first, then depth first, only what is "
+            + "showing. Empty when the application exposes nothing.",
+            Object(new() { ["window"] = Id("\"active\" (the default) for the focused window, or a window's id from an earlier tree") })),
+        Tool("click_element", "Clicks an element of accessibility_tree by its id: at the centre of its bounds, or by its own "
+            + "click action when it has no place on the screen.",
+            Object(new() { ["id"] = Id("The element's id from accessibility_tree") }, "id")),
+        Tool("focus_element", "Gives an element of accessibility_tree the keyboard focus.",
+            Object(new() { ["id"] = Id("The element's id from accessibility_tree") }, "id")),
+        Tool("set_value", "Replaces the text of an editable element of accessibility_tree (or sets the number of a slider or "
+            + "spin button) without typing.",
+            Object(new() { ["id"] = Id("The element's id from accessibility_tree"), ["value"] = Text() }, "id", "value")),
         Tool("cursor_position", "Gets the current position of the mouse cursor.", Object(new())),
         Tool("application", "Opens or focuses an application.",
             Object(new() { ["application"] = Enum("firefox", "1password", "thunderbird", "vscode", "terminal", "desktop", "directory") }, "application")),

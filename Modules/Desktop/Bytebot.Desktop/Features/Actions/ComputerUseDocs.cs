@@ -8,7 +8,7 @@ namespace Bytebot.Desktop.Features.Actions;
 
 /// <summary>
 /// <c>POST /computer-use</c> in the OpenAPI document: the body is a <c>oneOf</c> of every action in
-/// <see cref="ActionSchemas"/> with <c>action</c> as the discriminator, the 201 body one of the four results.
+/// <see cref="ActionSchemas"/> with <c>action</c> as the discriminator, the 201 body one of the results.
 /// </summary>
 internal static class ComputerUseDocs
 {
@@ -51,6 +51,16 @@ internal static class ComputerUseDocs
             "text":{"type":"string"},"exact":{"type":"boolean"},"confidence":CONFIDENCE,"box":BOX}}}}}
         """);
 
+    private static readonly string Tree = WithBoxes("""
+        {"type":"object","required":["elements","truncated"],"description":"accessibility_tree: the window, then what it holds, depth first.","properties":{
+          "truncated":{"type":"boolean","description":"The window held more than the elements listed."},
+          "elements":{"type":"array","items":{"type":"object","required":["id","depth","role","name","states","actions"],"properties":{
+            "id":{"type":"string"},"parent":{"type":["string","null"]},"depth":{"type":"integer"},
+            "role":{"type":"string"},"name":{"type":"string"},
+            "states":{"type":"array","items":{"type":"string"}},"bounds":{"oneOf":[BOX,{"type":"null"}]},
+            "actions":{"type":"array","items":{"type":"string"}},"value":{"type":["string","null"]}}}}}}
+        """);
+
     private static string WithBoxes(string schema) =>
         schema.Replace("CONFIDENCE", Confidence, StringComparison.Ordinal).Replace("BOX", Box, StringComparison.Ordinal);
 
@@ -84,7 +94,7 @@ internal static class ComputerUseDocs
             responses.Remove("200");
             responses["201"] = new OpenApiResponse
             {
-                Description = "Done. screenshot, zoom, read_screen, find_text, cursor_position, write_file and read_file "
+                Description = "Done. screenshot, zoom, read_screen, find_text, accessibility_tree, cursor_position, write_file and read_file "
                     + "answer a body; the others none.",
                 Content = new Dictionary<string, OpenApiMediaType>
                 {
@@ -99,6 +109,7 @@ internal static class ComputerUseDocs
                                 Component(document, "ComputerFileResult", OpenApiConventions.Schema(File, document)),
                                 Component(document, "ComputerScreenText", OpenApiConventions.Schema(ScreenText, document)),
                                 Component(document, "ComputerTextMatches", OpenApiConventions.Schema(TextMatches, document)),
+                                Component(document, "ComputerAccessibleTree", OpenApiConventions.Schema(Tree, document)),
                             ],
                         },
                     },

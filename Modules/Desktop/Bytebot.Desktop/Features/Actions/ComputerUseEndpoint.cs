@@ -85,6 +85,7 @@ internal static partial class ComputerUseEndpoint
         ScreenshotImage image => new ImageJson(image),
         ScreenText text => Results.Json(new { lines = text.Lines }, statusCode: StatusCodes.Status201Created),
         TextMatches found => Results.Json(new { matches = found.Matches }, statusCode: StatusCodes.Status201Created),
+        AccessibleTree tree => Results.Json(new { elements = tree.Elements, truncated = tree.Truncated }, statusCode: StatusCodes.Status201Created),
         CursorPoint point => Results.Json(new { x = point.X, y = point.Y }, statusCode: StatusCodes.Status201Created),
         FileWritten written => Results.Json(new { success = written.Success, message = written.Message }, statusCode: StatusCodes.Status201Created),
         FileContent { Success: true } read => Results.Json(

@@ -1,3 +1,4 @@
+using Bytebot.Desktop.Accessibility;
 using Bytebot.Desktop.Contracts;
 using Bytebot.Desktop.Driver;
 using Bytebot.Desktop.Features.Apps;
@@ -17,9 +18,10 @@ public sealed class DesktopActions
     internal DesktopActions(
         IDesktopDriver driver, ActionQueue queue, Workspace workspace, ICommandRunner runner,
         IDesktopEnvironment environment, IOptions<ComputerUseOptions> options, TimeProvider time,
-        ILoggerFactory loggers, ScreenReader text)
+        ILoggerFactory loggers, ScreenReader text, AtSpiBus accessibility)
     {
         Text = text;
+        Accessibility = accessibility;
         Driver = driver;
         Queue = queue;
         Workspace = workspace;
@@ -47,4 +49,6 @@ public sealed class DesktopActions
     internal ILogger Log { get; }
 
     internal ScreenReader Text { get; }
+
+    internal AtSpiBus Accessibility { get; }
 }

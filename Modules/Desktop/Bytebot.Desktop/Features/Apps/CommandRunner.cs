@@ -65,6 +65,7 @@ internal sealed class ProcessCommandRunner : ICommandRunner
         foreach (var argument in command.Skip(1))
             start.ArgumentList.Add(argument);
         start.Environment["DISPLAY"] = display;
+        Bytebot.Desktop.Accessibility.AccessibilityEnvironment.Apply(start.Environment);
         return start;
     }
 }

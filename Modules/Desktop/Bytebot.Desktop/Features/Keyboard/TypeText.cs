@@ -24,17 +24,17 @@ public static class TypeTextHandler
 
 internal static class TextRules
 {
-    public static void Check(Violations violations, string text)
+    public static void Check(Violations violations, string text, string field = "text")
     {
         if (text.Length > TypeTextHandler.MaxLength)
-            violations.Add("text", $"must be at most {TypeTextHandler.MaxLength} characters, but has {text.Length}.");
+            violations.Add(field, $"must be at most {TypeTextHandler.MaxLength} characters, but has {text.Length}.");
         // NUL cannot be typed or put on an X selection; unpaired surrogates are not characters.
         if (text.Contains('\0', StringComparison.Ordinal))
-            violations.Add("text", "must not contain NUL characters.");
+            violations.Add(field, "must not contain NUL characters.");
         if (!IsValidUnicode(text))
-            violations.Add("text", "must be valid Unicode (it holds an unpaired surrogate).");
+            violations.Add(field, "must be valid Unicode (it holds an unpaired surrogate).");
         if (text.AsSpan().IndexOfAny(Invisible) is >= 0 and var at)
-            violations.Add("text", $"must not contain control, bidirectional-override or zero-width characters (U+{(int)text[at]:X4} at {at}).");
+            violations.Add(field, $"must not contain control, bidirectional-override or zero-width characters (U+{(int)text[at]:X4} at {at}).");
     }
 
     // reliability.md S5/P1: invisible characters hide what is typed from the human watching. Newline and tab are typed
