@@ -17,6 +17,7 @@ internal sealed class FakeLlmServer : IAsyncDisposable
     public const string AnthropicMessages = "/v1/messages";
     public const string OpenAIResponses = "/v1/responses";
     public const string ChatCompletions = "/v1/chat/completions";
+    public const string Models = "/v1/models";
 
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, ConcurrentQueue<ScriptedReply>> _scripts = new();
@@ -28,6 +29,18 @@ internal sealed class FakeLlmServer : IAsyncDisposable
 
     public IReadOnlyList<RecordedRequest> Requests => [.. _requests];
 
+    /// <summary>What <c>GET /v1/models</c> lists, in Anthropic's shape to an <c>x-api-key</c> caller, else OpenAI's.</summary>
+    public IReadOnlyList<string> ListedModels { get; set; } = [];
+
+    /// <summary>Anything but 200 fails the list call with that status.</summary>
+    public int ModelsStatus { get; set; } = 200;
+
+    /// <summary>The largest Anthropic page served, whatever <c>limit</c> asks for, so that paging is exercised.</summary>
+    public int ModelsPageSize { get; set; } = 1000;
+
+    /// <summary>The list calls received, path and query.</summary>
+    public IReadOnlyList<RecordedRequest> ModelListRequests => [.. _requests.Where(r => r.Path.StartsWith(Models, StringComparison.Ordinal))];
+
     public static async Task<FakeLlmServer> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -37,6 +50,7 @@ internal sealed class FakeLlmServer : IAsyncDisposable
         var server = new FakeLlmServer(app);
         foreach (var path in new[] { AnthropicMessages, OpenAIResponses, ChatCompletions })
             app.MapPost(path, (HttpContext context) => server.ReplyAsync(path, context));
+        app.MapGet(Models, (HttpContext context) => server.ListModelsAsync(context));
         await app.StartAsync();
         server.BaseUrl = new Uri(app.Urls.Single());
         return server;
@@ -57,6 +71,41 @@ internal sealed class FakeLlmServer : IAsyncDisposable
     }
 
     public IReadOnlyList<JsonElement> Bodies(string path) => [.. _requests.Where(r => r.Path == path).Select(r => r.Body)];
+
+    private async Task ListModelsAsync(HttpContext context)
+    {
+        var request = context.Request;
+        _requests.Enqueue(new RecordedRequest(Models + request.QueryString, JsonSerializer.SerializeToElement(new { }),
+            request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()), DateTimeOffset.UtcNow));
+        context.Response.StatusCode = ModelsStatus;
+        context.Response.ContentType = "application/json";
+        object body;
+        var listed = ListedModels.ToList();
+        if (ModelsStatus != 200)
+        {
+            body = new { type = "error", error = new { type = "api_error", message = "scripted list failure" } };
+        }
+        else if (request.Headers.ContainsKey("x-api-key"))
+        {
+            // Anthropic: newest first, pages of `limit` after `after_id`, has_more/last_id to go on.
+            var after = request.Query["after_id"].ToString();
+            var start = after.Length == 0 ? 0 : listed.IndexOf(after) + 1;
+            var limit = Math.Min(ModelsPageSize, int.TryParse(request.Query["limit"], out var asked) ? asked : 20);
+            var page = listed.Skip(start).Take(limit).ToList();
+            body = new
+            {
+                data = page.Select(id => new { type = "model", id, display_name = $"Fake {id}", created_at = "2026-11-24T00:00:00Z" }),
+                has_more = start + page.Count < listed.Count,
+                first_id = page.FirstOrDefault(),
+                last_id = page.LastOrDefault(),
+            };
+        }
+        else
+        {
+            body = new { @object = "list", data = listed.Select(id => new { id, @object = "model", created = 1_760_000_000, owned_by = "fake" }) };
+        }
+        await context.Response.WriteAsync(JsonSerializer.Serialize(body), context.RequestAborted);
+    }
 
     private async Task ReplyAsync(string path, HttpContext context)
     {

@@ -1,3 +1,4 @@
+using Bytebot.Agent.Contracts;
 using Bytebot.Tasks.Contracts;
 using Bytebot.Tasks.Decisions;
 using Bytebot.Tasks.Events;
@@ -13,7 +14,10 @@ public sealed class TaskDecisionsTests
     private static readonly TaskModel Default = new("anthropic", "claude", "Claude");
 
     private static TaskDecision Create(TaskDraft draft, params StoredFile[] files) =>
-        TaskDecisions.Create(draft, files, Default, Guid.CreateVersion7(), Now);
+        Create(draft, ModelAvailability.Available, files);
+
+    private static TaskDecision Create(TaskDraft draft, ModelAvailability model, params StoredFile[] files) =>
+        TaskDecisions.Create(draft, files, Default, model, Guid.CreateVersion7(), Now);
 
     private static TaskCreated Created(TaskDecision decision)
     {
@@ -84,6 +88,21 @@ public sealed class TaskDecisionsTests
         Create(new TaskDraft("x", Priority: "SOON")).Refusal!.Field.ShouldBe("priority");
         Create(new TaskDraft("x", CreatedBy: "ROBOT")).Refusal!.Field.ShouldBe("createdBy");
         Create(new TaskDraft("x", Model: new TaskModel("", "m", "M"))).Refusal!.Field.ShouldBe("model");
+    }
+
+    [Theory]
+    [InlineData(ModelAvailability.UnknownProvider, "model.provider")]
+    [InlineData(ModelAvailability.ProviderNotConfigured, "model.provider")]
+    [InlineData(ModelAvailability.NotListed, "model.name")]
+    public void A_model_the_catalog_cannot_run_is_refused_naming_its_field(ModelAvailability availability, string field)
+    {
+        var draft = new TaskDraft("x", Model: new TaskModel("acme", "m", "M"));
+
+        var decision = Create(draft, availability);
+
+        decision.Refusal!.Field.ShouldBe(field);
+        decision.Events.ShouldBeEmpty();
+        Created(Create(draft, ModelAvailability.Available)).Model.ShouldBe(draft.Model);
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Bytebot.Agent;
 
@@ -16,8 +17,10 @@ public static class AgentModule
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new ModelCatalog(configuration, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new ModelCatalog(
+            configuration, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ModelCatalog>>()));
         services.AddSingleton<IModelCatalog>(sp => sp.GetRequiredService<ModelCatalog>());
+        services.AddHostedService<ModelListRefresher>();
         services.AddSingleton(_ => AgentOptions.FromConfiguration(configuration));
         services.AddSingleton<ModelRouter>();
         services.AddSingleton<ToolRunner>();

@@ -1,10 +1,8 @@
 using System.Globalization;
+using Bytebot.Agent.Providers;
 using Microsoft.Extensions.Configuration;
 
 namespace Bytebot.Agent;
-
-/// <summary>USD per million tokens.</summary>
-internal sealed record ModelPrice(decimal Input, decimal Output, decimal CacheRead, decimal CacheWrite);
 
 /// <summary>Per-task limits; null means no limit.</summary>
 internal sealed record AgentLimits(int MaxSteps, long? MaxTokens, decimal? MaxCost, TimeSpan? MaxDuration);
@@ -40,17 +38,15 @@ internal sealed record AgentOptions
 
     public TimeSpan SettleCap { get; init; } = TimeSpan.FromSeconds(3);
 
-    /// <summary>Prices by model id; models missing here have no cost.</summary>
+    /// <summary>Prices by model id; a model found neither here nor by its undated id has no known cost.</summary>
     public IReadOnlyDictionary<string, ModelPrice> Prices { get; init; } = DefaultPrices;
 
-    // List prices (USD per million tokens) of the default models as published in 2025; override with Agent:Prices:{model}:*.
-    public static IReadOnlyDictionary<string, ModelPrice> DefaultPrices { get; } = new Dictionary<string, ModelPrice>(StringComparer.Ordinal)
-    {
-        ["claude-opus-4-1-20250805"] = new(15m, 75m, 1.5m, 18.75m),
-        ["claude-sonnet-4-20250514"] = new(3m, 15m, 0.3m, 3.75m),
-        ["o3-2025-04-16"] = new(2m, 8m, 0.5m, 0m),
-        ["gpt-4.1-2025-04-14"] = new(2m, 8m, 0.5m, 0m),
-    };
+    // Override with Agent:Prices:{model}:*.
+    public static IReadOnlyDictionary<string, ModelPrice> DefaultPrices { get; } =
+        BuiltInModels.All.ToDictionary(m => m.Id, m => m.Price, StringComparer.Ordinal);
+
+    public ModelPrice? PriceOf(string model) => Prices.GetValueOrDefault(model)
+        ?? (BuiltInModels.Find(model) is { } facts ? Prices.GetValueOrDefault(facts.Id) : null);
 
     public static AgentOptions FromConfiguration(IConfiguration configuration)
     {

@@ -75,8 +75,10 @@ public static class TasksModule
             .WithName("ListTasks")
             .WithSummary("Lists tasks, newest first, with counts per status; search: text the description contains.")
             .Produces<TaskPage>().ProducesValidationProblem();
-        tasks.MapGet("/models", ReadTasks.Models)
-            .WithName("ListModels").WithSummary("The configured models; empty with an X-Bytebot-Hint header when none.")
+        tasks.MapGet("/models", ReadTasks.ModelsAsync)
+            .WithName("ListModels")
+            .WithSummary("Every configured provider's models: its /v1/models (cached), the configured extras and "
+                + "the built-in ones; empty with an X-Bytebot-Hint header when none.")
             .Produces<IReadOnlyList<TaskModel>>();
         tasks.MapGet("/{id:guid}", ReadTasks.GetAsync)
             .WithName("GetTask").WithSummary("One task with its file metadata and download links.")

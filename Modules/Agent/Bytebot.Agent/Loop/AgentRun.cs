@@ -29,7 +29,7 @@ internal sealed partial class AgentRun(AgentParts parts, ITaskRunView context, I
 
     public async Task<StepOutcome> RunStepAsync(CancellationToken cancellationToken)
     {
-        if (parts.Catalog.Resolve(context.Model.Name) is not { } model)
+        if (parts.Catalog.Resolve(context.Model.Name, context.Model.Provider) is not { } model)
         {
             var configured = parts.Catalog.Configured.Count == 0 ? "none" : string.Join(", ", parts.Catalog.Configured.Select(m => m.Name));
             return StepOutcome.Fail($"The task's model '{context.Model.Name}' is not configured (configured: {configured}).");
@@ -184,7 +184,7 @@ internal sealed partial class AgentRun(AgentParts parts, ITaskRunView context, I
 
     private ModelUsage Usage(ConfiguredModel model, TokenUsage usage, TimeSpan elapsed, string purpose)
     {
-        decimal? cost = Options.Prices.TryGetValue(model.Model, out var price)
+        decimal? cost = Options.PriceOf(model.Model) is { } price
             ? ((usage.Input * price.Input) + (usage.Output * price.Output) + (usage.CacheRead * price.CacheRead) + (usage.CacheWrite * price.CacheWrite)) / 1_000_000m
             : null;
         return new ModelUsage(model.Model, usage.Input, usage.Output, cost, usage.CacheRead, usage.CacheWrite, elapsed, purpose);

@@ -14,13 +14,14 @@ internal sealed record RoutedTurn(ModelTurn Turn, ConfiguredModel Model, TimeSpa
 /// </summary>
 internal sealed partial class ModelRouter(ModelCatalog catalog, AgentOptions options, TimeProvider time, ILogger<ModelRouter> logger)
 {
-    private readonly ConcurrentDictionary<string, IModelProvider> _retrying = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<ConfiguredModel, IModelProvider> _retrying = new();
 
     public async Task<RoutedTurn> CompleteAsync(ConfiguredModel primary, ModelRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(primary);
         var chain = new List<ConfiguredModel> { primary };
-        chain.AddRange(options.Fallbacks.Where(name => name != primary.Name).Select(catalog.Resolve).OfType<ConfiguredModel>());
+        chain.AddRange(options.Fallbacks.Where(name => name != primary.Name)
+            .Select(name => catalog.Resolve(name)).OfType<ConfiguredModel>());
         var started = time.GetTimestamp();
         for (var i = 0; ; i++)
         {
@@ -37,8 +38,9 @@ internal sealed partial class ModelRouter(ModelCatalog catalog, AgentOptions opt
         }
     }
 
-    private IModelProvider Provider(ConfiguredModel model) => _retrying.GetOrAdd(model.Name, _ =>
-        new RetryingModelProvider(catalog.Provider(model.Name), time, new RetrySettings(options.RetryAttempts, options.RetryBaseDelay)));
+    private IModelProvider Provider(ConfiguredModel model) => _retrying.GetOrAdd(model, _ =>
+        new RetryingModelProvider(
+            catalog.Provider(model), time, new RetrySettings(options.RetryAttempts, options.RetryBaseDelay)));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Model {Model} kept failing ({Reason}); falling back to {Fallback}.")]
     private static partial void LogFallback(ILogger logger, string model, string fallback, string reason);

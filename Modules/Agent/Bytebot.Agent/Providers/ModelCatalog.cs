@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using Bytebot.Agent.Contracts;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Bytebot.Agent.Providers;
 
@@ -17,79 +20,220 @@ internal sealed record ConfiguredModel(
     private (int Width, int Height) DefaultLimit => Provider is ModelCatalog.Anthropic or ModelCatalog.OpenAI ? (1024, 768) : (1280, 960);
 }
 
-// Models come from ANTHROPIC_API_KEY / OPENAI_API_KEY / GEMINI_API_KEY (Bytebot's defaults) and from Agent:Models entries.
-internal sealed class ModelCatalog : IModelCatalog, IDisposable
+// Models come from ANTHROPIC_API_KEY / OPENAI_API_KEY / GEMINI_API_KEY (Bytebot's defaults), from Agent:Models entries,
+// and from what each of those providers' GET /v1/models lists (ADR 0050).
+internal sealed partial class ModelCatalog : IModelCatalog, IDisposable
 {
     public const string Anthropic = "anthropic";
     public const string OpenAI = "openai";
     public const string OpenAICompatible = "openai-compatible";
 
-    private readonly TimeProvider _time;
-    private readonly Dictionary<string, ConfiguredModel> _byName;
-    private readonly ConcurrentDictionary<string, IModelProvider> _providers = new(StringComparer.Ordinal);
+    private static readonly string[] KnownProviders = [Anthropic, OpenAI, OpenAICompatible];
 
-    public ModelCatalog(IConfiguration configuration, TimeProvider time)
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Dictionary<string, ConfiguredModel> _byName;
+    private readonly Dictionary<ModelSource, ConfiguredModel> _templates;
+    private readonly ConcurrentDictionary<ConfiguredModel, IModelProvider> _providers = new();
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly CancellationTokenSource _disposed = new();
+    private readonly Lock _gate = new();
+    private Task? _firstListing;
+    private Listing _listing;
+    private int _disposeCount;
+
+    public ModelCatalog(IConfiguration configuration, TimeProvider time, ILogger<ModelCatalog>? logger = null)
     {
+        ArgumentNullException.ThrowIfNull(configuration);
         _time = time;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
         Configured = Read(configuration);
         _byName = Configured.DistinctBy(m => m.Name).ToDictionary(m => m.Name, StringComparer.Ordinal);
-        Models = [.. Configured.Select(m => new ModelDescriptor(m.Name, m.Provider, m.Title, m.ContextWindow))];
+        _templates = Configured.Select(m => (Source: new ModelSource(m.Provider, m.BaseUrl, m.ApiKey), Model: m))
+            .DistinctBy(s => s.Source).ToDictionary(s => s.Source, s => s.Model);
+        Sources = [.. _templates.Keys];
+        RefreshInterval = configuration.GetValue("Agent:ModelRefresh", TimeSpan.FromMinutes(10));
+        _listing = Listing.Of(Configured, new Dictionary<ModelSource, SourceList>());
     }
 
     public IReadOnlyList<ConfiguredModel> Configured { get; }
 
-    public IReadOnlyList<ModelDescriptor> Models { get; }
+    /// <summary>Every distinct provider endpoint the configured models reach, in configuration order.</summary>
+    public IReadOnlyList<ModelSource> Sources { get; }
 
-    /// <summary>The task's model by name; Bytebot's placeholder <c>default</c> (no model picked) means the first one.</summary>
-    public ConfiguredModel? Resolve(string name) =>
-        _byName.TryGetValue(name, out var model) ? model
-        : name == "default" && Configured.Count > 0 ? Configured[0]
-        : null;
+    /// <summary>How often the providers' lists are asked for again; zero turns listing off.</summary>
+    public TimeSpan RefreshInterval { get; }
+
+    public IReadOnlyList<ModelDescriptor> Models => _listing.Models;
+
+    public async Task<IReadOnlyList<ModelDescriptor>> ListAsync(CancellationToken cancellationToken)
+    {
+        await FirstListingAsync(cancellationToken);
+        return Models;
+    }
+
+    public async Task<ModelAvailability> CheckAsync(string provider, string name, CancellationToken cancellationToken)
+    {
+        if (!KnownProviders.Contains(provider, StringComparer.Ordinal))
+            return ModelAvailability.UnknownProvider;
+        if (!Sources.Any(s => s.Provider == provider))
+            return ModelAvailability.ProviderNotConfigured;
+        await FirstListingAsync(cancellationToken);
+        var listing = _listing;
+        if (listing.Models.Any(m => m.Provider == provider && m.Name == name))
+            return ModelAvailability.Available;
+        // A provider whose list never answered may serve any name: the provider itself says when it does not.
+        return listing.Lists.Any(l => l.Key.Provider == provider && l.Value.Models is not null)
+            ? ModelAvailability.NotListed
+            : ModelAvailability.Available;
+    }
+
+    /// <summary>
+    /// The task's model: a configured one by name, Bytebot's placeholder <c>default</c> (no model picked) as the first
+    /// one, else a model the provider listed or, for a configured provider, any name, sent to that provider as is.
+    /// </summary>
+    public ConfiguredModel? Resolve(string name, string? provider = null)
+    {
+        if (_byName.TryGetValue(name, out var model))
+            return model;
+        if (name == "default" && Configured.Count > 0)
+            return Configured[0];
+        var listing = _listing;
+        var source = listing.Lists.FirstOrDefault(l => (provider is null || l.Key.Provider == provider)
+            && l.Value.Models?.Any(m => m.Id == name) == true).Key
+            ?? Sources.FirstOrDefault(s => s.Provider == provider);
+        if (source is null)
+            return null;
+        var title = listing.Models.FirstOrDefault(m => m.Name == name && m.Provider == source.Provider)?.Title ?? name;
+        return _templates[source] with
+        {
+            Name = name,
+            Title = title,
+            Model = name,
+            ContextWindow = BuiltInModels.ContextWindowOf(source.Provider, name),
+        };
+    }
+
+    public IModelProvider Provider(ConfiguredModel model) => _providers.GetOrAdd(model, Create);
 
     public IModelProvider Provider(string name) =>
-        _byName.TryGetValue(name, out var model)
-            ? _providers.GetOrAdd(name, _ => Create(model))
-            : throw new KeyNotFoundException($"No model named '{name}' is configured.");
+        Provider(Resolve(name) ?? throw new KeyNotFoundException($"No model named '{name}' is configured."));
 
+    /// <summary>Asks every provider for its list again; a failing one keeps its last good list.</summary>
+    public async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        var previous = _listing.Lists;
+        var fetched = await Task.WhenAll(Sources.Select(async source =>
+        {
+            var before = previous.GetValueOrDefault(source) ?? new SourceList(null, Failing: false);
+            try
+            {
+                var models = await ProviderModelList.FetchAsync(_http, source, cancellationToken);
+                if (before.Failing)
+                    LogListRecovered(_logger, source.Provider, source.Endpoint, models.Count);
+                return (source, new SourceList(models, Failing: false));
+            }
+            // A malformed base URL (UriFormat, InvalidOperation, NotSupported) fails its list like an unreachable one.
+            catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException or UriFormatException
+                                          or InvalidOperationException or NotSupportedException
+                                      && !cancellationToken.IsCancellationRequested)
+            {
+                // Logged once per outage, not every refresh: the last good list (or the built-in one) stays in use.
+                if (!before.Failing)
+                    LogListFailed(_logger, source.Provider, source.Endpoint, e.Message);
+                return (source, before with { Failing = true });
+            }
+        }));
+        _listing = Listing.Of(Configured, fetched.ToDictionary(f => f.source, f => f.Item2));
+    }
+
+    // The container disposes the catalog once per service it is registered as (the class and IModelCatalog).
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposeCount, 1) == 1)
+            return;
+        _disposed.Cancel();
+        _disposed.Dispose();
+        _http.Dispose();
         foreach (var provider in _providers.Values.OfType<IDisposable>()) provider.Dispose();
+    }
+
+    private Task FirstListingAsync(CancellationToken cancellationToken)
+    {
+        if (RefreshInterval <= TimeSpan.Zero || Sources.Count == 0)
+            return Task.CompletedTask;
+        Task first;
+        lock (_gate)
+            first = _firstListing ??= RefreshAsync(_disposed.Token);
+        return first.WaitAsync(cancellationToken);
     }
 
     private IModelProvider Create(ConfiguredModel model) => model.Provider switch
     {
         Anthropic => new AnthropicMessagesProvider(model, _time),
         OpenAI => new OpenAIResponsesProvider(model, _time),
-        OpenAICompatible => new ChatCompletionsProvider(model, _time),
-        var other => throw new InvalidOperationException($"Agent:Models entry '{model.Name}' names unknown provider '{other}'."),
+        _ => new ChatCompletionsProvider(model, _time),
     };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Listing the models of {Provider} at {Endpoint} failed ({Reason}); "
+        + "its last good list (or the built-in one) is served.")]
+    private static partial void LogListFailed(ILogger logger, string provider, string endpoint, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Listing the models of {Provider} at {Endpoint} works again: {Count} models.")]
+    private static partial void LogListRecovered(ILogger logger, string provider, string endpoint, int count);
+
+    /// <summary>A provider's list: null until it first answered; Failing while its last call failed.</summary>
+    private sealed record SourceList(IReadOnlyList<ListedModel>? Models, bool Failing);
+
+    // One immutable snapshot, swapped whole: readers never see a list half refreshed.
+    private sealed record Listing(
+        IReadOnlyList<ModelDescriptor> Models, IReadOnlyDictionary<ModelSource, SourceList> Lists)
+    {
+        public static Listing Of(
+            IReadOnlyList<ConfiguredModel> configured, IReadOnlyDictionary<ModelSource, SourceList> lists)
+        {
+            var models = configured.DistinctBy(m => m.Name)
+                .Select(m => new ModelDescriptor(m.Name, m.Provider, m.Title, m.ContextWindow)).ToList();
+            var names = models.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var (source, list) in lists)
+            {
+                foreach (var listed in (list.Models ?? []).Where(l => names.Add(l.Id)))
+                {
+                    var title = listed.Title ?? BuiltInModels.Find(listed.Id)?.Title ?? listed.Id;
+                    models.Add(new ModelDescriptor(
+                        listed.Id, source.Provider, title, BuiltInModels.ContextWindowOf(source.Provider, listed.Id)));
+                }
+            }
+            return new Listing(models, lists);
+        }
+    }
 
     private static List<ConfiguredModel> Read(IConfiguration configuration)
     {
         List<ConfiguredModel> models = [];
+        void Offer(string provider, string? url, string key) => models.AddRange(BuiltInModels.All
+            .Where(m => m.Provider == provider && m.Offered)
+            .Select(m => new ConfiguredModel(m.Id, provider, m.Title, m.Id, url, key, ContextWindow: m.ContextWindow)));
         if (configuration["ANTHROPIC_API_KEY"] is { Length: > 0 } anthropicKey)
-        {
-            var url = configuration["ANTHROPIC_BASE_URL"];
-            models.Add(new("claude-opus-4-1-20250805", Anthropic, "Claude Opus 4.1", "claude-opus-4-1-20250805", url, anthropicKey, ContextWindow: 200_000));
-            models.Add(new("claude-sonnet-4-20250514", Anthropic, "Claude Sonnet 4", "claude-sonnet-4-20250514", url, anthropicKey, ContextWindow: 200_000));
-        }
+            Offer(Anthropic, configuration["ANTHROPIC_BASE_URL"], anthropicKey);
         if (configuration["OPENAI_API_KEY"] is { Length: > 0 } openAIKey)
-        {
-            var url = configuration["OPENAI_BASE_URL"];
-            models.Add(new("o3-2025-04-16", OpenAI, "o3", "o3-2025-04-16", url, openAIKey, ContextWindow: 200_000));
-            models.Add(new("gpt-4.1-2025-04-14", OpenAI, "GPT-4.1", "gpt-4.1-2025-04-14", url, openAIKey, ContextWindow: 1_047_576));
-        }
+            Offer(OpenAI, configuration["OPENAI_BASE_URL"], openAIKey);
         if (configuration["GEMINI_API_KEY"] is { Length: > 0 } geminiKey)
         {
             // Gemini through its OpenAI-compatible endpoint: the official OpenAI SDK, no Google SDK needed.
-            var url = configuration["GEMINI_BASE_URL"] is { Length: > 0 } custom ? custom : "https://generativelanguage.googleapis.com/v1beta/openai/";
-            models.Add(new("gemini-2.5-pro", OpenAICompatible, "Gemini 2.5 Pro", "gemini-2.5-pro", url, geminiKey, ContextWindow: 1_000_000));
-            models.Add(new("gemini-2.5-flash", OpenAICompatible, "Gemini 2.5 Flash", "gemini-2.5-flash", url, geminiKey, ContextWindow: 1_000_000));
+            Offer(OpenAICompatible, configuration["GEMINI_BASE_URL"] is { Length: > 0 } custom ? custom
+                : "https://generativelanguage.googleapis.com/v1beta/openai/", geminiKey);
         }
         foreach (var entry in configuration.GetSection("Agent:Models").GetChildren())
         {
             var model = entry["Model"] ?? throw new InvalidOperationException($"Agent:Models:{entry.Key}:Model is required.");
             var provider = entry["Provider"] ?? OpenAICompatible;
+            if (!KnownProviders.Contains(provider, StringComparer.Ordinal))
+            {
+                throw new InvalidOperationException(
+                    $"Agent:Models:{entry.Key}:Provider must be anthropic, openai or openai-compatible, not '{provider}'.");
+            }
             // Entries for the hosted providers inherit the key and URL from the top-level variables.
             var (keyName, urlName) = provider switch
             {
@@ -97,15 +241,21 @@ internal sealed class ModelCatalog : IModelCatalog, IDisposable
                 OpenAI => ("OPENAI_API_KEY", "OPENAI_BASE_URL"),
                 _ => ("", ""),
             };
+            var key = entry["ApiKey"] ?? configuration[keyName];
+            if (provider != OpenAICompatible && string.IsNullOrEmpty(key))
+            {
+                throw new InvalidOperationException(
+                    $"Agent:Models:{entry.Key} names {provider}: set {keyName} or Agent:Models:{entry.Key}:ApiKey.");
+            }
             models.Add(new(
                 entry["Name"] ?? model,
                 provider,
                 entry["Title"] ?? entry["Name"] ?? model,
                 model,
                 entry["BaseUrl"] ?? configuration[urlName],
-                entry["ApiKey"] ?? configuration[keyName],
+                key,
                 entry.GetValue("Stream", defaultValue: true),
-                entry.GetValue<int?>("ContextWindow") ?? (provider == OpenAICompatible ? 128_000 : 200_000),
+                entry.GetValue<int?>("ContextWindow") ?? BuiltInModels.ContextWindowOf(provider, model),
                 entry.GetValue<int?>("ScreenshotMaxWidth"),
                 entry.GetValue<int?>("ScreenshotMaxHeight")));
         }

@@ -150,11 +150,11 @@ internal static class CreateTask
 /// <summary>The Agent module's models in Bytebot's task shape.</summary>
 internal static class TaskModels
 {
-    /// <summary>The models the Agent module is configured with, in Bytebot's shape.</summary>
-    public static IReadOnlyList<TaskModel> Configured(IModelCatalog catalog) =>
-        [.. catalog.Models.Select(m => new TaskModel(m.Provider, m.Name, m.Title, m.ContextWindow))];
+    /// <summary>The Agent module's models, in Bytebot's shape.</summary>
+    public static IReadOnlyList<TaskModel> Of(IReadOnlyList<ModelDescriptor> models) =>
+        [.. models.Select(m => new TaskModel(m.Provider, m.Name, m.Title, m.ContextWindow))];
 
-    /// <summary>The first configured model, or a placeholder the agent resolves to its default when it runs the task.</summary>
+    /// <summary>The first listed model, or a placeholder the agent resolves to its default when it runs it.</summary>
     public static TaskModel Default(IModelCatalog catalog) =>
-        Configured(catalog) is [var first, ..] ? first : new TaskModel("default", "default", "Default model");
+        Of(catalog.Models) is [var first, ..] ? first : new TaskModel("default", "default", "Default model");
 }

@@ -60,9 +60,9 @@ internal static class ReadTasks
             entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{blob.Sha256}\""), enableRangeProcessing: true);
     }
 
-    public static IResult Models(IModelCatalog catalog)
+    public static async Task<IResult> ModelsAsync(IModelCatalog catalog, CancellationToken cancellationToken)
     {
-        var models = TaskModels.Configured(catalog);
+        var models = TaskModels.Of(await catalog.ListAsync(cancellationToken));
         if (models.Count > 0)
             return TypedResults.Ok(models);
         // Bytebot's UI expects an array; the hint travels in a header so the body stays that array.

@@ -21,7 +21,11 @@ public sealed class TaskCreator(
         TaskDraft draft, IReadOnlyList<StoredFile> files, CancellationToken cancellationToken)
     {
         var taskId = Guid.CreateVersion7();
-        var decision = TaskDecisions.Create(draft, files, TaskModels.Default(catalog), taskId, clock.GetUtcNow());
+        var availability = draft.Model is { Provider: { Length: > 0 } provider, Name: { Length: > 0 } name }
+            ? await catalog.CheckAsync(provider, name, cancellationToken)
+            : ModelAvailability.Available;
+        var decision = TaskDecisions.Create(
+            draft, files, TaskModels.Default(catalog), availability, taskId, clock.GetUtcNow());
         if (decision.Refusal is { } refusal)
             return (taskId, refusal);
         await TaskStreams.StartAsync(store, outbox, decision.Events, cancellationToken);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Bytebot.Agent.Contracts;
 using Bytebot.Tasks.Contracts;
 using Bytebot.Tasks.Events;
 using Bytebot.Tasks.ReadModels;
@@ -27,8 +28,9 @@ internal static class TaskDecisions
 {
     public const int MaxText = 100_000;
 
-    public static TaskDecision Create(
-        TaskDraft draft, IReadOnlyList<StoredFile> files, TaskModel defaultModel, Guid taskId, DateTimeOffset now)
+    /// <summary>A new task; <paramref name="model"/> is what the model catalog says of the draft's model, if any.</summary>
+    public static TaskDecision Create(TaskDraft draft, IReadOnlyList<StoredFile> files, TaskModel defaultModel,
+        ModelAvailability model, Guid taskId, DateTimeOffset now)
     {
         var description = draft.Description?.Trim() ?? "";
         if (description.Length == 0)
@@ -60,8 +62,13 @@ internal static class TaskDecisions
             return TaskDecision.Invalid("scheduledFor", "A SCHEDULED task needs scheduledFor.");
         if (resolved == AgentTaskType.Immediate && scheduledFor is not null)
             return TaskDecision.Invalid("scheduledFor", "An IMMEDIATE task cannot have scheduledFor; use type SCHEDULED.");
-        if (draft.Model is { } model && (string.IsNullOrWhiteSpace(model.Provider) || string.IsNullOrWhiteSpace(model.Name)))
-            return TaskDecision.Invalid("model", "A model needs provider and name.");
+        if (draft.Model is { } named)
+        {
+            if (string.IsNullOrWhiteSpace(named.Provider) || string.IsNullOrWhiteSpace(named.Name))
+                return TaskDecision.Invalid("model", "A model needs provider and name.");
+            if (Refusal(named, model) is { } refusal)
+                return refusal;
+        }
         for (var i = 0; i < files.Count; i++)
         {
             var name = files[i].Name;
@@ -100,6 +107,17 @@ internal static class TaskDecisions
         string.IsNullOrWhiteSpace(message) ? TaskDecision.Invalid("message", "A non-empty message is required.")
         : message.Length > MaxText ? TaskDecision.Invalid("message", $"At most {MaxText} characters.")
         : TaskDecision.Accept(new MessageAdded(Guid.CreateVersion7(), TaskRole.User, [new TextContent(message)], now));
+
+    private static TaskDecision? Refusal(TaskModel model, ModelAvailability availability) => availability switch
+    {
+        ModelAvailability.UnknownProvider => TaskDecision.Invalid(
+            "model.provider", $"'{model.Provider}' is not a provider; use anthropic, openai or openai-compatible."),
+        ModelAvailability.ProviderNotConfigured => TaskDecision.Invalid("model.provider",
+            $"The provider '{model.Provider}' is not configured (no API key or base URL); see GET /api/tasks/models."),
+        ModelAvailability.NotListed => TaskDecision.Invalid("model.name",
+            $"The provider '{model.Provider}' does not list a model '{model.Name}'; see GET /api/tasks/models."),
+        _ => null,
+    };
 
     private static TaskDecision Finished(TaskState state) => TaskDecision.Forbidden($"The task is {Wire.Name(state.Status)}.");
 
