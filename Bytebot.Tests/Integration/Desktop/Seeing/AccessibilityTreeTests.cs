@@ -86,6 +86,20 @@ public sealed class AccessibilityTreeTests(XvfbComputerUseHost host) : IClassFix
     }
 
     [Fact]
+    public async Task Firefox_shows_a_tree_of_its_window_with_named_controls()
+    {
+        await (await _client.PostActionAsync("""{"action":"application","application":"firefox"}""")).ShouldBeEmptyCreatedAsync();
+        // Gecko builds its tree once asked (GNOME_ACCESSIBILITY, which the desktop sets for the apps it starts).
+        var tree = await TreeUntilAsync(t => t.Count > 10 && t[0].Name.Contains("Firefox", StringComparison.Ordinal)
+            && t.Any(e => e.Role == "push button" && e.Name.Length > 0 && e.Bounds is not null), "Firefox's window");
+        await SaveScreenAsync("desktop-firefox-tree");
+        tree[0].Role.ShouldBe("frame");
+        tree.Select(e => e.Id).ShouldBeUnique();
+        tree.Skip(1).ShouldAllBe(e => e.Parent != null && e.Depth > 0);
+        await (await _client.PostActionAsync("""{"action":"type_keys","keys":["Control","q"],"chord":true}""")).ShouldBeEmptyCreatedAsync();
+    }
+
+    [Fact]
     public async Task Ids_of_the_wrong_shape_or_of_nothing_are_problems_naming_the_field()
     {
         await (await _client.PostActionAsync("""{"action":"accessibility_tree","window":"focused"}""")).ShouldBeRejectedAsync("window");

@@ -140,6 +140,10 @@ internal sealed class ToolRunner(IWolverineRuntime messaging, AgentOptions optio
                     var text = await Bus.InvokeAsync<ScreenText>(action, token);
                     output.Add(new TextContent(TextClicks.Report(text, scope.Screen.Geometry)));
                     return new ActionResult(true);
+                case AccessibilityTree:
+                    var tree = await Bus.InvokeAsync<AccessibleTree>(action, token);
+                    output.Add(new TextContent(TreeReport.Describe(tree, scope.Screen.Geometry)));
+                    return new ActionResult(true, Settle: NoSettle);
                 case CursorPosition:
                     var point = await Bus.InvokeAsync<CursorPoint>(action, token);
                     var seen = scope.Screen.Geometry.ToImage(new Coordinates(point.X, point.Y));
