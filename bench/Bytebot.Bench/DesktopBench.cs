@@ -15,7 +15,9 @@ internal static class DesktopBench
     private static readonly string Text100 = string.Concat(Enumerable.Repeat("The quick brown fox jumps. ", 4))[..100];
 
     // The body of run i (-1 is the warm-up), and the peer command with its extra environment.
-    private sealed record Operation(string Name, Func<int, string> Body, string[] Peer, string? PeerEnvironment = null);
+    // An operation without a peer (nothing on the machine reads the accessibility tree) reports ours alone; Before is
+    // posted once, until it succeeds, before the warm-up.
+    private sealed record Operation(string Name, Func<int, string> Body, string[] Peer, string? PeerEnvironment = null, string? Before = null);
 
     // The tesseract CLI reads the screenshot the bench saved (the same pixels find_text reads).
     private const string ScreenPng = "{screen.png}";
@@ -34,6 +36,8 @@ internal static class DesktopBench
         new("find_text full screen, fresh frame (CLI with OMP_THREAD_LIMIT=1)", i => FindText(1280 - (i + 1) % 16),
             ["tesseract", ScreenPng, "-", "tsv"], "OMP_THREAD_LIMIT=1"),
         Fixed("find_text, unchanged screen (cached)", FindText(1280), "tesseract", ScreenPng, "-", "tsv"),
+        new("accessibility_tree of the editor window", _ => """{"action":"accessibility_tree"}""", [],
+            Before: """{"action":"application","application":"editor"}"""),
     ];
 
     private static string FindText(int width) =>
@@ -64,14 +68,25 @@ internal static class DesktopBench
                 var ours = new List<double>();
                 var peer = new List<double>();
                 var command = operation.Peer.Select(word => word == ScreenPng ? screen : word).ToArray();
+                if (operation.Before is { } before)
+                    await PrepareAsync(host.Http, before, operation.Body(-1));
                 await PostAsync(host.Http, operation.Body(-1));
-                await RunPeerAsync(command, display, operation.PeerEnvironment);
+                if (command.Length > 0)
+                    await RunPeerAsync(command, display, operation.PeerEnvironment);
                 for (var i = 0; i < options.Runs; i++)
                 {
                     ours.Add(await PostAsync(host.Http, operation.Body(i)));
-                    peer.Add(await RunPeerAsync(command, display, operation.PeerEnvironment));
+                    if (command.Length > 0)
+                        peer.Add(await RunPeerAsync(command, display, operation.PeerEnvironment));
                 }
-                var (oursMedian, peerMedian) = (Report.Median(ours), Report.Median(peer));
+                var oursMedian = Report.Median(ours);
+                if (command.Length == 0)
+                {
+                    results.Add(new { operation = operation.Name, oursMedianMs = oursMedian, oursP95Ms = ours.Order().ElementAt((int)(ours.Count * 0.95)), runs = options.Runs });
+                    lines.Add(string.Create(CultureInfo.InvariantCulture, $"| {operation.Name} | {oursMedian:F2} | none | | |"));
+                    continue;
+                }
+                var peerMedian = Report.Median(peer);
                 results.Add(new { operation = operation.Name, oursMedianMs = oursMedian, peer = string.Join(' ', command), peerMedianMs = peerMedian, ratio = oursMedian / peerMedian, runs = options.Runs });
                 lines.Add(string.Create(CultureInfo.InvariantCulture,
                     $"| {operation.Name} | {oursMedian:F2} | {operation.Peer[0]} | {peerMedian:F2} | {oursMedian / peerMedian:F2} |"));
@@ -82,6 +97,21 @@ internal static class DesktopBench
         {
             Directory.Delete(dataDir, recursive: true);
         }
+    }
+
+    // Opens what the operation reads (the editor), and waits up to 20 s until reading it answers more than an empty list.
+    private static async Task PrepareAsync(HttpClient http, string before, string body)
+    {
+        await PostAsync(http, before);
+        for (var attempt = 0; attempt < 80; attempt++)
+        {
+            using var response = await http.PostAsync(new Uri("/computer-use", UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json"));
+            if (JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.TryGetProperty("elements", out var elements)
+                && elements.GetArrayLength() > 10)
+                return;
+            await Task.Delay(250);
+        }
+        throw new InvalidOperationException($"{body} listed nothing within 20 s of {before}");
     }
 
     // HTTP round trip including reading the whole body, as a client sees it.
