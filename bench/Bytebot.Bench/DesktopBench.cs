@@ -56,6 +56,8 @@ internal static class DesktopBench
                 ["Desktop__DisplayNumber"] = display.ToString(CultureInfo.InvariantCulture),
             });
             await host.WaitForAsync("/health/ready");
+            // Ready is before the session has drawn its panel: the CLI must read the screen find_text reads.
+            await UntilFoundAsync(host.Http, FindText(1280));
             var screen = Path.Combine(dataDir, "screen.png");
             using (var shot = await host.Http.PostAsync(new Uri("/computer-use", UriKind.Relative),
                 new StringContent("""{"action":"screenshot"}""", Encoding.UTF8, "application/json")))
@@ -97,6 +99,19 @@ internal static class DesktopBench
         {
             Directory.Delete(dataDir, recursive: true);
         }
+    }
+
+    private static async Task UntilFoundAsync(HttpClient http, string body)
+    {
+        for (var attempt = 0; attempt < 120; attempt++)
+        {
+            using var response = await http.PostAsync(new Uri("/computer-use", UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json"));
+            if (JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.TryGetProperty("matches", out var matches)
+                && matches.GetArrayLength() > 0)
+                return;
+            await Task.Delay(250);
+        }
+        throw new InvalidOperationException($"{body} found nothing within 30 s of readiness");
     }
 
     // Opens what the operation reads (the editor), and waits up to 20 s until reading it answers more than an empty list.

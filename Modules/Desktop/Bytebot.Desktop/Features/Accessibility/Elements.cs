@@ -20,7 +20,7 @@ internal static class Elements
     }
 
     public static string Gone(string id) =>
-        $"No element '{id}' is on the desktop any more (its window may have closed); read accessibility_tree again.";
+        $"No element '{id}' answers on the desktop (its window may have closed, or its application is busy for more than 3 s); read accessibility_tree again.";
 
     public static string Describe(ElementFacts element) =>
         element.Name.Length > 0 ? $"the {element.Role} '{element.Name}'" : $"the {element.Role}";
