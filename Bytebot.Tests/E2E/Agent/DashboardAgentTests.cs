@@ -69,6 +69,15 @@ public sealed partial class DashboardAgentTests(AgentHost host) : IClassFixture<
             await page.WaitForFunctionAsync("() => document.querySelector('.live-desktop canvas').width === 1920",
                 null, new() { Timeout = 30_000 });
             (await LiveDesktopTests.WaitForFramesAsync(page)).ShouldBeGreaterThanOrEqualTo(20, "the canvas went blank");
+            // XFCE redraws its wallpaper for the new size a moment later; until then the new area is black.
+            await page.WaitForFunctionAsync("""
+                () => {
+                  const data = document.querySelector('.live-desktop canvas').getContext('2d').getImageData(1500, 400, 300, 300).data;
+                  let lit = 0;
+                  for (let i = 0; i < data.length; i += 4) if (data[i] + data[i + 1] + data[i + 2] > 30) lit++;
+                  return lit > 10000;
+                }
+                """, null, new() { Timeout = 30_000 });
             await Screenshots.SaveAsync(page, "desktop-resolution");
 
             // Claude sees 1024×576 images of the 1920×1080 screen: the centre and the last pixel of its image are

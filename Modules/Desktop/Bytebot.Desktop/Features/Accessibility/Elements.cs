@@ -22,8 +22,9 @@ internal static class Elements
     public static string Gone(string id) =>
         $"No element '{id}' answers on the desktop (its window may have closed, or its application is busy for more than 3 s); read accessibility_tree again.";
 
+    /// <summary>"The menu 'File'": each message about an element starts with it.</summary>
     public static string Describe(ElementFacts element) =>
-        element.Name.Length > 0 ? $"the {element.Role} '{element.Name}'" : $"the {element.Role}";
+        element.Name.Length > 0 ? $"The {element.Role} '{element.Name}'" : $"The {element.Role}";
 
     public static string Shorten(string? text) => text is null ? "null" : text.Length <= 80 ? text : text[..80] + "…";
 }
