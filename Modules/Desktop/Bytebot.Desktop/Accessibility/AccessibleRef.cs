@@ -35,6 +35,8 @@ internal readonly partial record struct AccessibleRef(string Bus, string Path)
         return new AccessibleRef(busName, rest.IndexOf('/', 1) < 0 ? Prefix + rest[1..] : rest);
     }
 
-    [GeneratedRegex(@"^(?<bus>[0-9]+\.[0-9]+|[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)+)(?<rest>(/[A-Za-z0-9_]+)+)\z")]
+    // A unique name's digits or a dotted well-known name, then path elements; \z, as $ would allow a newline after.
+    [GeneratedRegex(@"^(?<bus>[0-9]+\.[0-9]+|[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)+)"
+        + @"(?<rest>(/[A-Za-z0-9_]+)+)\z")]
     private static partial Regex IdShape();
 }

@@ -1,6 +1,8 @@
 namespace Bytebot.Desktop.Accessibility;
 
-/// <summary>AT-SPI's state set (<c>AtspiStateType</c>, at-spi2-core <c>atspi-constants.h</c>): 64 bits, sent as two words.</summary>
+/// <summary>
+/// AT-SPI's state set (<c>AtspiStateType</c>, at-spi2-core <c>atspi-constants.h</c>): 64 bits, sent as two words.
+/// </summary>
 internal readonly record struct AccessibleStates(ulong Bits)
 {
     public const int Active = 1;

@@ -35,17 +35,20 @@ internal sealed class AtSpi(DBusConnection connection)
         }, cancellationToken);
 
     public Task<string> RoleNameAsync(AccessibleRef element, CancellationToken cancellationToken) =>
-        CallAsync(element, Accessible, "GetRoleName", null, null, (m, _) => m.GetBodyReader().ReadString(), cancellationToken);
+        CallAsync(element, Accessible, "GetRoleName", null, null,
+            (m, _) => m.GetBodyReader().ReadString(), cancellationToken);
 
     public Task<AccessibleStates> StatesAsync(AccessibleRef element, CancellationToken cancellationToken) =>
         CallAsync(element, Accessible, "GetState", null, null,
             (m, _) => AccessibleStates.From(m.GetBodyReader().ReadArrayOfUInt32()), cancellationToken);
 
     public Task<string[]> InterfacesAsync(AccessibleRef element, CancellationToken cancellationToken) =>
-        CallAsync(element, Accessible, "GetInterfaces", null, null, (m, _) => m.GetBodyReader().ReadArrayOfString(), cancellationToken);
+        CallAsync(element, Accessible, "GetInterfaces", null, null,
+            (m, _) => m.GetBodyReader().ReadArrayOfString(), cancellationToken);
 
     public Task<string> NameAsync(AccessibleRef element, CancellationToken cancellationToken) =>
-        PropertyAsync(element, Accessible, "Name", v => v.Type == VariantValueType.String ? v.GetString() : "", cancellationToken);
+        PropertyAsync(element, Accessible, "Name",
+            v => v.Type == VariantValueType.String ? v.GetString() : "", cancellationToken);
 
     /// <summary>The elements that label this one (a text field's "Name:" label).</summary>
     public Task<AccessibleRef[]> LabelsAsync(AccessibleRef element, CancellationToken cancellationToken) =>
@@ -67,11 +70,13 @@ internal sealed class AtSpi(DBusConnection connection)
 
     /// <summary>Null when the element has no place on the screen (GTK answers -1 or a zero size).</summary>
     public Task<ScreenRegion?> ExtentsAsync(AccessibleRef element, CancellationToken cancellationToken) =>
-        CallAsync(element, Component, "GetExtents", "u", (ref MessageWriter w) => w.WriteUInt32(ScreenCoordinates), (m, _) =>
+        CallAsync(element, Component, "GetExtents", "u", (ref MessageWriter w) => w.WriteUInt32(ScreenCoordinates),
+            (m, _) =>
         {
             var reader = m.GetBodyReader();
             reader.AlignStruct();
-            var (x, y, width, height) = (reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32());
+            var (x, y) = (reader.ReadInt32(), reader.ReadInt32());
+            var (width, height) = (reader.ReadInt32(), reader.ReadInt32());
             return width > 0 && height > 0 && x >= 0 && y >= 0 ? new ScreenRegion(x, y, width, height) : null;
         }, cancellationToken);
 
@@ -97,7 +102,8 @@ internal sealed class AtSpi(DBusConnection connection)
             (m, _) => m.GetBodyReader().ReadBool(), cancellationToken);
 
     public Task<bool> GrabFocusAsync(AccessibleRef element, CancellationToken cancellationToken) =>
-        CallAsync(element, Component, "GrabFocus", null, null, (m, _) => m.GetBodyReader().ReadBool(), cancellationToken);
+        CallAsync(element, Component, "GrabFocus", null, null,
+            (m, _) => m.GetBodyReader().ReadBool(), cancellationToken);
 
     public Task<bool> SetTextAsync(AccessibleRef element, string text, CancellationToken cancellationToken) =>
         CallAsync(element, EditableText, "SetTextContents", "s", (ref MessageWriter w) => w.WriteString(text),
@@ -112,7 +118,8 @@ internal sealed class AtSpi(DBusConnection connection)
         }, (m, _) => m.GetBodyReader().ReadString(), cancellationToken);
 
     public Task<double> NumberAsync(AccessibleRef element, CancellationToken cancellationToken) =>
-        PropertyAsync(element, ValueInterface, "CurrentValue", v => v.Type == VariantValueType.Double ? v.GetDouble() : double.NaN, cancellationToken);
+        PropertyAsync(element, ValueInterface, "CurrentValue",
+            v => v.Type == VariantValueType.Double ? v.GetDouble() : double.NaN, cancellationToken);
 
     public async Task SetNumberAsync(AccessibleRef element, double value, CancellationToken cancellationToken) =>
         await CallAsync(element, Properties, "Set", "ssv", (ref MessageWriter w) =>
@@ -123,7 +130,8 @@ internal sealed class AtSpi(DBusConnection connection)
         }, (_, _) => true, cancellationToken).ConfigureAwait(false);
 
     private Task<T> PropertyAsync<T>(
-        AccessibleRef element, string @interface, string name, Func<VariantValue, T> convert, CancellationToken cancellationToken) =>
+        AccessibleRef element, string @interface, string name, Func<VariantValue, T> convert,
+        CancellationToken cancellationToken) =>
         CallAsync(element, Properties, "Get", "ss", (ref MessageWriter w) =>
         {
             w.WriteString(@interface);
@@ -148,7 +156,8 @@ internal sealed class AtSpi(DBusConnection connection)
         connection.CallMethodAsync(Message(element, @interface, member, signature, arguments), reader, null)
             .WaitAsync(CallTimeout, cancellationToken);
 
-    private MessageBuffer Message(AccessibleRef element, string @interface, string member, string? signature, Arguments? arguments)
+    private MessageBuffer Message(
+        AccessibleRef element, string @interface, string member, string? signature, Arguments? arguments)
     {
         var writer = connection.GetMessageWriter();
         try

@@ -22,7 +22,8 @@ internal sealed partial class AtSpiBus(IDesktopEnvironment environment, ILogger<
     public async Task<AtSpi> ConnectAsync(CancellationToken cancellationToken)
     {
         var display = environment.Display;
-        var address = await Task.Run(() => RootProperty.ReadText(display, "AT_SPI_BUS"), cancellationToken).ConfigureAwait(false)
+        var address = await Task.Run(() => RootProperty.ReadText(display, "AT_SPI_BUS"), cancellationToken)
+                .ConfigureAwait(false)
             ?? (environment.IsManaged ? null : System.Environment.GetEnvironmentVariable("AT_SPI_BUS_ADDRESS"));
         if (string.IsNullOrEmpty(address))
             throw new DesktopUnavailableException(
@@ -38,12 +39,14 @@ internal sealed partial class AtSpiBus(IDesktopEnvironment environment, ILogger<
                 var connection = new DBusConnection(address);
                 try
                 {
-                    await connection.ConnectAsync().AsTask().WaitAsync(AtSpi.CallTimeout, cancellationToken).ConfigureAwait(false);
+                    await connection.ConnectAsync().AsTask().WaitAsync(AtSpi.CallTimeout, cancellationToken)
+                        .ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is DBusConnectFailedException or TimeoutException)
                 {
                     connection.Dispose();
-                    throw new DesktopUnavailableException($"The desktop's accessibility bus did not accept a connection: {e.Message}");
+                    throw new DesktopUnavailableException(
+                        $"The desktop's accessibility bus did not accept a connection: {e.Message}");
                 }
                 _disconnected = connection.DisconnectedAsync();
                 (_connection, _address) = (connection, address);

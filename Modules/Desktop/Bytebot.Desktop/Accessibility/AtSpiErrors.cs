@@ -4,7 +4,9 @@ namespace Bytebot.Desktop.Accessibility;
 
 internal static class AtSpiErrors
 {
-    /// <summary>The object or its application is not there (any more), or it does not have the interface asked.</summary>
+    /// <summary>
+    /// The object or its application is not there (any more), or it does not have the interface asked.
+    /// </summary>
     public static bool IsGone(Exception exception) => exception is DBusErrorReplyException
     {
         ErrorName: "org.freedesktop.DBus.Error.UnknownObject" or "org.freedesktop.DBus.Error.ServiceUnknown"

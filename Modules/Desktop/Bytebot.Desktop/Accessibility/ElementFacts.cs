@@ -23,7 +23,8 @@ internal sealed record ElementFacts(
         new(Ref.Id, parent, depth, Role, Name, States.Described(), Bounds, Actions, Value);
 
     /// <summary>Reads the element; null when it is not there any more or does not answer.</summary>
-    public static async Task<ElementFacts?> ReadAsync(AtSpi atspi, AccessibleRef element, CancellationToken cancellationToken)
+    public static async Task<ElementFacts?> ReadAsync(
+        AtSpi atspi, AccessibleRef element, CancellationToken cancellationToken)
     {
         try
         {
@@ -36,10 +37,16 @@ internal sealed record ElementFacts(
             var facts = new ElementFacts(element, role.Result, name.Result.Trim(), states.Result, has, null, [], null);
             if (!facts.Showing)
                 return facts;
-            var bounds = facts.Has("Component") ? atspi.ExtentsAsync(element, cancellationToken) : Task.FromResult<ScreenRegion?>(null);
-            var actions = facts.Has("Action") ? atspi.ActionsAsync(element, cancellationToken) : Task.FromResult<string[]>([]);
+            var bounds = facts.Has("Component")
+                ? atspi.ExtentsAsync(element, cancellationToken)
+                : Task.FromResult<ScreenRegion?>(null);
+            var actions = facts.Has("Action")
+                ? atspi.ActionsAsync(element, cancellationToken)
+                : Task.FromResult<string[]>([]);
             var value = ValueAsync(atspi, facts, cancellationToken);
-            var label = facts.Name.Length == 0 && Labelled.Contains(facts.Role) ? LabelAsync(atspi, element, cancellationToken) : Task.FromResult("");
+            var label = facts.Name.Length == 0 && Labelled.Contains(facts.Role)
+                ? LabelAsync(atspi, element, cancellationToken)
+                : Task.FromResult("");
             await Task.WhenAll(bounds, actions, value, label).ConfigureAwait(false);
             return facts with
             {
@@ -62,14 +69,20 @@ internal sealed record ElementFacts(
             return null;
         if (facts.Has("EditableText") || (facts.Has("Text") && Labelled.Contains(facts.Role)))
             return await atspi.TextAsync(facts.Ref, MaxValueLength, cancellationToken).ConfigureAwait(false);
-        if (facts.Has("Value") && await atspi.NumberAsync(facts.Ref, cancellationToken).ConfigureAwait(false) is var number && !double.IsNaN(number))
+        if (facts.Has("Value")
+            && await atspi.NumberAsync(facts.Ref, cancellationToken).ConfigureAwait(false) is var number
+            && !double.IsNaN(number))
             return number.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return null;
     }
 
-    private static async Task<string> LabelAsync(AtSpi atspi, AccessibleRef element, CancellationToken cancellationToken)
+    private static async Task<string> LabelAsync(
+        AtSpi atspi, AccessibleRef element, CancellationToken cancellationToken)
     {
         var labels = await atspi.LabelsAsync(element, cancellationToken).ConfigureAwait(false);
-        return labels.Length == 0 ? "" : (await atspi.NameAsync(labels[0], cancellationToken).ConfigureAwait(false)).Trim().TrimEnd(':');
+        if (labels.Length == 0)
+            return "";
+        var name = await atspi.NameAsync(labels[0], cancellationToken).ConfigureAwait(false);
+        return name.Trim().TrimEnd(':');
     }
 }

@@ -34,9 +34,10 @@ internal static class TreeReader
                 {
                     var states = await atspi.StatesAsync(top, cancellationToken).ConfigureAwait(false);
                     // xfwm4 keeps an active 5x5 window off the screen: a window counts once it is on the screen.
-                    return states.Has(AccessibleStates.Active)
-                        && await atspi.ExtentsAsync(top, cancellationToken).ConfigureAwait(false) is { Width: > 10, Height: > 10 }
-                        ? top : (AccessibleRef?)null;
+                    if (!states.Has(AccessibleStates.Active))
+                        return null;
+                    var bounds = await atspi.ExtentsAsync(top, cancellationToken).ConfigureAwait(false);
+                    return bounds is { Width: > 10, Height: > 10 } ? top : (AccessibleRef?)null;
                 }
                 catch (Exception e) when (AtSpiErrors.IsGone(e) || e is TimeoutException)
                 {
@@ -48,7 +49,8 @@ internal static class TreeReader
         return windows.FirstOrDefault(w => w is not null);
     }
 
-    public static async Task<AccessibleTree> ReadAsync(AtSpi atspi, ElementFacts window, CancellationToken cancellationToken)
+    public static async Task<AccessibleTree> ReadAsync(
+        AtSpi atspi, ElementFacts window, CancellationToken cancellationToken)
     {
         List<Node> nodes = [new(window, -1, 0)];
         var timeouts = 0;
@@ -91,7 +93,8 @@ internal static class TreeReader
                 truncated = true;
                 break;
             }
-            var facts = await Task.WhenAll(next.Select(n => ElementFacts.ReadAsync(atspi, n.Child, cancellationToken))).ConfigureAwait(false);
+            var facts = await Task.WhenAll(next.Select(n => ElementFacts.ReadAsync(atspi, n.Child, cancellationToken)))
+                .ConfigureAwait(false);
             level = [];
             for (var i = 0; i < next.Count; i++)
             {
@@ -117,7 +120,8 @@ internal static class TreeReader
             AddDepthFirst(nodes, child, elements);
     }
 
-    private static async Task<AccessibleRef[]> ChildrenOrNoneAsync(AtSpi atspi, AccessibleRef element, CancellationToken cancellationToken)
+    private static async Task<AccessibleRef[]> ChildrenOrNoneAsync(
+        AtSpi atspi, AccessibleRef element, CancellationToken cancellationToken)
     {
         try
         {

@@ -21,7 +21,8 @@ internal static unsafe class RootProperty
             var atom = Xlib.XInternAtom(display, property, 1);
             if (atom == 0)
                 return null;
-            var status = Xlib.XGetWindowProperty(display, Xlib.XDefaultRootWindow(display), atom, 0, 4096, 0, AnyPropertyType,
+            var root = Xlib.XDefaultRootWindow(display);
+            var status = Xlib.XGetWindowProperty(display, root, atom, 0, 4096, 0, AnyPropertyType,
                 out _, out var format, out var count, out _, out var data);
             if (data is null)
                 return null;

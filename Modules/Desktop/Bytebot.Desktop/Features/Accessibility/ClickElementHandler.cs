@@ -14,26 +14,32 @@ public static class ClickElementHandler
     // Chosen by name, never by index: action 0 of a GTK4 text view is "buffer.delete-line".
     private static readonly string[] ClickActions = ["click", "press", "activate", "jump", "toggle", "open"];
 
-    public static async Task<ActionCompleted> HandleAsync(ClickElement message, DesktopActions desktop, CancellationToken cancellationToken)
+    public static async Task<ActionCompleted> HandleAsync(
+        ClickElement message, DesktopActions desktop, CancellationToken cancellationToken)
     {
         var (atspi, element) = await Elements.FindAsync(message, message.Id, desktop, cancellationToken);
         var screen = await desktop.Driver.GetScreenSizeAsync(cancellationToken);
         if (!element.Showing)
-            throw new ComputerActionRejectedException("id", $"{Elements.Describe(element)} is not showing; read accessibility_tree again.");
+            throw new ComputerActionRejectedException("id",
+                $"{Elements.Describe(element)} is not showing; read accessibility_tree again.");
         if (element.Bounds is { } b && b.X + b.Width / 2 < screen.Width && b.Y + b.Height / 2 < screen.Height)
         {
             var centre = new Coordinates(b.X + b.Width / 2, b.Y + b.Height / 2);
-            return await ClickMouseHandler.HandleAsync(
-                new ClickMouse(PointerButton.Left, 1, centre, []) { ByAgent = message.ByAgent }, desktop, cancellationToken);
+            var click = new ClickMouse(PointerButton.Left, 1, centre, [])
+            {
+                ByAgent = message.ByAgent,
+            };
+            return await ClickMouseHandler.HandleAsync(click, desktop, cancellationToken);
         }
         var index = ClickActions.Select(name => element.Actions.ToList().IndexOf(name)).FirstOrDefault(i => i >= 0, -1);
         if (index < 0)
-            throw new ComputerActionRejectedException("id",
-                $"{Elements.Describe(element)} has no place on the screen and no click action (it has: {string.Join(", ", element.Actions.DefaultIfEmpty("none"))}).");
+            throw new ComputerActionRejectedException("id", $"{Elements.Describe(element)} has no place on the screen "
+                + $"and no click action (it has: {string.Join(", ", element.Actions.DefaultIfEmpty("none"))}).");
         return await desktop.Queue.RunAsync(message, async token =>
             await atspi.DoActionAsync(element.Ref, index, token)
                 ? ActionCompleted.Instance
-                : throw new ComputerActionRejectedException("id", $"{Elements.Describe(element)} refused its '{element.Actions[index]}' action."),
+                : throw new ComputerActionRejectedException("id",
+                    $"{Elements.Describe(element)} refused its '{element.Actions[index]}' action."),
             cancellationToken);
     }
 }

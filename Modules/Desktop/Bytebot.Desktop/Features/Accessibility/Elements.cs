@@ -4,7 +4,9 @@ using Bytebot.Desktop.Features.Actions;
 
 namespace Bytebot.Desktop.Features.Accessibility;
 
-/// <summary>Finds the element an action names; an id that is malformed or names nothing is the caller's mistake.</summary>
+/// <summary>
+/// Finds the element an action names; an id that is malformed or names nothing is the caller's mistake.
+/// </summary>
 internal static class Elements
 {
     public static async Task<(AtSpi AtSpi, ElementFacts Element)> FindAsync(
@@ -20,7 +22,8 @@ internal static class Elements
     }
 
     public static string Gone(string id) =>
-        $"No element '{id}' answers on the desktop (its window may have closed, or its application is busy for more than 3 s); read accessibility_tree again.";
+        $"No element '{id}' answers on the desktop (its window may have closed, or its application is busy for more "
+        + "than 3 s); read accessibility_tree again.";
 
     /// <summary>"The menu 'File'": each message about an element starts with it.</summary>
     public static string Describe(ElementFacts element) =>
