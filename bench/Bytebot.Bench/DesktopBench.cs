@@ -16,9 +16,10 @@ internal static class DesktopBench
 
     // The body of run i (-1 is the warm-up), and the peer command with its extra environment.
     // An operation without a peer (nothing on the machine reads the accessibility tree) reports ours alone; Before is
-    // posted once, until it succeeds, before the warm-up. Still waits, before the warm-up, until the screen stops changing.
-    private sealed record Operation(string Name, Func<int, string> Body, string[] Peer, string? PeerEnvironment = null, string? Before = null,
-        bool Still = false);
+    // posted once, until it succeeds, before the warm-up. Still waits, before the warm-up, until the screen stops
+    // changing.
+    private sealed record Operation(string Name, Func<int, string> Body, string[] Peer, string? PeerEnvironment = null,
+        string? Before = null, bool Still = false);
 
     // The tesseract CLI reads the screenshot the bench saved (the same pixels find_text reads).
     private const string ScreenPng = "{screen.png}";
@@ -30,7 +31,7 @@ internal static class DesktopBench
         Fixed("move mouse", """{"action":"move_mouse","coordinates":{"x":640,"y":480}}""", "xdotool", "mousemove", "640", "480"),
         Fixed("click", """{"action":"click_mouse","button":"left","clickCount":1}""", "xdotool", "click", "1"),
         Fixed("type 100 ASCII chars", JsonSerializer.Serialize(new { action = "type_text", text = Text100 }), "xdotool", "type", "--delay", "0", Text100),
-        // The clicks above open windows that go on drawing for seconds: a capture waits behind Xvfb's drawing, and both
+        // The input above opens Thunar windows that go on drawing for seconds: a capture waits behind Xvfb's drawing, and both
         // we and import would measure that instead of the screenshot.
         Fixed("screenshot PNG", """{"action":"screenshot"}""", "import", "-window", "root", "png:-") with { Still = true },
         Fixed("screenshot JPEG", """{"action":"screenshot","format":"jpeg","quality":80}""", "import", "-window", "root", "-quality", "80", "jpeg:-")
@@ -120,17 +121,18 @@ internal static class DesktopBench
         throw new InvalidOperationException($"{body} listed nothing within 20 s of {before}");
     }
 
-    // Two PNG screenshots 250 ms apart with the same bytes, or 20 s.
+    // Five PNG screenshots 250 ms apart with the same bytes (windows that the typing opened map one after the other,
+    // with still moments in between), or 30 s.
     private static async Task WaitForStillScreenAsync(HttpClient http)
     {
         var previous = "";
-        for (var attempt = 0; attempt < 80; attempt++)
+        var same = 0;
+        for (var attempt = 0; attempt < 120 && same < 4; attempt++)
         {
             using var response = await http.PostAsync(new Uri("/computer-use", UriKind.Relative),
                 new StringContent("""{"action":"screenshot"}""", Encoding.UTF8, "application/json"));
             var image = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("image").GetString()!;
-            if (image == previous)
-                return;
+            same = image == previous ? same + 1 : 0;
             previous = image;
             await Task.Delay(250);
         }
