@@ -38,7 +38,8 @@ public sealed class ScreenshotEncodingTests
             for (var x = 0; x < width; x++)
             {
                 var (source, decoded) = (y * stride + x * 4, (y * width + x) * 3);
-                if (png.Rgb[decoded] != pixels[source + 2] || png.Rgb[decoded + 1] != pixels[source + 1] || png.Rgb[decoded + 2] != pixels[source])
+                if (png.Rgb[decoded] != pixels[source + 2] || png.Rgb[decoded + 1] != pixels[source + 1]
+                    || png.Rgb[decoded + 2] != pixels[source])
                     Assert.Fail($"({x}, {y}) differs");
             }
         }

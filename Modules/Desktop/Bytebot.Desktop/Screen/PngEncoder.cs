@@ -6,8 +6,8 @@ namespace Bytebot.Desktop.Screen;
 
 /// <summary>
 /// 8-bit RGB PNG from BGRX through .NET's zlib-ng at level 1 with filter None: on the managed desktop it beat
-/// Sub/Up/Avg/Paeth, adaptive filters, RLE and levels 2–4 on time, and levels 2–4 shrink the file by 7–17% for 1.6–3×
-/// the time (ADR 0005, 0034). RGB, so the undefined X byte can never become alpha.
+/// Sub/Up/Avg/Paeth, adaptive filters, RLE and levels 2–4 on time, and levels 2–4 shrink the file by 7–17% for
+/// 1.6–3× the time (ADR 0005, 0034). RGB, so the undefined X byte can never become alpha.
 /// </summary>
 internal static unsafe class PngEncoder
 {
@@ -22,7 +22,8 @@ internal static unsafe class PngEncoder
 
     private static ReadOnlySpan<byte> Signature => [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0d, 0x0a, 0x1a, 0x0a];
 
-    private static ReadOnlySpan<byte> End => [0, 0, 0, 0, (byte)'I', (byte)'E', (byte)'N', (byte)'D', 0xae, 0x42, 0x60, 0x82];
+    private static ReadOnlySpan<byte> End =>
+        [0, 0, 0, 0, (byte)'I', (byte)'E', (byte)'N', (byte)'D', 0xae, 0x42, 0x60, 0x82];
 
     public static byte[] Encode(ReadOnlySpan<byte> bgrx, int width, int height, int stride)
     {
@@ -47,11 +48,15 @@ internal static unsafe class PngEncoder
             const int data = HeaderBytes + 8;
             int length;
             fixed (byte* pixels = bgrx)
-                length = raw < SplitBytes || height < 16 ? Compress(pixels, width, stride, 0, height, buffer, data, last: true).Length
+            {
+                length = raw < SplitBytes || height < 16
+                    ? Compress(pixels, width, stride, 0, height, buffer, data, last: true).Length
                     : CompressInHalves(pixels, width, stride, height, buffer, data);
+            }
             BinaryPrimitives.WriteInt32BigEndian(buffer.AsSpan(HeaderBytes), length);
             var crc = data + length;
-            BinaryPrimitives.WriteUInt32BigEndian(buffer.AsSpan(crc), Crc32.HashToUInt32(buffer.AsSpan(HeaderBytes + 4, 4 + length)));
+            var chunk = buffer.AsSpan(HeaderBytes + 4, 4 + length);
+            BinaryPrimitives.WriteUInt32BigEndian(buffer.AsSpan(crc), Crc32.HashToUInt32(chunk));
             End.CopyTo(buffer.AsSpan(crc + 4));
             return buffer.AsSpan(0, crc + 4 + End.Length).ToArray();
         }
@@ -94,7 +99,8 @@ internal static unsafe class PngEncoder
     /// Rows [from, to) as a zlib stream into target at offset. Not last: the length ends after the sync flush, before
     /// the final block and the Adler-32 (returned) that closing the stream wrote.
     /// </summary>
-    private static (int Length, uint Adler) Compress(byte* pixels, int width, int stride, int from, int to, byte[] target, int offset, bool last)
+    private static (int Length, uint Adler) Compress(
+        byte* pixels, int width, int stride, int from, int to, byte[] target, int offset, bool last)
     {
         var rowBytes = 1 + width * 3;
         var batch = ScreenBuffers.Pool.Rent(Math.Max(BatchBytes, rowBytes));
@@ -113,7 +119,8 @@ internal static unsafe class PngEncoder
                         used = 0;
                     }
                     batch[used] = 0;
-                    Pixels.BgrxToRgb(new ReadOnlySpan<byte>(pixels + (long)y * stride, width * 4), batch.AsSpan(used + 1, rowBytes - 1));
+                    var row = new ReadOnlySpan<byte>(pixels + (long)y * stride, width * 4);
+                    Pixels.BgrxToRgb(row, batch.AsSpan(used + 1, rowBytes - 1));
                     used += rowBytes;
                 }
                 zlib.Write(batch, 0, used);
