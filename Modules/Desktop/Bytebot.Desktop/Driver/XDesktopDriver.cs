@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using Bytebot.Desktop.Clipboard;
 using Bytebot.Desktop.Input;
@@ -118,7 +119,7 @@ internal sealed class XDesktopDriver : IDesktopDriver, IDisposable
         }
         finally
         {
-            ScreenBuffers.Pool.Return(frame.Pixels);
+            ArrayPool<byte>.Shared.Return(frame.Pixels);
         }
     }
 
