@@ -16,8 +16,10 @@ internal static class DesktopBench
 
     // The body of run i (-1 is the warm-up), and the peer command with its extra environment.
     // An operation without a peer (nothing on the machine reads the accessibility tree) reports ours alone; Before is
-    // posted once, until it succeeds, before the warm-up.
-    private sealed record Operation(string Name, Func<int, string> Body, string[] Peer, string? PeerEnvironment = null, string? Before = null);
+    // posted once, until it succeeds, before the warm-up. Still waits, before the warm-up, until the screen stops
+    // changing.
+    private sealed record Operation(string Name, Func<int, string> Body, string[] Peer, string? PeerEnvironment = null,
+        string? Before = null, bool Still = false);
 
     // The tesseract CLI reads the screenshot the bench saved (the same pixels find_text reads).
     private const string ScreenPng = "{screen.png}";
@@ -29,8 +31,11 @@ internal static class DesktopBench
         Fixed("move mouse", """{"action":"move_mouse","coordinates":{"x":640,"y":480}}""", "xdotool", "mousemove", "640", "480"),
         Fixed("click", """{"action":"click_mouse","button":"left","clickCount":1}""", "xdotool", "click", "1"),
         Fixed("type 100 ASCII chars", JsonSerializer.Serialize(new { action = "type_text", text = Text100 }), "xdotool", "type", "--delay", "0", Text100),
-        Fixed("screenshot PNG", """{"action":"screenshot"}""", "import", "-window", "root", "png:-"),
-        Fixed("screenshot JPEG", """{"action":"screenshot","format":"jpeg","quality":80}""", "import", "-window", "root", "-quality", "80", "jpeg:-"),
+        // The input above opens Thunar windows that go on drawing for seconds: a capture waits behind Xvfb's drawing, and both
+        // we and import would measure that instead of the screenshot.
+        Fixed("screenshot PNG", """{"action":"screenshot"}""", "import", "-window", "root", "png:-") with { Still = true },
+        Fixed("screenshot JPEG", """{"action":"screenshot","format":"jpeg","quality":80}""", "import", "-window", "root", "-quality", "80", "jpeg:-")
+            with { Still = true },
         // A region one pixel narrower per run (16 sizes, 8 cached) so every run recognizes afresh, as on a changed screen.
         new("find_text full screen, fresh frame", i => FindText(1280 - (i + 1) % 16), ["tesseract", ScreenPng, "-", "tsv"]),
         new("find_text full screen, fresh frame (CLI with OMP_THREAD_LIMIT=1)", i => FindText(1280 - (i + 1) % 16),
@@ -65,13 +70,15 @@ internal static class DesktopBench
                     JsonDocument.Parse(await shot.Content.ReadAsStringAsync()).RootElement.GetProperty("image").GetString()!));
             var results = new List<object>();
             var lines = new List<string> { "| operation | ours ms (median) | peer | peer ms (median) | ours / peer |", "|---|---|---|---|---|" };
-            foreach (var operation in Operations)
+            foreach (var operation in Operations.Where(o => options.Only.Split(',').Any(part => o.Name.Contains(part, StringComparison.Ordinal))))
             {
                 var ours = new List<double>();
                 var peer = new List<double>();
                 var command = operation.Peer.Select(word => word == ScreenPng ? screen : word).ToArray();
                 if (operation.Before is { } before)
                     await PrepareAsync(host.Http, before, operation.Body(-1));
+                if (operation.Still)
+                    await WaitForStillScreenAsync(host.Http);
                 await PostAsync(host.Http, operation.Body(-1));
                 if (command.Length > 0)
                     await RunPeerAsync(command, display, operation.PeerEnvironment);
@@ -127,6 +134,23 @@ internal static class DesktopBench
             await Task.Delay(250);
         }
         throw new InvalidOperationException($"{body} listed nothing within 20 s of {before}");
+    }
+
+    // Five PNG screenshots 250 ms apart with the same bytes (windows that the typing opened map one after the other,
+    // with still moments in between), or 30 s.
+    private static async Task WaitForStillScreenAsync(HttpClient http)
+    {
+        var previous = "";
+        var same = 0;
+        for (var attempt = 0; attempt < 120 && same < 4; attempt++)
+        {
+            using var response = await http.PostAsync(new Uri("/computer-use", UriKind.Relative),
+                new StringContent("""{"action":"screenshot"}""", Encoding.UTF8, "application/json"));
+            var image = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("image").GetString()!;
+            same = image == previous ? same + 1 : 0;
+            previous = image;
+            await Task.Delay(250);
+        }
     }
 
     // HTTP round trip including reading the whole body, as a client sees it.

@@ -2,6 +2,7 @@ using System.Globalization;
 using Bytebot.Bench;
 
 // Side-by-side benchmarks. Usage: --mode startup|tasks|desktop|agent --host path/Bytebot.Host.dll --out dir [--warm-runs N] [--runs N]
+// [--only TEXT,TEXT] (desktop: only the operations whose name contains one of them)
 var options = BenchArgs.Parse(args);
 Directory.CreateDirectory(options.Out);
 switch (options.Mode)
@@ -26,7 +27,7 @@ return 0;
 
 namespace Bytebot.Bench
 {
-    internal sealed record BenchArgs(string Mode, string HostDll, string Out, int WarmRuns, int Runs)
+    internal sealed record BenchArgs(string Mode, string HostDll, string Out, int WarmRuns, int Runs, string Only)
     {
         public static BenchArgs Parse(string[] args)
         {
@@ -35,7 +36,8 @@ namespace Bytebot.Bench
                 : fallback ?? throw new ArgumentException($"missing {name}");
             return new BenchArgs(Value("--mode", "startup"), Path.GetFullPath(Value("--host", null)),
                 Path.GetFullPath(Value("--out", "artifacts/bench")), int.Parse(Value("--warm-runs", "3"), CultureInfo.InvariantCulture),
-                int.Parse(Value("--runs", "30"), CultureInfo.InvariantCulture));
+                int.Parse(Value("--runs", "30"), CultureInfo.InvariantCulture),
+                Value("--only", ""));
         }
     }
 }

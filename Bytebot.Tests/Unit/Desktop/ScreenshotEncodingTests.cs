@@ -23,6 +23,29 @@ public sealed class ScreenshotEncodingTests
     }
 
     [Fact]
+    public void A_png_of_many_rows_from_a_padded_frame_keeps_every_pixel_and_every_chunk_checksum()
+    {
+        var noise = new Random(13);
+        var (width, height, stride) = (1001, 301, 1001 * 4 + 12);
+        var pixels = new byte[stride * height];
+        noise.NextBytes(pixels);
+
+        var png = PngImage.Decode(PngEncoder.Encode(pixels, width, height, stride));
+
+        (png.Width, png.Height).ShouldBe((width, height));
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                var (source, decoded) = (y * stride + x * 4, (y * width + x) * 3);
+                if (png.Rgb[decoded] != pixels[source + 2] || png.Rgb[decoded + 1] != pixels[source + 1]
+                    || png.Rgb[decoded + 2] != pixels[source])
+                    Assert.Fail($"({x}, {y}) differs");
+            }
+        }
+    }
+
+    [Fact]
     public void A_region_is_cut_out_before_scaling_and_averaged_by_area()
     {
         var frame = Frame(8, 8, (x, y) => x < 4 ? [0, 0, 0, 0] : [200, 100, 50, 7]);

@@ -1,9 +1,13 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.IO.Hashing;
 
 namespace Bytebot.Tests.Integration.Desktop.Native;
 
-/// <summary>A just-enough PNG reader for our own output: 8-bit RGB, filter type None on every row.</summary>
+/// <summary>
+/// A just-enough PNG reader for our own output: 8-bit RGB, filter type None on every row; every chunk's CRC and the
+/// zlib stream's Adler-32 are checked, as libpng checks them.
+/// </summary>
 internal sealed record PngImage(int Width, int Height, byte ColorType, byte[] Rgb)
 {
     public static PngImage Decode(byte[] png)
@@ -17,6 +21,8 @@ internal sealed record PngImage(int Width, int Height, byte ColorType, byte[] Rg
             var length = BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(offset));
             var type = System.Text.Encoding.ASCII.GetString(png, offset + 4, 4);
             var data = png.AsSpan(offset + 8, length);
+            BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(offset + 8 + length)).ShouldBe(
+                Crc32.HashToUInt32(png.AsSpan(offset + 4, 4 + length)), $"the CRC of the {type} chunk");
             if (type == "IHDR")
             {
                 width = BinaryPrimitives.ReadInt32BigEndian(data);

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using Bytebot.Desktop.Clipboard;
 using Bytebot.Desktop.Input;
@@ -119,7 +118,7 @@ internal sealed class XDesktopDriver : IDesktopDriver, IDisposable
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(frame.Pixels);
+            ScreenBuffers.Pool.Return(frame.Pixels);
         }
     }
 

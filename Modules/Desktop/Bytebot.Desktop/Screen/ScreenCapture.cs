@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.InteropServices;
 using Bytebot.Desktop.X11;
 
@@ -53,12 +52,12 @@ internal sealed unsafe class ScreenCapture : IDisposable
 
     /// <summary>
     /// <see cref="Grab"/> into a pooled buffer (at least as long as the frame) the caller returns to
-    /// <see cref="ArrayPool{T}.Shared"/>: a fresh 4.9 MB array per screenshot went to the large object heap and
+    /// <see cref="ScreenBuffers.Pool"/>: a fresh 4.9 MB array per screenshot went to the large object heap and
     /// brought gen-2 collections with it.
     /// </summary>
     public ScreenFrame Rent() => Read((pixels, stride) =>
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(pixels.Length);
+        var buffer = ScreenBuffers.Pool.Rent(pixels.Length);
         pixels.CopyTo(buffer);
         return new ScreenFrame(buffer, _session.Width, _session.Height, stride);
     });

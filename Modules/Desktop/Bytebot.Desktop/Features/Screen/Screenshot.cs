@@ -10,13 +10,14 @@ public static class ScreenshotHandler
 
     public static async Task<ScreenshotImage> HandleAsync(Screenshot message, DesktopActions desktop, CancellationToken cancellationToken)
     {
-        var screen = await desktop.Driver.GetScreenSizeAsync(cancellationToken);
+        // Only a region is checked against the screen: a full-screen shot waits for the X thread once, not twice.
+        ScreenSize? screen = message.Region is null ? null : await desktop.Driver.GetScreenSizeAsync(cancellationToken);
         var options = Validate(message, screen);
         return await desktop.Queue.RunAsync(message,
             async token => ToResult(await desktop.Driver.ScreenshotAsync(options, token)), cancellationToken);
     }
 
-    internal static CaptureOptions Validate(Screenshot message, ScreenSize screen)
+    internal static CaptureOptions Validate(Screenshot message, ScreenSize? screen)
     {
         var violations = new Violations();
         if (message.Quality is { } quality)
@@ -29,10 +30,10 @@ public static class ScreenshotHandler
             violations.Range("maxHeight", maxHeight, 1, MaxSide);
         if (message.Scale is not null && (message.MaxWidth is not null || message.MaxHeight is not null))
             violations.Add("scale", "cannot be combined with maxWidth or maxHeight.");
-        if (message.Region is { } r)
+        if (message.Region is { } r && screen is { } size)
         {
-            violations.Range("region.width", r.Width, 1, screen.Width).Range("region.height", r.Height, 1, screen.Height)
-                .Inside("region", r, screen);
+            violations.Range("region.width", r.Width, 1, size.Width).Range("region.height", r.Height, 1, size.Height)
+                .Inside("region", r, size);
         }
         violations.ThrowIfAny();
         var region = message.Region is { } area ? ToDriver(area) : (ScreenRect?)null;
