@@ -9,55 +9,60 @@ namespace Bytebot.Desktop.Accessibility;
 /// <summary>
 /// The connection to the desktop's accessibility bus. Its address is where at-spi-bus-launcher publishes it for the
 /// apps of the display: the root window's <c>AT_SPI_BUS</c> property (the session's own D-Bus is private to
-/// dbus-run-session). An External desktop may name it in <c>AT_SPI_BUS_ADDRESS</c> instead. A new address (the
-/// session restarted) or a lost connection connects again.
+/// dbus-run-session). An External desktop may name it in <c>AT_SPI_BUS_ADDRESS</c> instead. A lost connection (the
+/// session restarted) reads the address again and connects again.
 /// </summary>
 internal sealed partial class AtSpiBus(IDesktopEnvironment environment, ILogger<AtSpiBus> logger) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private DBusConnection? _connection;
     private Task? _disconnected;
-    private string? _address;
 
     public async Task<AtSpi> ConnectAsync(CancellationToken cancellationToken)
     {
-        var display = environment.Display;
-        var address = await Task.Run(() => RootProperty.ReadText(display, "AT_SPI_BUS"), cancellationToken)
-                .ConfigureAwait(false)
-            ?? (environment.IsManaged ? null : System.Environment.GetEnvironmentVariable("AT_SPI_BUS_ADDRESS"));
-        if (string.IsNullOrEmpty(address))
-            throw new DesktopUnavailableException(
-                $"The desktop on {display} has no accessibility bus (no AT_SPI_BUS on its root window): its session "
-                + "starts one with at-spi2-core, which build/setup installs.");
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_connection is null || _address != address || _disconnected!.IsCompleted)
+            // A live connection is used as it is: the bus goes away with the session, and a new session's is read anew.
+            if (_connection is { } live && !_disconnected!.IsCompleted)
+                return new AtSpi(live);
+            _connection?.Dispose();
+            _connection = null;
+            var display = environment.Display;
+            var address = await AddressAsync(display, cancellationToken).ConfigureAwait(false);
+            var connection = new DBusConnection(address);
+            try
             {
-                _connection?.Dispose();
-                _connection = null;
-                var connection = new DBusConnection(address);
-                try
-                {
-                    await connection.ConnectAsync().AsTask().WaitAsync(AtSpi.CallTimeout, cancellationToken)
-                        .ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is DBusConnectFailedException or TimeoutException)
-                {
-                    connection.Dispose();
-                    throw new DesktopUnavailableException(
-                        $"The desktop's accessibility bus did not accept a connection: {e.Message}");
-                }
-                _disconnected = connection.DisconnectedAsync();
-                (_connection, _address) = (connection, address);
-                LogConnected(logger, display);
+                await connection.ConnectAsync().AsTask().WaitAsync(AtSpi.CallTimeout, cancellationToken)
+                    .ConfigureAwait(false);
             }
-            return new AtSpi(_connection);
+            catch (Exception e) when (e is DBusConnectFailedException or TimeoutException)
+            {
+                connection.Dispose();
+                throw new DesktopUnavailableException(
+                    $"The desktop's accessibility bus did not accept a connection: {e.Message}");
+            }
+            _disconnected = connection.DisconnectedAsync();
+            _connection = connection;
+            LogConnected(logger, display);
+            return new AtSpi(connection);
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    private async Task<string> AddressAsync(string display, CancellationToken cancellationToken)
+    {
+        var address = await Task.Run(() => RootProperty.ReadText(display, "AT_SPI_BUS"), cancellationToken)
+                .ConfigureAwait(false)
+            ?? (environment.IsManaged ? null : System.Environment.GetEnvironmentVariable("AT_SPI_BUS_ADDRESS"));
+        return string.IsNullOrEmpty(address)
+            ? throw new DesktopUnavailableException(
+                $"The desktop on {display} has no accessibility bus (no AT_SPI_BUS on its root window): its session "
+                + "starts one with at-spi2-core, which build/setup installs.")
+            : address;
     }
 
     public ValueTask DisposeAsync()
