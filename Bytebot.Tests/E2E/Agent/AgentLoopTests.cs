@@ -1,7 +1,10 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Bytebot.Desktop.Contracts;
 using Bytebot.Tests.Fakes.Llm;
+using Bytebot.Tests.Infrastructure;
 using Bytebot.Tests.Integration.Tasks;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Bytebot.Tests.E2E.Agent;
 
@@ -359,12 +362,17 @@ public sealed class AgentLoopTests(AgentHost host) : IClassFixture<AgentHost>
             .Select(b => b.GetProperty("text").GetString())
             .Single()!;
 
-    private static async Task<string> WaitForFileAsync(string path)
+    private async Task<string> WaitForFileAsync(string path)
     {
         // The shell writes after the Return key; the task may complete a moment before the file is flushed.
         for (var i = 0; i < 50 && !File.Exists(path); i++)
             await Task.Delay(100, TestContext.Current.CancellationToken);
-        File.Exists(path).ShouldBeTrue($"{path} was not written; terminals running: {Terminals()}");
+        if (!File.Exists(path))
+        {
+            var display = host.Factory.Services.GetRequiredService<IDesktopEnvironment>().Display;
+            Assert.Fail($"{path} was not written; terminals running: {Terminals()}; "
+                + await DesktopDiagnosis.WriteAsync(display, "agent-terminal"));
+        }
         return await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken);
     }
 

@@ -93,7 +93,8 @@ public sealed class DesktopAdoptionTests(PostgresFixture postgres) : IAsyncLifet
         while (!(await DesktopWitness.WindowsAsync(display)).Contains($"\"{title}\"", StringComparison.Ordinal))
         {
             if (DateTime.UtcNow > deadline)
-                Assert.Fail($"No window titled {title} on {display}: {await DesktopWitness.WindowsAsync(display)}");
+                Assert.Fail($"No window titled {title} on {display}: "
+                    + await DesktopDiagnosis.WriteAsync(display, "adoption-terminal"));
             await Task.Delay(100, Ct);
         }
     }
