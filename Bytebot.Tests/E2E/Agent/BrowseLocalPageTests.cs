@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Bytebot.Desktop.Contracts;
+using Bytebot.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Bytebot.Tests.E2E.Agent;
 
@@ -57,7 +60,12 @@ public sealed class BrowseLocalPageTests(AgentHost host) : IClassFixture<AgentHo
                 break;
             await Task.Delay(100, TestContext.Current.CancellationToken);
         }
-        seen.ShouldContain(r => r.StartsWith("GET / ", StringComparison.Ordinal) && r.Contains("Firefox", StringComparison.Ordinal));
+        if (!seen.Any(r => r.StartsWith("GET / ", StringComparison.Ordinal) && r.Contains("Firefox", StringComparison.Ordinal)))
+        {
+            var display = host.Factory.Services.GetRequiredService<IDesktopEnvironment>().Display;
+            Assert.Fail($"Firefox asked for no page (requests: {string.Join("; ", seen)}); "
+                + await DesktopDiagnosis.WriteAsync(display, "browse-local-page"));
+        }
         var matches = (await host.ComputerUseAsync(new { action = "find_text", text = heading })).GetProperty("matches");
         matches.GetArrayLength().ShouldBeGreaterThan(0, $"'{heading}' on the screen");
     }
