@@ -64,4 +64,49 @@ public sealed class ManagedDesktopTests(ManagedDesktopFixture fixture) : IClassF
         Desktop.Vnc!.Pid.ShouldNotBe(vnc.Pid);
         Desktop.Xvfb!.Pid.ShouldBe(xvfb.Pid);
     }
+
+    [Fact]
+    public async Task The_session_runs_with_GTK_animations_off_and_keeps_the_theme_of_the_system_defaults()
+    {
+        await fixture.Host.WaitUntilHealthyAsync();
+        string? bus = null;
+        await DesktopWitness.WaitForAsync(() => (bus = SessionBusOf("xfsettingsd", Desktop.Display)) is not null, "xfsettingsd");
+
+        (await XfconfAsync(bus!, "/Gtk/EnableAnimations")).ShouldBe("false");
+        (await XfconfAsync(bus!, "/Net/ThemeName")).ShouldNotBeNullOrWhiteSpace("the system's xsettings are merged, not replaced");
+    }
+
+    private async Task<string> XfconfAsync(string bus, string property)
+    {
+        var info = new ProcessStartInfo("xfconf-query", ["-c", "xsettings", "-p", property]) { RedirectStandardOutput = true };
+        info.Environment["DBUS_SESSION_BUS_ADDRESS"] = bus;
+        info.Environment["DISPLAY"] = Desktop.Display;
+        using var process = Process.Start(info)!;
+        var output = await process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        return output.Trim();
+    }
+
+    /// <summary>The session bus address of a process named <paramref name="command"/> on the display, if one runs.</summary>
+    private static string? SessionBusOf(string command, string display)
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
+        {
+            try
+            {
+                if (File.ReadAllText(Path.Combine(dir, "comm")).Trim() != command)
+                    continue;
+                var environment = File.ReadAllText(Path.Combine(dir, "environ")).Split('\0');
+                if (environment.Contains("DISPLAY=" + display))
+                    return environment.FirstOrDefault(e => e.StartsWith("DBUS_SESSION_BUS_ADDRESS=", StringComparison.Ordinal))?[25..];
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+        return null;
+    }
 }

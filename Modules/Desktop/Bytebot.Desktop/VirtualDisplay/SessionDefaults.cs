@@ -6,6 +6,8 @@ namespace Bytebot.Desktop.VirtualDisplay;
 /// sometimes raced a just-forked ssh-agent (one was left running in 2 of 7 runs under load). A desktop agent needs
 /// neither. The setting alone did not hold under load (an ssh-agent still started in CI), so the session's PATH
 /// also finds a stand-in <c>ssh-agent</c> first that starts nothing (xfce4-session logs a warning and goes on).
+/// GTK's animations are off: a tooltip fading in kept the screen changing for 240 ms after a mouse move, and the agent
+/// waits for a still screen after every action (agent bench: step p50 435 → 262 ms, p95 1,326 → 491 ms).
 /// </summary>
 internal static class SessionDefaults
 {
@@ -19,6 +21,15 @@ internal static class SessionDefaults
             <property name="gpg-agent" type="empty">
               <property name="enabled" type="bool" value="false"/>
             </property>
+          </property>
+        </channel>
+        """;
+
+    private const string SettingsChannel = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <channel name="xsettings" version="1.0">
+          <property name="Gtk" type="empty">
+            <property name="EnableAnimations" type="bool" value="false"/>
           </property>
         </channel>
         """;
@@ -54,9 +65,12 @@ internal static class SessionDefaults
         var root = Path.Combine(dataDirectory, "xdg");
         var channels = Path.Combine(root, "xfce4", "xfconf", "xfce-perchannel-xml");
         Directory.CreateDirectory(channels);
-        var file = Path.Combine(channels, "xfce4-session.xml");
-        if (!File.Exists(file) || File.ReadAllText(file) != SessionChannel)
-            File.WriteAllText(file, SessionChannel);
+        foreach (var (name, xml) in new[] { ("xfce4-session", SessionChannel), ("xsettings", SettingsChannel) })
+        {
+            var file = Path.Combine(channels, name + ".xml");
+            if (!File.Exists(file) || File.ReadAllText(file) != xml)
+                File.WriteAllText(file, xml);
+        }
         var inherited = Environment.GetEnvironmentVariable("XDG_CONFIG_DIRS");
         return $"{root}:{(string.IsNullOrEmpty(inherited) ? "/etc/xdg" : inherited)}";
     }
