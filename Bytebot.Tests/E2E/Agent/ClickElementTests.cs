@@ -12,7 +12,6 @@ public sealed class ClickElementTests(AgentHost host) : IClassFixture<AgentHost>
     public async Task The_model_reads_the_tree_and_click_element_on_the_Edit_menu_opens_it()
     {
         host.Llm.Reset();
-        Bytebot.Tests.Integration.Desktop.Seeing.Editor.NeverRestoreSessions();
         await host.ComputerUseAsync(new { action = "application", application = "editor" });
         var edit = await EditMenuAsync();
         ItemsOf(await TreeAsync(), edit).ShouldBe(0, "the Edit menu is closed before the click");

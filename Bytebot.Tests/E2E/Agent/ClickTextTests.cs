@@ -10,7 +10,6 @@ public sealed class ClickTextTests(AgentHost host) : IClassFixture<AgentHost>
     public async Task Click_text_on_the_editors_Edit_label_opens_the_Edit_menu()
     {
         host.Llm.Reset();
-        Bytebot.Tests.Integration.Desktop.Seeing.Editor.NeverRestoreSessions();
         await host.ComputerUseAsync(new { action = "application", application = "editor" });
         (await MatchesAsync("Preferences")).ShouldBe(0, "the Edit menu is closed before the click");
         var (path, provider, model) = AgentScripts.For("anthropic");

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -104,6 +105,48 @@ internal static class DesktopWitness
         foreach (var process in left)
             _ = Bytebot.Desktop.X11.LibC.Kill(process.Pid, Bytebot.Desktop.X11.LibC.SigKill);
         return left.Count;
+    }
+
+    /// <summary>The environment of a process named <paramref name="command"/> on the display, if one runs.</summary>
+    public static Dictionary<string, string>? EnvironmentOf(string command, string display)
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
+        {
+            try
+            {
+                if (File.ReadAllText(Path.Combine(dir, "comm")).Trim() != command)
+                    continue;
+                var environment = new Dictionary<string, string>();
+                foreach (var pair in File.ReadAllText(Path.Combine(dir, "environ")).Split('\0').Select(e => e.Split('=', 2)))
+                {
+                    if (pair.Length == 2)
+                        environment[pair[0]] = pair[1];
+                }
+                if (environment.GetValueOrDefault("DISPLAY") == display)
+                    return environment;
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Runs a program with exactly <paramref name="environment"/> (plus PATH) and answers its trimmed output.</summary>
+    public static async Task<string> RunWithAsync(Dictionary<string, string> environment, string fileName, params string[] arguments)
+    {
+        var info = new ProcessStartInfo(fileName, arguments) { RedirectStandardOutput = true, UseShellExecute = false };
+        info.Environment.Clear();
+        info.Environment["PATH"] = Environment.GetEnvironmentVariable("PATH");
+        foreach (var (name, value) in environment)
+            info.Environment[name] = value;
+        using var process = Process.Start(info)!;
+        var output = await process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        return output.Trim();
     }
 
     public static async Task WaitForAsync(Func<bool> condition, string what, int seconds = 30)

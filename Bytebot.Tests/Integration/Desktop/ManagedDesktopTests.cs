@@ -70,43 +70,13 @@ public sealed class ManagedDesktopTests(ManagedDesktopFixture fixture) : IClassF
     {
         await fixture.Host.WaitUntilHealthyAsync();
         string? bus = null;
-        await DesktopWitness.WaitForAsync(() => (bus = SessionBusOf("xfsettingsd", Desktop.Display)) is not null, "xfsettingsd");
+        await DesktopWitness.WaitForAsync(() => (bus = DesktopWitness.EnvironmentOf("xfsettingsd", Desktop.Display)?
+            .GetValueOrDefault("DBUS_SESSION_BUS_ADDRESS")) is not null, "xfsettingsd");
+        var session = new Dictionary<string, string> { ["DBUS_SESSION_BUS_ADDRESS"] = bus!, ["DISPLAY"] = Desktop.Display };
 
-        (await XfconfAsync(bus!, "/Gtk/EnableAnimations")).ShouldBe("false");
-        (await XfconfAsync(bus!, "/Net/ThemeName")).ShouldNotBeNullOrWhiteSpace("the system's xsettings are merged, not replaced");
-    }
-
-    private async Task<string> XfconfAsync(string bus, string property)
-    {
-        var info = new ProcessStartInfo("xfconf-query", ["-c", "xsettings", "-p", property]) { RedirectStandardOutput = true };
-        info.Environment["DBUS_SESSION_BUS_ADDRESS"] = bus;
-        info.Environment["DISPLAY"] = Desktop.Display;
-        using var process = Process.Start(info)!;
-        var output = await process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        return output.Trim();
-    }
-
-    /// <summary>The session bus address of a process named <paramref name="command"/> on the display, if one runs.</summary>
-    private static string? SessionBusOf(string command, string display)
-    {
-        foreach (var dir in Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
-        {
-            try
-            {
-                if (File.ReadAllText(Path.Combine(dir, "comm")).Trim() != command)
-                    continue;
-                var environment = File.ReadAllText(Path.Combine(dir, "environ")).Split('\0');
-                if (environment.Contains("DISPLAY=" + display))
-                    return environment.FirstOrDefault(e => e.StartsWith("DBUS_SESSION_BUS_ADDRESS=", StringComparison.Ordinal))?[25..];
-            }
-            catch (IOException)
-            {
-            }
-            catch (UnauthorizedAccessException)
-            {
-            }
-        }
-        return null;
+        (await DesktopWitness.RunWithAsync(session, "xfconf-query", "-c", "xsettings", "-p", "/Gtk/EnableAnimations"))
+            .ShouldBe("false");
+        (await DesktopWitness.RunWithAsync(session, "xfconf-query", "-c", "xsettings", "-p", "/Net/ThemeName"))
+            .ShouldNotBeNullOrWhiteSpace("the system's xsettings are merged, not replaced");
     }
 }

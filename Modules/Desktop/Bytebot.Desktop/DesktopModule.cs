@@ -9,6 +9,7 @@ using Bytebot.Desktop.Health;
 using Bytebot.Desktop.Mcp;
 using Bytebot.Desktop.Ocr;
 using Bytebot.Desktop.VirtualDisplay;
+using Bytebot.Platform;
 using Bytebot.Platform.Messaging;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
@@ -44,7 +45,8 @@ public static class DesktopModule
     {
         services.AddOptions<ComputerUseOptions>().Configure(options => ComputerUseOptions.Bind(options, configuration));
         services.AddSingleton<ActionQueue>();
-        services.AddSingleton<ICommandRunner, ProcessCommandRunner>();
+        services.AddSingleton<ICommandRunner>(sp => new ProcessCommandRunner(sp.GetRequiredService<DesktopSupervisor>().IsManaged
+            ? sp.GetRequiredService<DataDirectory>().Path : null));
         services.AddSingleton<Workspace>();
         services.AddSingleton(sp => new DesktopScreen(sp.GetRequiredService<DesktopSupervisor>(),
             sp.GetRequiredService<IDesktopDriver>(), sp.GetRequiredService<ActionQueue>(),

@@ -13,7 +13,6 @@ public sealed class AccessibilityTreeTests(XvfbComputerUseHost host) : IClassFix
     [Fact]
     public async Task The_editor_lists_its_menu_bar_and_File_inside_its_window_and_clicking_File_opens_the_menu()
     {
-        Editor.NeverRestoreSessions();
         await (await _client.PostActionAsync("""{"action":"application","application":"editor"}""")).ShouldBeEmptyCreatedAsync();
         var tree = await TreeUntilAsync(t => t.Any(e => e.Role == "menu" && e.Name == "File"), "the editor's File menu");
 
@@ -49,7 +48,6 @@ public sealed class AccessibilityTreeTests(XvfbComputerUseHost host) : IClassFix
     [Fact]
     public async Task Set_value_fills_the_name_field_of_the_save_dialog_and_focus_element_moves_the_focus()
     {
-        Editor.NeverRestoreSessions();
         await (await _client.PostActionAsync("""{"action":"application","application":"editor"}""")).ShouldBeEmptyCreatedAsync();
         await TreeUntilAsync(t => t.Count > 0 && t[0].Name.Contains("Mousepad", StringComparison.Ordinal), "the editor");
         await (await _client.PostActionAsync("""{"action":"type_keys","keys":["Control","Shift","s"],"chord":true}""")).ShouldBeEmptyCreatedAsync();

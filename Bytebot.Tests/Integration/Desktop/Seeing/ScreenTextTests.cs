@@ -16,7 +16,6 @@ public sealed class ScreenTextTests(XvfbComputerUseHost host) : IClassFixture<Xv
     {
         // Letters only: in a tight crop Tesseract reads a 1 as an l (and once a v as a y, so no v either).
         var word = "Zebra" + string.Concat(Enumerable.Range(0, 4).Select(_ => "bcdfghkmnprstwxz"[Random.Shared.Next(16)]));
-        Editor.NeverRestoreSessions();
         await (await _client.PostActionAsync("""{"action":"application","application":"editor"}""")).ShouldBeEmptyCreatedAsync();
         await (await _client.PostActionAsync(new { action = "type_text", text = word + "\n" })).ShouldBeEmptyCreatedAsync();
         var window = EditorWindow();

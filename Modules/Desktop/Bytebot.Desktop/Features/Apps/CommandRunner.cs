@@ -15,11 +15,17 @@ internal interface ICommandRunner
     Task StartDetachedAsync(IReadOnlyList<string> command, string display, CancellationToken cancellationToken);
 }
 
-internal sealed class ProcessCommandRunner : ICommandRunner
+/// <param name="sessionDataDirectory">
+/// The managed desktop's data dir: the apps it starts get the session's own environment (its XFCE and editor defaults,
+/// its runtime dir), as the session's own programs do. Null for a desktop we do not manage.
+/// </param>
+internal sealed class ProcessCommandRunner(string? sessionDataDirectory = null) : ICommandRunner
 {
-    public async Task<CommandOutput> RunAsync(IReadOnlyList<string> command, string display, TimeSpan timeout, CancellationToken cancellationToken)
+    public Task<CommandOutput> RunAsync(IReadOnlyList<string> command, string display, TimeSpan timeout, CancellationToken cancellationToken) =>
+        RunAsync(StartInfo(command, display), timeout, cancellationToken);
+
+    private static async Task<CommandOutput> RunAsync(ProcessStartInfo start, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var start = StartInfo(command, display);
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         Process process;
@@ -54,7 +60,10 @@ internal sealed class ProcessCommandRunner : ICommandRunner
     {
         // setsid -f returns as soon as the child is forked; the shell drops the host's stdio so the app never blocks on a pipe.
         List<string> detached = ["setsid", "-f", "sh", "-c", "exec \"$@\" </dev/null >/dev/null 2>&1", "sh", .. command];
-        var result = await RunAsync(detached, display, TimeSpan.FromSeconds(10), cancellationToken);
+        var start = StartInfo(detached, display);
+        if (sessionDataDirectory is not null)
+            Bytebot.Desktop.VirtualDisplay.SessionDefaults.Apply(start.Environment, sessionDataDirectory);
+        var result = await RunAsync(start, TimeSpan.FromSeconds(10), cancellationToken);
         if (result.ExitCode != 0)
             throw new InvalidOperationException($"setsid exited with {result.ExitCode} starting {command[0]}.");
     }
