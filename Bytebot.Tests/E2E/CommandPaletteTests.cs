@@ -108,8 +108,15 @@ public sealed class CommandPaletteTests(DashboardHost host) : IClassFixture<Dash
         await page.Keyboard.TypeAsync("new task");
         await Assertions.Expect(Options(page).Filter(new() { HasText = "New task…" })).ToHaveCountAsync(1);
         var selected = Palette(page).Locator("[role=option][aria-selected=true]");
-        for (var moves = 0; moves < 10 && !(await selected.InnerTextAsync()).Contains("New task…", StringComparison.Ordinal); moves++)
+        // Each move waits for the server to render it: reading right after the key press saw the old selection, and
+        // ten quick presses under load went round the list without a read landing on "New task…".
+        for (var moves = 0; moves < 10
+            && !(await selected.InnerTextAsync()).Contains("New task…", StringComparison.Ordinal); moves++)
+        {
+            var before = await selected.GetAttributeAsync("id");
             await page.Keyboard.PressAsync("ArrowDown");
+            await Assertions.Expect(selected).Not.ToHaveAttributeAsync("id", before ?? "");
+        }
         await Assertions.Expect(selected).ToContainTextAsync("New task…");
         await page.Keyboard.PressAsync("Enter");
         await page.WaitForURLAsync(new Regex(@"/\?compose="));

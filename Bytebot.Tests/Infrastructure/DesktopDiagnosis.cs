@@ -13,10 +13,11 @@ public static class DesktopDiagnosis
     private static readonly string Directory = System.IO.Directory.CreateDirectory(
         Path.Combine(RepositoryRoot.Find(), "artifacts", "diagnosis")).FullName;
 
-    /// <summary>Saves the diagnosis of <paramref name="display"/> and answers a one-line summary with its file names.</summary>
+    /// <summary>Saves the diagnosis of <paramref name="display"/>; answers a summary naming its files.</summary>
     public static async Task<string> WriteAsync(string display, string name)
     {
-        var stem = Path.Combine(Directory, name + "-" + DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture));
+        var time = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
+        var stem = Path.Combine(Directory, $"{name}-{time}");
         var focus = await RunAsync(display, "xdotool", "getwindowfocus", "getwindowname");
         var layout = await RunAsync(display, "setxkbmap", "-query");
         var report = new StringBuilder()

@@ -60,7 +60,8 @@ public sealed class BrowseLocalPageTests(AgentHost host) : IClassFixture<AgentHo
                 break;
             await Task.Delay(100, TestContext.Current.CancellationToken);
         }
-        if (!seen.Any(r => r.StartsWith("GET / ", StringComparison.Ordinal) && r.Contains("Firefox", StringComparison.Ordinal)))
+        if (!seen.Any(r => r.StartsWith("GET / ", StringComparison.Ordinal)
+            && r.Contains("Firefox", StringComparison.Ordinal)))
         {
             var display = host.Factory.Services.GetRequiredService<IDesktopEnvironment>().Display;
             Assert.Fail($"Firefox asked for no page (requests: {string.Join("; ", seen)}); "

@@ -110,14 +110,16 @@ internal static class DesktopWitness
     /// <summary>The environment of a process named <paramref name="command"/> on the display, if one runs.</summary>
     public static Dictionary<string, string>? EnvironmentOf(string command, string display)
     {
-        foreach (var dir in Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             try
             {
-                if (File.ReadAllText(Path.Combine(dir, "comm")).Trim() != command)
+                if (!int.TryParse(Path.GetFileName(dir), out _)
+                    || File.ReadAllText(Path.Combine(dir, "comm")).Trim() != command)
                     continue;
                 var environment = new Dictionary<string, string>();
-                foreach (var pair in File.ReadAllText(Path.Combine(dir, "environ")).Split('\0').Select(e => e.Split('=', 2)))
+                var variables = File.ReadAllText(Path.Combine(dir, "environ")).Split('\0');
+                foreach (var pair in variables.Select(e => e.Split('=', 2)))
                 {
                     if (pair.Length == 2)
                         environment[pair[0]] = pair[1];
@@ -135,8 +137,9 @@ internal static class DesktopWitness
         return null;
     }
 
-    /// <summary>Runs a program with exactly <paramref name="environment"/> (plus PATH) and answers its trimmed output.</summary>
-    public static async Task<string> RunWithAsync(Dictionary<string, string> environment, string fileName, params string[] arguments)
+    /// <summary>Runs a program with only <paramref name="environment"/> (and PATH); answers its output.</summary>
+    public static async Task<string> RunWithAsync(
+        Dictionary<string, string> environment, string fileName, params string[] arguments)
     {
         var info = new ProcessStartInfo(fileName, arguments) { RedirectStandardOutput = true, UseShellExecute = false };
         info.Environment.Clear();

@@ -72,7 +72,11 @@ public sealed class ManagedDesktopTests(ManagedDesktopFixture fixture) : IClassF
         string? bus = null;
         await DesktopWitness.WaitForAsync(() => (bus = DesktopWitness.EnvironmentOf("xfsettingsd", Desktop.Display)?
             .GetValueOrDefault("DBUS_SESSION_BUS_ADDRESS")) is not null, "xfsettingsd");
-        var session = new Dictionary<string, string> { ["DBUS_SESSION_BUS_ADDRESS"] = bus!, ["DISPLAY"] = Desktop.Display };
+        var session = new Dictionary<string, string>
+        {
+            ["DBUS_SESSION_BUS_ADDRESS"] = bus!,
+            ["DISPLAY"] = Desktop.Display,
+        };
 
         (await DesktopWitness.RunWithAsync(session, "xfconf-query", "-c", "xsettings", "-p", "/Gtk/EnableAnimations"))
             .ShouldBe("false");

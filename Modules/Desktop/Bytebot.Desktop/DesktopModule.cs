@@ -45,8 +45,8 @@ public static class DesktopModule
     {
         services.AddOptions<ComputerUseOptions>().Configure(options => ComputerUseOptions.Bind(options, configuration));
         services.AddSingleton<ActionQueue>();
-        services.AddSingleton<ICommandRunner>(sp => new ProcessCommandRunner(sp.GetRequiredService<DesktopSupervisor>().IsManaged
-            ? sp.GetRequiredService<DataDirectory>().Path : null));
+        services.AddSingleton<ICommandRunner>(sp => new ProcessCommandRunner(
+            sp.GetRequiredService<DesktopSupervisor>().IsManaged ? sp.GetRequiredService<DataDirectory>().Path : null));
         services.AddSingleton<Workspace>();
         services.AddSingleton(sp => new DesktopScreen(sp.GetRequiredService<DesktopSupervisor>(),
             sp.GetRequiredService<IDesktopDriver>(), sp.GetRequiredService<ActionQueue>(),

@@ -15,10 +15,11 @@ public sealed class EditorDefaultsTests(XvfbComputerUseHost host) : IClassFixtur
     [Fact]
     public async Task The_editor_the_agent_opens_never_offers_to_restore_a_killed_session()
     {
-        await (await _client.PostActionAsync("""{"action":"application","application":"editor"}""")).ShouldBeEmptyCreatedAsync();
+        await (await _client.PostActionAsync("""{"action":"application","application":"editor"}"""))
+            .ShouldBeEmptyCreatedAsync();
         Dictionary<string, string>? editor = null;
-        await DesktopWitness.WaitForAsync(() => (editor = DesktopWitness.EnvironmentOf("mousepad", host.Display)) is not null,
-            "mousepad");
+        await DesktopWitness.WaitForAsync(
+            () => (editor = DesktopWitness.EnvironmentOf("mousepad", host.Display)) is not null, "mousepad");
 
         var schemas = editor!["GSETTINGS_SCHEMA_DIR"];
         File.Exists(Path.Combine(schemas, "gschemas.compiled")).ShouldBeTrue(schemas);
@@ -29,7 +30,7 @@ public sealed class EditorDefaultsTests(XvfbComputerUseHost host) : IClassFixtur
             var reader = new Dictionary<string, string> { ["HOME"] = home, ["GSETTINGS_SCHEMA_DIR"] = schemas };
             (await SessionRestoreAsync(reader)).ShouldBe("'never'");
             reader.Remove("GSETTINGS_SCHEMA_DIR");
-            (await SessionRestoreAsync(reader)).ShouldBe("'after-a-crash'", "the system's own default, outside the session");
+            (await SessionRestoreAsync(reader)).ShouldBe("'after-a-crash'", "the system's default, outside");
         }
         finally
         {
@@ -38,5 +39,6 @@ public sealed class EditorDefaultsTests(XvfbComputerUseHost host) : IClassFixtur
     }
 
     private static Task<string> SessionRestoreAsync(Dictionary<string, string> environment) =>
-        DesktopWitness.RunWithAsync(environment, "gsettings", "get", "org.xfce.mousepad.preferences.file", "session-restore");
+        DesktopWitness.RunWithAsync(
+            environment, "gsettings", "get", "org.xfce.mousepad.preferences.file", "session-restore");
 }

@@ -15,9 +15,11 @@ public sealed class ScreenTextTests(XvfbComputerUseHost host) : IClassFixture<Xv
     public async Task Find_text_answers_a_box_inside_the_editor_window_around_a_word_typed_into_it()
     {
         // Letters only: in a tight crop Tesseract reads a 1 as an l (and once a v as a y, so no v either).
-        var word = "Zebra" + string.Concat(Enumerable.Range(0, 4).Select(_ => "bcdfghkmnprstwxz"[Random.Shared.Next(16)]));
+        const string Letters = "bcdfghkmnprstwxz";
+        var word = "Zebra" + string.Concat(Enumerable.Range(0, 4).Select(_ => Letters[Random.Shared.Next(16)]));
         await (await _client.PostActionAsync("""{"action":"application","application":"editor"}""")).ShouldBeEmptyCreatedAsync();
-        await (await _client.PostActionAsync(new { action = "type_text", text = word + "\n" })).ShouldBeEmptyCreatedAsync();
+        await (await _client.PostActionAsync(new { action = "type_text", text = word + "\n" }))
+            .ShouldBeEmptyCreatedAsync();
         var window = EditorWindow();
 
         // The editor draws the word a moment after the keys arrive.

@@ -6,8 +6,9 @@ namespace Bytebot.Desktop.VirtualDisplay;
 /// sometimes raced a just-forked ssh-agent (one was left running in 2 of 7 runs under load). A desktop agent needs
 /// neither. The setting alone did not hold under load (an ssh-agent still started in CI), so the session's PATH
 /// also finds a stand-in <c>ssh-agent</c> first that starts nothing (xfce4-session logs a warning and goes on).
-/// Mousepad never offers to restore a killed session. GTK's animations are off: a tooltip fading in kept the screen changing for 240 ms after a mouse move, and the agent
-/// waits for a still screen after every action (agent bench: step p50 435 → 262 ms, p95 1,326 → 491 ms).
+/// Mousepad never offers to restore a killed session. GTK's animations are off: a tooltip fading in kept the screen
+/// changing for 240 ms after a mouse move, and the agent waits for a still screen after every action (agent bench: step
+/// p50 435 → 262 ms, p95 1,326 → 491 ms). ADR 0035.
 /// </summary>
 internal static class SessionDefaults
 {
@@ -52,7 +53,7 @@ internal static class SessionDefaults
         var bin = Path.Combine(dataDirectory, "xdg", "bin");
         Directory.CreateDirectory(bin);
         var agent = Path.Combine(bin, "ssh-agent");
-        if (!File.Exists(agent) || File.ReadAllText(agent) != NoAgent)
+        if (!Holds(agent, NoAgent))
         {
             File.WriteAllText(agent, NoAgent);
             File.SetUnixFileMode(agent, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
@@ -85,7 +86,7 @@ internal static class SessionDefaults
         var overrides = Path.Combine(directory, "90_bytebot.gschema.override");
         var compiled = Path.Combine(directory, "gschemas.compiled");
         var source = File.ReadAllText(MousepadSchemas);
-        if (File.Exists(compiled) && File.ReadAllText(schema) == source && File.ReadAllText(overrides) == SchemaOverride)
+        if (File.Exists(compiled) && Holds(schema, source) && Holds(overrides, SchemaOverride))
             return directory;
         File.WriteAllText(schema, source);
         File.WriteAllText(overrides, SchemaOverride);
@@ -112,10 +113,12 @@ internal static class SessionDefaults
         foreach (var (name, xml) in new[] { ("xfce4-session", SessionChannel), ("xsettings", SettingsChannel) })
         {
             var file = Path.Combine(channels, name + ".xml");
-            if (!File.Exists(file) || File.ReadAllText(file) != xml)
+            if (!Holds(file, xml))
                 File.WriteAllText(file, xml);
         }
         var inherited = Environment.GetEnvironmentVariable("XDG_CONFIG_DIRS");
         return $"{root}:{(string.IsNullOrEmpty(inherited) ? "/etc/xdg" : inherited)}";
     }
+
+    private static bool Holds(string path, string text) => File.Exists(path) && File.ReadAllText(path) == text;
 }

@@ -21,10 +21,12 @@ internal interface ICommandRunner
 /// </param>
 internal sealed class ProcessCommandRunner(string? sessionDataDirectory = null) : ICommandRunner
 {
-    public Task<CommandOutput> RunAsync(IReadOnlyList<string> command, string display, TimeSpan timeout, CancellationToken cancellationToken) =>
+    public Task<CommandOutput> RunAsync(
+        IReadOnlyList<string> command, string display, TimeSpan timeout, CancellationToken cancellationToken) =>
         RunAsync(StartInfo(command, display), timeout, cancellationToken);
 
-    private static async Task<CommandOutput> RunAsync(ProcessStartInfo start, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<CommandOutput> RunAsync(
+        ProcessStartInfo start, TimeSpan timeout, CancellationToken cancellationToken)
     {
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
