@@ -38,6 +38,7 @@ app.UseMiddleware<RequestSpanEnricher>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
+app.UseDashboard();
 app.UseCors();
 app.UseAuthentication();
 app.UseRateLimiter();

@@ -36,6 +36,10 @@ public static class DashboardModule
         return services;
     }
 
+    /// <summary>The dashboard's middleware: a stopping host refuses new circuit connections.</summary>
+    public static IApplicationBuilder UseDashboard(this IApplicationBuilder app) =>
+        app.UseMiddleware<StoppingHostRefusesCircuits>();
+
     public static IEndpointRouteBuilder MapDashboardEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapRazorComponents<App>().AddInteractiveServerRenderMode().Add(SignedInCircuits.AllowConnecting);
