@@ -74,6 +74,36 @@ public sealed class TaskProcessTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_live_event_reaches_the_stream_of_the_host_that_wrote_it_and_of_another_host_the_same()
+    {
+        await using var a = await HostProcess.StartAsync(Settings("desk-a", 1, 20), Ct);
+        await using var b = await HostProcess.StartAsync(Settings("desk-b", 1, 20), Ct);
+        await a.WaitUntilReadyAsync(Ct);
+        await b.WaitUntilReadyAsync(Ct);
+        var id = await TasksHost.CreateTaskAsync(a.Client, new
+        {
+            description = "waits", type = "SCHEDULED", scheduledFor = DateTimeOffset.UtcNow.AddHours(1),
+        });
+        var onA = TasksApiTests.ReadEventsAsync(a.Client, id, lastEventId: null, count: 3);
+        var onB = TasksApiTests.ReadEventsAsync(b.Client, id, lastEventId: null, count: 3);
+        await Task.Delay(500, Ct);
+
+        // Host A publishes its own append from memory; host B reads it from the log after A's announcement.
+        var cancelledAt = DateTimeOffset.UtcNow;
+        (await a.Client.PostAsync(new Uri($"/api/tasks/{id}/cancel", UriKind.Relative), null, Ct)).EnsureSuccessStatusCode();
+
+        var (own, other) = ((await onA)[2], (await onB)[2]);
+        own.Type.ShouldBe("tasks.task_cancelled");
+        other.Id.ShouldBe(own.Id);
+        other.Type.ShouldBe(own.Type);
+        other.Data.GetProperty("version").GetInt64().ShouldBe(3);
+        own.Data.GetProperty("version").GetInt64().ShouldBe(3);
+        other.Data.GetProperty("data").GetRawText().ShouldBe(own.Data.GetProperty("data").GetRawText());
+        foreach (var at in new[] { own, other }.Select(e => e.Data.GetProperty("createdAt").GetDateTimeOffset()))
+            (at - cancelledAt).Duration().ShouldBeLessThan(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task Killing_the_host_with_SIGKILL_20_times_loses_no_task_duplicates_no_event_and_never_replays_a_started_action()
     {
         const int Kills = 20;

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -34,8 +35,22 @@ internal sealed class DatabaseLifecycle(
             connectionString = _managed.ConnectionString();
         }
         database.IsManaged = _managed is not null;
-        database.Attach(NpgsqlDataSource.Create(connectionString));
+        database.Attach(NpgsqlDataSource.Create(WithPreparedStatements(connectionString)));
         await migrations.ApplyAsync(database.DataSource, cancellationToken);
+    }
+
+    /// <summary>
+    /// Prepares the statements a connection runs again and again (appends, claims, the feed's reads) unless the
+    /// connection string says otherwise. Without prepared statements, returning a connection to the pool discards
+    /// every plan the session cached, the plans inside Marten's append function included, so each append planned
+    /// its statements anew (ADR 0036).
+    /// </summary>
+    internal static string WithPreparedStatements(string connectionString)
+    {
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (given.ContainsKey("Max Auto Prepare") || given.ContainsKey("MaxAutoPrepare"))
+            return connectionString;
+        return new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 64 }.ConnectionString;
     }
 
     public async Task StoppedAsync(CancellationToken cancellationToken) => await ShutDownAsync(cancellationToken);

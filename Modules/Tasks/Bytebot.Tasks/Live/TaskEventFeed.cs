@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Threading.Channels;
 using Bytebot.Platform.Postgres;
@@ -12,7 +13,8 @@ using Npgsql;
 namespace Bytebot.Tasks.Live;
 
 /// <summary>
-/// The sequence numbers of the events each session committed, for <see cref="TaskEventFeed"/> to announce to every host.
+/// The events each session committed, for <see cref="TaskEventFeed"/> to announce to every host and to publish here
+/// without reading them back.
 /// </summary>
 /// <remarks>
 /// Announced after the commit, not by a <c>NOTIFY</c> inside the append: a notifying transaction holds Postgres'
@@ -20,8 +22,15 @@ namespace Bytebot.Tasks.Live;
 /// </remarks>
 internal sealed class CommittedEvents : DocumentSessionListenerBase
 {
+    // Held until this host's own announcement comes back; beyond this many (announcements lost while the listening
+    // connection was down) the oldest go, and the feed reads those from the log like any other host's.
+    private const int Kept = 4096;
+
     private readonly Channel<long[]> _committed = System.Threading.Channels.Channel.CreateUnbounded<long[]>(
         new UnboundedChannelOptions { SingleReader = true });
+
+    private readonly ConcurrentDictionary<long, IEvent> _events = new();
+    private readonly ConcurrentQueue<long> _order = new();
 
     public ChannelReader<long[]> Reader => _committed.Reader;
 
@@ -29,11 +38,25 @@ internal sealed class CommittedEvents : DocumentSessionListenerBase
     {
         ArgumentNullException.ThrowIfNull(commit);
         // Quick appends number the events in the database; Marten has set the numbers by the time of the commit.
-        var sequences = commit.GetEvents().Select(e => e.Sequence).ToArray();
-        if (sequences.Length > 0)
-            _committed.Writer.TryWrite(sequences);
+        // It has not set their timestamps (the database's clock wrote those), so they carry this host's commit time.
+        var now = DateTimeOffset.UtcNow;
+        var events = commit.GetEvents().ToList();
+        foreach (var recorded in events)
+        {
+            if (recorded.Timestamp == default)
+                recorded.Timestamp = now;
+            _events[recorded.Sequence] = recorded;
+            _order.Enqueue(recorded.Sequence);
+        }
+        while (_order.Count > Kept && _order.TryDequeue(out var oldest))
+            _events.TryRemove(oldest, out _);
+        if (events.Count > 0)
+            _committed.Writer.TryWrite([.. events.Select(e => e.Sequence)]);
         return Task.CompletedTask;
     }
+
+    /// <summary>The event this host committed with <paramref name="sequence"/>, handed out once.</summary>
+    public IEvent? Take(long sequence) => _events.TryRemove(sequence, out var recorded) ? recorded : null;
 }
 
 /// <summary>
@@ -144,8 +167,27 @@ internal sealed partial class TaskEventFeed(
             // WaitAsync raises every notification that has arrived before it returns.
             var sequences = pending.ToArray();
             pending.Clear();
-            Publish(await TaskEventLog.BySequencesAsync(store, sequences, stoppingToken));
+            Publish(await ReadAsync(store, sequences, stoppingToken));
         }
+    }
+
+    // This host's own events come from memory; only other hosts' are read from the log.
+    private async Task<IReadOnlyList<IEvent>> ReadAsync(
+        IDocumentStore store, long[] sequences, CancellationToken cancellationToken)
+    {
+        var events = new List<IEvent>(sequences.Length);
+        var missing = new List<long>();
+        foreach (var sequence in sequences)
+        {
+            if (committed.Take(sequence) is { } own)
+                events.Add(own);
+            else
+                missing.Add(sequence);
+        }
+        if (missing.Count > 0)
+            events.AddRange(await TaskEventLog.BySequencesAsync(store, [.. missing], cancellationToken));
+        events.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
+        return events;
     }
 
     private async Task CatchUpAsync(IDocumentStore store, long position, CancellationToken stoppingToken)
