@@ -6,8 +6,10 @@ using Bytebot.Desktop.Screen;
 namespace Bytebot.Desktop.Ocr;
 
 /// <summary>
-/// Screen region → gray → Tesseract → lines in screen pixels. Results are kept per hash of the gray pixels: an agent
-/// that reads, finds and clicks text on an unchanged screen pays for one recognition (about 0.4 s) instead of three.
+/// Screen region → gray → Tesseract → lines in screen pixels. A quick read gives Tesseract only the text-like islands
+/// of the region (<see cref="TextRegions"/>) and lets it find their layout; a thorough read gives it every pixel as one
+/// block, which is what the quick read is checked against when it misses a text (ADR 0037). Results are kept per hash
+/// of the gray pixels: an agent that reads, finds and clicks text on an unchanged screen pays for one recognition.
 /// </summary>
 internal sealed class ScreenReader(TesseractReader tesseract)
 {
@@ -16,17 +18,33 @@ internal sealed class ScreenReader(TesseractReader tesseract)
     private readonly Lock _lock = new();
     private readonly LinkedList<(string Key, IReadOnlyList<TextLine> Lines)> _recent = new();
 
-    public IReadOnlyList<TextLine> Read(ScreenFrame frame, ScreenRect region, CancellationToken cancellationToken)
+    public IReadOnlyList<TextLine> Read(ScreenFrame frame, ScreenRect region, CancellationToken cancellationToken) =>
+        Read(frame, region, thorough: false, cancellationToken);
+
+    /// <summary>The quick read's lines if <paramref name="enough"/> says they will do, else the thorough read's.</summary>
+    public IReadOnlyList<TextLine> Read(
+        ScreenFrame frame, ScreenRect region, Func<IReadOnlyList<TextLine>, bool> enough, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(enough);
+        var quick = Read(frame, region, thorough: false, cancellationToken);
+        return enough(quick) ? quick : Read(frame, region, thorough: true, cancellationToken);
+    }
+
+    private IReadOnlyList<TextLine> Read(ScreenFrame frame, ScreenRect region, bool thorough, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(frame);
         var gray = Gray(frame, region);
-        var key = $"{region.X},{region.Y},{region.Width}x{region.Height}:{Convert.ToHexString(SHA256.HashData(gray))}";
+        var key = $"{thorough}:{region.X},{region.Y},{region.Width}x{region.Height}:{Convert.ToHexString(SHA256.HashData(gray))}";
         lock (_lock)
         {
             if (_recent.FirstOrDefault(entry => entry.Key == key) is { Lines: { } cached })
                 return cached;
         }
-        var lines = Lines(tesseract.Read(gray, region.Width, region.Height, cancellationToken), region.X, region.Y);
+        var words = thorough
+            ? tesseract.Read(gray, region.Width, region.Height, Tesseract.SingleBlock, cancellationToken)
+            : tesseract.Read(TextRegions.Keep(gray, region.Width, region.Height), region.Width, region.Height,
+                Tesseract.AutomaticLayout, cancellationToken);
+        var lines = Lines(words, region.X, region.Y);
         lock (_lock)
         {
             _recent.AddFirst((key, lines));

@@ -10,6 +10,10 @@ internal static unsafe partial class Tesseract
     public const int WordLevel = 3;
     public const int LineLevel = 2;
 
+    /// <summary>Page segmentation: find the blocks and lines itself (PSM_AUTO), or read the image as one block.</summary>
+    public const int AutomaticLayout = 3;
+    public const int SingleBlock = 6;
+
     [LibraryImport(Library)]
     public static partial nint TessBaseAPICreate();
 
@@ -21,6 +25,9 @@ internal static unsafe partial class Tesseract
 
     [LibraryImport(Library)]
     public static partial void TessBaseAPISetImage(nint api, byte* data, int width, int height, int bytesPerPixel, int bytesPerLine);
+
+    [LibraryImport(Library)]
+    public static partial void TessBaseAPISetPageSegMode(nint api, int mode);
 
     [LibraryImport(Library)]
     public static partial void TessBaseAPISetSourceResolution(nint api, int ppi);

@@ -17,7 +17,8 @@ internal sealed unsafe class TesseractReader : IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private nint _api;
 
-    public IReadOnlyList<RecognizedWord> Read(ReadOnlySpan<byte> gray, int width, int height, CancellationToken cancellationToken)
+    public IReadOnlyList<RecognizedWord> Read(
+        ReadOnlySpan<byte> gray, int width, int height, int layout, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(gray.Length, width * height, nameof(gray));
         _gate.Wait(cancellationToken);
@@ -27,6 +28,7 @@ internal sealed unsafe class TesseractReader : IDisposable
             var words = new List<RecognizedWord>();
             fixed (byte* pixels = gray)
             {
+                Tesseract.TessBaseAPISetPageSegMode(api, layout);
                 Tesseract.TessBaseAPISetImage(api, pixels, width, height, 1, width);
                 // Screens are about 96 dpi; without a resolution Tesseract warns and guesses.
                 Tesseract.TessBaseAPISetSourceResolution(api, 96);

@@ -15,7 +15,9 @@ public static class FindTextHandler
             violations.Add("text", "must hold a word to look for.");
         else if (message.Text.Length > MaxText)
             violations.Add("text", $"must be at most {MaxText} characters, but is {message.Text.Length}.");
-        var lines = await ReadScreenHandler.ReadAsync(message, message.Region, violations, desktop, cancellationToken);
+        // Only the text-like parts of the screen first; every pixel when the text is not among them.
+        var lines = await ReadScreenHandler.ReadAsync(message, message.Region, violations, desktop, cancellationToken,
+            read => TextSearch.Find(read, message.Text).Count > 0);
         return new TextMatches(TextSearch.Find(lines, message.Text));
     }
 }

@@ -14,12 +14,15 @@ public static class ReadScreenHandler
     /// actions queued behind it.
     /// </summary>
     internal static async Task<IReadOnlyList<TextLine>> ReadAsync(
-        ComputerAction message, ScreenRegion? region, Violations violations, DesktopActions desktop, CancellationToken cancellationToken)
+        ComputerAction message, ScreenRegion? region, Violations violations, DesktopActions desktop,
+        CancellationToken cancellationToken, Func<IReadOnlyList<TextLine>, bool>? enough = null)
     {
         var screen = await desktop.Driver.GetScreenSizeAsync(cancellationToken);
         violations.Inside("region", region, screen).ThrowIfAny();
         var frame = await desktop.Queue.RunAsync(message, desktop.Driver.GrabAsync, cancellationToken);
         var area = region is { } r ? ScreenshotHandler.ToDriver(r) : new ScreenRect(0, 0, frame.Width, frame.Height);
-        return await Task.Run(() => desktop.Text.Read(frame, area, cancellationToken), cancellationToken);
+        return await Task.Run(() => enough is null
+            ? desktop.Text.Read(frame, area, cancellationToken)
+            : desktop.Text.Read(frame, area, enough, cancellationToken), cancellationToken);
     }
 }
