@@ -65,13 +65,15 @@ internal static class TasksBench
                         [new TaskCreated(ids[first + i], $"bench task {first + i}", AgentTaskType.Immediate,
                             (AgentTaskPriority)(i % 4), null, TaskRole.User, model, [], now)],
                         CancellationToken.None)));
-                    rawManyRounds.Add(await ThroughputAsync(Tasks / Rounds, Writers, i => floor.InsertAsync($"s-{first + i}", 1)));
+                    rawManyRounds.Add(await ThroughputAsync(Tasks / Rounds, Writers,
+                        i => floor.InsertAsync($"s-{first + i}", 1)));
                     oneRounds.Add(await ThroughputAsync(OneStreamEvents / Rounds, 1, i => TaskStreams.AppendAsync(store,
                         ids[0], version++, null, [new MessageAdded(Guid.CreateVersion7(), TaskRole.Assistant,
                             [new TextContent($"step {i}")], now)],
                         CancellationToken.None)));
                     var firstVersion = round * (OneStreamEvents / Rounds);
-                    rawOneRounds.Add(await ThroughputAsync(OneStreamEvents / Rounds, 1, i => floor.InsertAsync("one", firstVersion + i + 1)));
+                    rawOneRounds.Add(await ThroughputAsync(OneStreamEvents / Rounds, 1,
+                        i => floor.InsertAsync("one", firstVersion + i + 1)));
                 }
                 var (many, rawMany, one, rawOne) = (Report.Median(manyRounds), Report.Median(rawManyRounds),
                     Report.Median(oneRounds), Report.Median(rawOneRounds));
@@ -101,7 +103,8 @@ internal static class TasksBench
             }))
             {
                 await host.WaitForAsync("/health/live");
-                await using var listFloor = NpgsqlDataSource.Create(DatabaseLifecycle.WithPreparedStatements(connectionString));
+                await using var listFloor =
+                    NpgsqlDataSource.Create(DatabaseLifecycle.WithPreparedStatements(connectionString));
                 // The floor is the endpoint's own SQL (its page query and the status counts, one round trip) run
                 // over plain Npgsql: what the API adds is HTTP, auth, mapping and JSON.
                 const string Columns = "id, description, type, status, priority, control, created_at, created_by, scheduled_for, "
@@ -190,12 +193,15 @@ internal static class TasksBench
     /// <summary>The floor for an append: one plain Npgsql insert of a JSON row per call.</summary>
     private sealed class InsertFloor(NpgsqlDataSource source) : IAsyncDisposable
     {
-        private const string Data = """{"taskId":"0197","description":"bench task","type":"IMMEDIATE","priority":"MEDIUM"}""";
+        private const string Data =
+            """{"taskId":"0197","description":"bench task","type":"IMMEDIATE","priority":"MEDIUM"}""";
 
         public static async Task<InsertFloor> CreateAsync(string connectionString)
         {
             var source = NpgsqlDataSource.Create(DatabaseLifecycle.WithPreparedStatements(connectionString));
-            await using (var create = source.CreateCommand("create table bench_raw (stream text, version int, data jsonb, primary key (stream, version))"))
+            const string Table =
+                "create table bench_raw (stream text, version int, data jsonb, primary key (stream, version))";
+            await using (var create = source.CreateCommand(Table))
                 await create.ExecuteNonQueryAsync();
             return new InsertFloor(source);
         }
@@ -263,7 +269,8 @@ internal static class TasksBench
         return latencies;
     }
 
-    private static async Task<(List<double> A, List<double> B)> PairedLatenciesAsync(int count, Func<Task> a, Func<Task> b)
+    private static async Task<(List<double> A, List<double> B)> PairedLatenciesAsync(
+        int count, Func<Task> a, Func<Task> b)
     {
         var (first, second) = (new List<double>(count), new List<double>(count));
         for (var i = 0; i < count + 10; i++)

@@ -51,8 +51,7 @@ public sealed class TaskProcessTests(PostgresFixture postgres) : IAsyncLifetime
     {
         await using var a = await HostProcess.StartAsync(Settings("desk-a", 2, 20), Ct);
         await using var b = await HostProcess.StartAsync(Settings("desk-b", 2, 20), Ct);
-        await a.WaitUntilReadyAsync(Ct);
-        await b.WaitUntilReadyAsync(Ct);
+        await Task.WhenAll(a.WaitUntilReadyAsync(Ct), b.WaitUntilReadyAsync(Ct));
         var started = Stopwatch.StartNew();
         var ids = new List<Guid>();
         for (var i = 0; i < 20; i++)
@@ -78,8 +77,7 @@ public sealed class TaskProcessTests(PostgresFixture postgres) : IAsyncLifetime
     {
         await using var a = await HostProcess.StartAsync(Settings("desk-a", 1, 20), Ct);
         await using var b = await HostProcess.StartAsync(Settings("desk-b", 1, 20), Ct);
-        await a.WaitUntilReadyAsync(Ct);
-        await b.WaitUntilReadyAsync(Ct);
+        await Task.WhenAll(a.WaitUntilReadyAsync(Ct), b.WaitUntilReadyAsync(Ct));
         var id = await TasksHost.CreateTaskAsync(a.Client, new
         {
             description = "waits", type = "SCHEDULED", scheduledFor = DateTimeOffset.UtcNow.AddHours(1),
@@ -90,7 +88,8 @@ public sealed class TaskProcessTests(PostgresFixture postgres) : IAsyncLifetime
 
         // Host A publishes its own append from memory; host B reads it from the log after A's announcement.
         var cancelledAt = DateTimeOffset.UtcNow;
-        (await a.Client.PostAsync(new Uri($"/api/tasks/{id}/cancel", UriKind.Relative), null, Ct)).EnsureSuccessStatusCode();
+        var cancel = new Uri($"/api/tasks/{id}/cancel", UriKind.Relative);
+        (await a.Client.PostAsync(cancel, null, Ct)).EnsureSuccessStatusCode();
 
         var (own, other) = ((await onA)[2], (await onB)[2]);
         own.Type.ShouldBe("tasks.task_cancelled");

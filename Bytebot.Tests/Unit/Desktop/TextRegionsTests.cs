@@ -11,11 +11,11 @@ public sealed class TextRegionsTests
     [Fact]
     public void Letter_like_strokes_are_kept_black_on_white_and_a_lone_thin_line_becomes_paper()
     {
-        var gray = Fill(230);
-        Word(gray, left: 20, top: 20, ink: 20, stroke: 1, gap: 2, length: 80, rows: 9);
-        Diagonal(gray, fromX: 150, ink: 20);
-
-        var kept = TextRegions.Keep(gray, Width, Height);
+        var kept = Kept(background: 230, gray =>
+        {
+            Word(gray, left: 20, top: 20, ink: 20, stroke: 1, gap: 2, length: 80, rows: 9);
+            Diagonal(gray, fromX: 150, ink: 20);
+        });
 
         Count(kept, 20, 20, 80, 9, black: true).ShouldBeGreaterThan(80 * 9 / 4, "the strokes of the word");
         Count(kept, 20, 20, 80, 9, black: false).ShouldBeGreaterThan(80 * 9 / 4, "the ground between them");
@@ -25,10 +25,8 @@ public sealed class TextRegionsTests
     [Fact]
     public void Light_text_on_a_dark_panel_comes_out_dark_on_light()
     {
-        var gray = Fill(30);
-        Word(gray, left: 40, top: 100, ink: 240, stroke: 1, gap: 2, length: 90, rows: 9);
-
-        var kept = TextRegions.Keep(gray, Width, Height);
+        var kept = Kept(background: 30,
+            gray => Word(gray, left: 40, top: 100, ink: 240, stroke: 1, gap: 2, length: 90, rows: 9));
 
         for (var x = 40; x < 130; x += 3)
             kept[104 * Width + x].ShouldBe((byte)0, $"stroke at x={x}");
@@ -39,15 +37,18 @@ public sealed class TextRegionsTests
     [Fact]
     public void A_heading_too_wide_for_the_full_size_count_is_found_at_a_smaller_scale()
     {
-        var gray = Fill(255);
-        Word(gray, left: 30, top: 60, ink: 0, stroke: 4, gap: 10, length: 200, rows: 40);
-
-        var kept = TextRegions.Keep(gray, Width, Height);
+        var kept = Kept(background: 255,
+            gray => Word(gray, left: 30, top: 60, ink: 0, stroke: 4, gap: 10, length: 200, rows: 40));
 
         Count(kept, 30, 60, 200, 40, black: true).ShouldBeGreaterThan(200 * 40 / 5, "the heading's strokes");
     }
 
-    private static byte[] Fill(byte value) => Enumerable.Repeat(value, Width * Height).ToArray();
+    private static byte[] Kept(byte background, Action<byte[]> draw)
+    {
+        var gray = Enumerable.Repeat(background, Width * Height).ToArray();
+        draw(gray);
+        return TextRegions.Keep(gray, Width, Height);
+    }
 
     // Vertical strokes of `stroke` pixels every `stroke + gap` pixels: how the letters of a word cross its rows.
     private static void Word(byte[] gray, int left, int top, byte ink, int stroke, int gap, int length, int rows)

@@ -6,10 +6,10 @@ using Bytebot.Desktop.Screen;
 namespace Bytebot.Desktop.Ocr;
 
 /// <summary>
-/// Screen region → gray → Tesseract → lines in screen pixels. A quick read gives Tesseract only the text-like islands
-/// of the region (<see cref="TextRegions"/>) and lets it find their layout; a thorough read gives it every pixel as one
-/// block, which is what the quick read is checked against when it misses a text (ADR 0037). Results are kept per hash
-/// of the gray pixels: an agent that reads, finds and clicks text on an unchanged screen pays for one recognition.
+/// Screen region → gray → Tesseract → lines in screen pixels. A quick read gives Tesseract only the text-like
+/// islands of the region (<see cref="TextRegions"/>) and lets it find their layout; a thorough read gives it every
+/// pixel as one block, for a text the quick read missed (ADR 0037). Results are kept per hash of the gray pixels:
+/// an agent that reads, finds and clicks text on an unchanged screen pays for one recognition.
 /// </summary>
 internal sealed class ScreenReader(TesseractReader tesseract)
 {
@@ -21,20 +21,23 @@ internal sealed class ScreenReader(TesseractReader tesseract)
     public IReadOnlyList<TextLine> Read(ScreenFrame frame, ScreenRect region, CancellationToken cancellationToken) =>
         Read(frame, region, thorough: false, cancellationToken);
 
-    /// <summary>The quick read's lines if <paramref name="enough"/> says they will do, else the thorough read's.</summary>
-    public IReadOnlyList<TextLine> Read(
-        ScreenFrame frame, ScreenRect region, Func<IReadOnlyList<TextLine>, bool> enough, CancellationToken cancellationToken)
+    /// <summary>The quick read's lines if <paramref name="enough"/> says they will do, else the thorough read's.
+    /// </summary>
+    public IReadOnlyList<TextLine> Read(ScreenFrame frame, ScreenRect region,
+        Func<IReadOnlyList<TextLine>, bool> enough, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(enough);
         var quick = Read(frame, region, thorough: false, cancellationToken);
         return enough(quick) ? quick : Read(frame, region, thorough: true, cancellationToken);
     }
 
-    private IReadOnlyList<TextLine> Read(ScreenFrame frame, ScreenRect region, bool thorough, CancellationToken cancellationToken)
+    private IReadOnlyList<TextLine> Read(
+        ScreenFrame frame, ScreenRect region, bool thorough, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(frame);
         var gray = Gray(frame, region);
-        var key = $"{thorough}:{region.X},{region.Y},{region.Width}x{region.Height}:{Convert.ToHexString(SHA256.HashData(gray))}";
+        var key = $"{thorough}:{region.X},{region.Y},{region.Width}x{region.Height}:"
+            + Convert.ToHexString(SHA256.HashData(gray));
         lock (_lock)
         {
             if (_recent.FirstOrDefault(entry => entry.Key == key) is { Lines: { } cached })

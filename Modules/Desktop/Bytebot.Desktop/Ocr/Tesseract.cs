@@ -10,7 +10,7 @@ internal static unsafe partial class Tesseract
     public const int WordLevel = 3;
     public const int LineLevel = 2;
 
-    /// <summary>Page segmentation: find the blocks and lines itself (PSM_AUTO), or read the image as one block.</summary>
+    /// <summary>Page segmentation: find the blocks and lines (PSM_AUTO), or read the image as one block.</summary>
     public const int AutomaticLayout = 3;
     public const int SingleBlock = 6;
 

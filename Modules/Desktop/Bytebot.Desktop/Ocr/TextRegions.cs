@@ -62,7 +62,8 @@ internal static class TextRegions
             for (var x = 0; x < halfWidth; x++)
             {
                 var at = 2 * y * width + 2 * x;
-                half[y * halfWidth + x] = (byte)((gray[at] + gray[at + 1] + gray[at + width] + gray[at + width + 1] + 2) / 4);
+                var sum = gray[at] + gray[at + 1] + gray[at + width] + gray[at + width + 1];
+                half[y * halfWidth + x] = (byte)((sum + 2) / 4);
             }
         }
         return (half, halfWidth, halfHeight);
