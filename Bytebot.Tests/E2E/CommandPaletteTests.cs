@@ -36,7 +36,8 @@ public sealed class CommandPaletteTests(DashboardHost host) : IClassFixture<Dash
 
     // Enter opens the chosen task. A whole-suite CI run on 2 cores once waited 30 s after Enter with the palette still
     // open: the keystroke was lost, as the first Ctrl+K can be. A palette still open after 10 s gets Enter again,
-    // like a user would press it; a palette that closed without navigating fails, with a screenshot.
+    // like a user would press it. One that closed has taken the Enter, and the page may still be on its way: another
+    // run's screenshot showed the chosen task's page just after 10 s had passed, so it gets the full wait.
     private static async Task EnterOpensAsync(IPage page, string url)
     {
         await page.Keyboard.PressAsync("Enter");
@@ -48,10 +49,16 @@ public sealed class CommandPaletteTests(DashboardHost host) : IClassFixture<Dash
         catch (TimeoutException)
         {
             await Screenshots.SaveAsync(page, "command-palette-enter-not-navigated");
-            (await Palette(page).CountAsync()).ShouldBe(1, $"the palette closed on Enter but the page stayed at {page.Url}");
         }
-        Measurements.Record($"command palette: Enter pressed again after 10 s at {page.Url}");
-        await page.Keyboard.PressAsync("Enter");
+        if (await Palette(page).CountAsync() == 1)
+        {
+            Measurements.Record($"command palette: Enter pressed again after 10 s at {page.Url}");
+            await page.Keyboard.PressAsync("Enter");
+        }
+        else
+        {
+            Measurements.Record($"command palette: closed, still at {page.Url} 10 s after Enter");
+        }
         await page.WaitForURLAsync(url);
     }
 
