@@ -38,8 +38,10 @@ internal sealed class CommittedEvents : DocumentSessionListenerBase
     {
         ArgumentNullException.ThrowIfNull(commit);
         // Quick appends number the events in the database; Marten has set the numbers by the time of the commit.
-        // It has not set their timestamps (the database's clock wrote those), so they carry this host's commit time.
+        // It has not set their timestamps (the database's clock wrote those), so they carry this host's commit time,
+        // to the microsecond like the database's.
         var now = DateTimeOffset.UtcNow;
+        now = now.AddTicks(-(now.Ticks % 10));
         var events = commit.GetEvents().ToList();
         foreach (var recorded in events)
         {
