@@ -3,8 +3,8 @@ namespace Bytebot.Desktop.Ocr;
 /// <summary>
 /// Keeps what looks like text and blanks the rest before Tesseract sees a screen: letters put many sharp steps into a
 /// few pixels of a row, for several rows running, where a wallpaper's lines or a photo put one or two. Each island of
-/// such pixels is copied dark on light (light text on a dark panel is inverted), everything else becomes white, so
-/// recognition spends its time on text instead of reading the wallpaper as hundreds of junk words.
+/// such pixels is copied in black and white, text black (light text on a dark panel is inverted); everything else
+/// becomes white, so recognition spends its time on text instead of reading the wallpaper as hundreds of junk words.
 /// </summary>
 internal static class TextRegions
 {
