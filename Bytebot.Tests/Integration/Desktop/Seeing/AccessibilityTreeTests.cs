@@ -14,7 +14,10 @@ public sealed class AccessibilityTreeTests(XvfbComputerUseHost host) : IClassFix
     public async Task The_editor_lists_its_menu_bar_and_File_inside_its_window_and_clicking_File_opens_the_menu()
     {
         await (await _client.PostActionAsync("""{"action":"application","application":"editor"}""")).ShouldBeEmptyCreatedAsync();
-        var tree = await TreeUntilAsync(t => t.Any(e => e.Role == "menu" && e.Name == "File"), "the editor's File menu");
+        // The window is mapped when the action answers; the window manager activates it a moment later, and under
+        // a whole-suite run's load a first tree can come before that (a CI run read it without "active").
+        var tree = await TreeUntilAsync(t => t.Any(e => e.Role == "menu" && e.Name == "File")
+            && t[0].States.Contains("active"), "the editor's File menu, in its window once active");
 
         var window = tree[0];
         window.Depth.ShouldBe(0);
