@@ -103,8 +103,7 @@ internal static class TasksBench
             }))
             {
                 await host.WaitForAsync("/health/live");
-                await using var listFloor =
-                    NpgsqlDataSource.Create(DatabaseLifecycle.WithPreparedStatements(connectionString));
+                await using var listFloor = FloorSource(connectionString);
                 // The floor is the endpoint's own SQL (its page query and the status counts, one round trip) run
                 // over plain Npgsql: what the API adds is HTTP, auth, mapping and JSON.
                 const string Columns = "id, description, type, status, priority, control, created_at, created_by, scheduled_for, "
@@ -153,6 +152,10 @@ internal static class TasksBench
         }
     }
 
+    // A floor talks to the database over the host's connection settings, so a ratio shows what our code adds.
+    private static NpgsqlDataSource FloorSource(string connectionString) =>
+        NpgsqlDataSource.Create(DatabaseLifecycle.WithPreparedStatements(connectionString));
+
     private static string Ratio(double a, double b) => b == 0 ? "" : (a / b).ToString("F2", CultureInfo.InvariantCulture) + "×";
 
     private static IHost BuildModules(string connectionString, string dataDir)
@@ -198,7 +201,7 @@ internal static class TasksBench
 
         public static async Task<InsertFloor> CreateAsync(string connectionString)
         {
-            var source = NpgsqlDataSource.Create(DatabaseLifecycle.WithPreparedStatements(connectionString));
+            var source = FloorSource(connectionString);
             const string Table =
                 "create table bench_raw (stream text, version int, data jsonb, primary key (stream, version))";
             await using (var create = source.CreateCommand(Table))
@@ -241,7 +244,7 @@ internal static class TasksBench
     /// <summary>The floor for a claim: the same SKIP LOCKED pick-and-update on a bare table, 8 claimers.</summary>
     private static async Task<List<double>> RawSkipLockedFloorAsync(string connectionString)
     {
-        await using var source = NpgsqlDataSource.Create(DatabaseLifecycle.WithPreparedStatements(connectionString));
+        await using var source = FloorSource(connectionString);
         await using (var create = source.CreateCommand("""
             create table bench_queue (id bigserial primary key, rank int not null, created_at timestamptz not null default now(), owner text);
             insert into bench_queue (rank) select g % 4 from generate_series(1, 10000) g;

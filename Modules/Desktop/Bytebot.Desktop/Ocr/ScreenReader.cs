@@ -19,7 +19,7 @@ internal sealed class ScreenReader(TesseractReader tesseract)
     private readonly LinkedList<(string Key, IReadOnlyList<TextLine> Lines)> _recent = new();
 
     public IReadOnlyList<TextLine> Read(ScreenFrame frame, ScreenRect region, CancellationToken cancellationToken) =>
-        Read(frame, region, thorough: false, cancellationToken);
+        Read(GrayRegion.Of(frame, region), thorough: false, cancellationToken);
 
     /// <summary>The quick read's lines if <paramref name="enough"/> says they will do, else the thorough read's.
     /// </summary>
@@ -27,17 +27,15 @@ internal sealed class ScreenReader(TesseractReader tesseract)
         Func<IReadOnlyList<TextLine>, bool> enough, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(enough);
-        var quick = Read(frame, region, thorough: false, cancellationToken);
-        return enough(quick) ? quick : Read(frame, region, thorough: true, cancellationToken);
+        var screen = GrayRegion.Of(frame, region);
+        var quick = Read(screen, thorough: false, cancellationToken);
+        return enough(quick) ? quick : Read(screen, thorough: true, cancellationToken);
     }
 
-    private IReadOnlyList<TextLine> Read(
-        ScreenFrame frame, ScreenRect region, bool thorough, CancellationToken cancellationToken)
+    private IReadOnlyList<TextLine> Read(GrayRegion screen, bool thorough, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(frame);
-        var gray = Gray(frame, region);
-        var key = $"{thorough}:{region.X},{region.Y},{region.Width}x{region.Height}:"
-            + Convert.ToHexString(SHA256.HashData(gray));
+        var (gray, region) = (screen.Pixels, screen.Region);
+        var key = $"{thorough}:{screen.Key}";
         lock (_lock)
         {
             if (_recent.FirstOrDefault(entry => entry.Key == key) is { Lines: { } cached })
@@ -55,6 +53,18 @@ internal sealed class ScreenReader(TesseractReader tesseract)
                 _recent.RemoveLast();
         }
         return lines;
+    }
+
+    /// <summary>The region in gray, converted and hashed once for the quick read and the thorough one.</summary>
+    private sealed record GrayRegion(byte[] Pixels, ScreenRect Region, string Key)
+    {
+        public static GrayRegion Of(ScreenFrame frame, ScreenRect region)
+        {
+            ArgumentNullException.ThrowIfNull(frame);
+            var gray = Gray(frame, region);
+            return new GrayRegion(gray, region,
+                $"{region.X},{region.Y},{region.Width}x{region.Height}:{Convert.ToHexString(SHA256.HashData(gray))}");
+        }
     }
 
     private static byte[] Gray(ScreenFrame frame, ScreenRect region)

@@ -26,12 +26,14 @@ internal static class TextRegions
     {
         var (columns, rows) = ((width + Cell - 1) / Cell, (height + Cell - 1) / Cell);
         var cells = new bool[columns * rows];
-        var scaled = gray.ToArray();
+        var scaled = gray;
         var (scaledWidth, scaledHeight) = (width, height);
         for (var scale = 1; scale <= 4 && scaledWidth > 2 * Reach && scaledHeight > 2 * Rows; scale *= 2)
         {
             Mark(scaled, scaledWidth, scaledHeight, scale, cells, columns);
-            (scaled, scaledWidth, scaledHeight) = Half(scaled, scaledWidth, scaledHeight);
+            var (half, halfWidth, halfHeight) = Half(scaled, scaledWidth, scaledHeight);
+            scaled = half;
+            (scaledWidth, scaledHeight) = (halfWidth, halfHeight);
         }
         var output = new byte[width * height];
         output.AsSpan().Fill(Paper);
@@ -40,7 +42,7 @@ internal static class TextRegions
         return output;
     }
 
-    private static void Mark(byte[] gray, int width, int height, int scale, bool[] cells, int columns)
+    private static void Mark(ReadOnlySpan<byte> gray, int width, int height, int scale, bool[] cells, int columns)
     {
         var dense = DenseRows(gray, width, height);
         for (var y = 0; y < height; y++)
@@ -53,7 +55,7 @@ internal static class TextRegions
         }
     }
 
-    private static (byte[] Gray, int Width, int Height) Half(byte[] gray, int width, int height)
+    private static (byte[] Gray, int Width, int Height) Half(ReadOnlySpan<byte> gray, int width, int height)
     {
         var (halfWidth, halfHeight) = (width / 2, height / 2);
         var half = new byte[halfWidth * halfHeight];
