@@ -1,5 +1,7 @@
 using Bytebot.Agent.Contracts;
 using Bytebot.Agent.Loop;
+using Bytebot.Agent.Mcp;
+using Bytebot.Agent.Plugins;
 using Bytebot.Agent.Providers;
 using Bytebot.Agent.Tools;
 using Bytebot.Tasks.Contracts;
@@ -23,7 +25,9 @@ public static class AgentModule
         services.AddHostedService<ModelListRefresher>();
         services.AddSingleton(_ => AgentOptions.FromConfiguration(configuration));
         services.AddSingleton<ModelRouter>();
+        services.AddSingleton<ToolKernel>();
         services.AddSingleton<ToolRunner>();
+        services.AddComputerMcp();
         services.AddSingleton<AgentParts>();
         // Without a model the worker claims nothing and tasks wait in the queue (DESIGN §1) instead of failing.
         using (var probe = new ModelCatalog(configuration, TimeProvider.System))
@@ -34,5 +38,5 @@ public static class AgentModule
         return services;
     }
 
-    public static IEndpointRouteBuilder MapAgentEndpoints(this IEndpointRouteBuilder endpoints) => endpoints;
+    public static IEndpointRouteBuilder MapAgentEndpoints(this IEndpointRouteBuilder endpoints) => endpoints.MapComputerMcp();
 }

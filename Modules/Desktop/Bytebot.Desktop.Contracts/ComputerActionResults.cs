@@ -163,3 +163,50 @@ public sealed class ComputerActionRejectedException : Exception
     private static string Describe(IReadOnlyDictionary<string, string[]> errors) =>
         string.Join(" ", errors.SelectMany(e => e.Value.Select(problem => e.Key.Length == 0 ? problem : $"{e.Key}: {problem}")));
 }
+
+/// <summary>
+/// The display cannot take actions right now (not started yet, restarting, connection lost). Callers answer 503,
+/// not 500 (reliability.md R6): the next call may well succeed once the supervisor has the display back.
+/// </summary>
+public class DesktopUnavailableException : Exception
+{
+    /// <summary>Unavailable, for the reason given.</summary>
+    /// <param name="message">What is unavailable, and what helps.</param>
+    public DesktopUnavailableException(string message) : base(message)
+    {
+    }
+
+    /// <summary>Unavailable, no reason known.</summary>
+    public DesktopUnavailableException() : this("The desktop is not available.")
+    {
+    }
+
+    /// <summary>Unavailable because of another failure.</summary>
+    /// <param name="message">What is unavailable.</param>
+    /// <param name="innerException">The failure.</param>
+    public DesktopUnavailableException(string message, Exception innerException) : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>An application was asked for but did not show a window in time (an HTTP 500 with the reason).</summary>
+public sealed class ApplicationDidNotStartException : Exception
+{
+    /// <summary>Did not start, for the reason given.</summary>
+    /// <param name="message">Which application, and what was seen.</param>
+    public ApplicationDidNotStartException(string message) : base(message)
+    {
+    }
+
+    /// <summary>Did not start, no reason known.</summary>
+    public ApplicationDidNotStartException() : this("The application did not start.")
+    {
+    }
+
+    /// <summary>Did not start because of another failure.</summary>
+    /// <param name="message">Which application.</param>
+    /// <param name="innerException">The failure.</param>
+    public ApplicationDidNotStartException(string message, Exception innerException) : base(message, innerException)
+    {
+    }
+}

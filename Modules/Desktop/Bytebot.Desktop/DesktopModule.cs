@@ -6,7 +6,6 @@ using Bytebot.Desktop.Features.Apps;
 using Bytebot.Desktop.Features.Display;
 using Bytebot.Desktop.Features.Files;
 using Bytebot.Desktop.Health;
-using Bytebot.Desktop.Mcp;
 using Bytebot.Desktop.Ocr;
 using Bytebot.Desktop.VirtualDisplay;
 using Bytebot.Platform;
@@ -60,9 +59,9 @@ public static class DesktopModule
             sp.GetRequiredService<IOptions<ComputerUseOptions>>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<ScreenReader>(),
             sp.GetRequiredService<Accessibility.AtSpiBus>()));
-        return services.AddComputerMcp().AddMessageHandlers(typeof(DesktopModule).Assembly);
+        return services.AddMessageHandlers(typeof(DesktopModule).Assembly);
     }
 
     public static IEndpointRouteBuilder MapDesktopEndpoints(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapComputerUse().MapComputerMcp().MapResolution();
+        endpoints.MapComputerUse().MapResolution();
 }

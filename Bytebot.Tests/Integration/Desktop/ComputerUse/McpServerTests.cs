@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using Bytebot.Agent.Plugins;
+using Bytebot.Tests.Integration.Agent;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
@@ -19,7 +21,7 @@ public sealed class McpServerTests(RecordingComputerUseHost host)
 
     private static readonly string[] OurTools =
     [
-        "computer_zoom", "computer_read_screen", "computer_find_text",
+        "computer_zoom", "computer_read_screen", "computer_find_text", "computer_click_text",
         "computer_accessibility_tree", "computer_click_element", "computer_focus_element", "computer_set_value",
     ];
 
@@ -34,7 +36,7 @@ public sealed class McpServerTests(RecordingComputerUseHost host)
     }
 
     [Fact]
-    public async Task The_sdk_client_lists_Bytebots_sixteen_computer_tools_and_ours_with_object_schemas()
+    public async Task The_sdk_client_lists_Bytebots_sixteen_computer_tools_and_ours_exactly_as_the_plugin_declares_them()
     {
         using var http = host.CreateClient();
         await using var client = await ConnectAsync(http);
@@ -42,7 +44,7 @@ public sealed class McpServerTests(RecordingComputerUseHost host)
         var tools = await client.ListToolsAsync(cancellationToken: TestContext.Current.CancellationToken);
 
         tools.Select(t => t.Name).Order(StringComparer.Ordinal).ShouldBe(BytebotTools.Concat(OurTools).Order(StringComparer.Ordinal));
-        tools.ShouldAllBe(t => t.JsonSchema.GetProperty("type").GetString() == "object");
+        OneToolSurfaceTests.PluginsMatch([ToolKernel.Computer], [.. tools.Select(t => (t.Name, t.Description!, t.JsonSchema))]);
     }
 
     [Fact]

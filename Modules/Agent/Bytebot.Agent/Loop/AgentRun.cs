@@ -1,4 +1,5 @@
 using Bytebot.Agent.Conversation;
+using Bytebot.Agent.Plugins;
 using Bytebot.Agent.Providers;
 using Bytebot.Agent.Tools;
 using Bytebot.Tasks.Contracts;
@@ -53,7 +54,7 @@ internal sealed partial class AgentRun(AgentParts parts, ITaskRunView context, I
         try
         {
             routed = await parts.Router.CompleteAsync(_answering ?? model,
-                new ModelRequest(prompt, modelContext.Messages, BytebotTools.All, Options.MaxOutputTokens), cancellationToken);
+                new ModelRequest(prompt, modelContext.Messages, ToolKernel.AgentTools, Options.MaxOutputTokens), cancellationToken);
             // After a fallback the run stays on the model that answered instead of waiting out the failing one every step.
             _answering = routed.Model;
         }
@@ -116,7 +117,7 @@ internal sealed partial class AgentRun(AgentParts parts, ITaskRunView context, I
                 outcome = ToolRunner.Error(call, "Not run: the task had already ended with set_task_status.");
             else if (context.ToolActions.TryGetValue(call.Id, out var record))
                 outcome = Recorded(call, record);
-            else if (fromStoredAnswer && context.ResumedByUser && call.Name.StartsWith(BytebotTools.ComputerPrefix, StringComparison.Ordinal))
+            else if (fromStoredAnswer && context.ResumedByUser && call.Name.StartsWith(ComputerPlugin.Prefix, StringComparison.Ordinal))
                 outcome = ToolRunner.Error(call, "Not run: the user took control before this action. Look at the current screen and decide again.");
             else if (fromStoredAnswer && SensitiveText.WasMasked(call))
                 outcome = ToolRunner.Error(call, "Not run: sensitive text is never stored, so it could not be typed after the restart. Send the call again.");
@@ -166,7 +167,7 @@ internal sealed partial class AgentRun(AgentParts parts, ITaskRunView context, I
         try
         {
             var routed = await parts.Router.CompleteAsync(
-                model, new ModelRequest(prompt, messages, BytebotTools.All, Options.MaxOutputTokens), cancellationToken);
+                model, new ModelRequest(prompt, messages, ToolKernel.AgentTools, Options.MaxOutputTokens), cancellationToken);
             await recorder.RecordUsageAsync(Usage(routed.Model, routed.Turn.Usage, routed.Elapsed, "summary"), cancellationToken);
             var summary = string.Join("\n", routed.Turn.Content.OfType<TextBlock>().Select(t => t.Text)).Trim();
             if (summary.Length == 0)

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Bytebot.Agent.Plugins;
 using Bytebot.Desktop.Contracts;
+using KernelPlugin = Microsoft.SemanticKernel.KernelPlugin;
 using Wolverine.Runtime;
 using Bytebot.Tasks.Contracts;
 
@@ -28,7 +30,7 @@ internal sealed record ToolScope(ITaskRunView Task, ITaskRecorder Recorder, Scre
 /// run), wait for the screen to settle instead of sleeping, and answer with a fresh screenshot in the model's size; every
 /// failure goes back to the model as <c>is_error</c> with the reason.
 /// </summary>
-internal sealed class ToolRunner(IWolverineRuntime messaging, AgentOptions options)
+internal sealed class ToolRunner(IWolverineRuntime messaging, AgentOptions options, ToolKernel kernel)
 {
     // Wolverine's IMessageBus is scoped (it carries one conversation's context); this runner is shared by every task.
     private MessageBus Bus => new(messaging);
@@ -39,13 +41,28 @@ internal sealed class ToolRunner(IWolverineRuntime messaging, AgentOptions optio
     {
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(call);
-        return call.Name switch
-        {
-            BytebotTools.SetTaskStatus => SetStatus(call),
-            BytebotTools.CreateTask => await CreateTaskAsync(scope, call, cancellationToken),
-            _ when call.Name.StartsWith(BytebotTools.ComputerPrefix, StringComparison.Ordinal) => await ComputerAsync(scope, call, cancellationToken),
-            _ => Error(call, $"There is no tool named '{call.Name}'. Use one of: {string.Join(", ", BytebotTools.All.Select(t => t.Name))}."),
-        };
+        return (ToolOutcome)await kernel.InvokeAsync(new AgentCall(this, scope, call), call.Name, call.Input, cancellationToken);
+    }
+
+    /// <summary>One model tool call as the kernel's caller: its replies are <see cref="ToolOutcome"/>s.</summary>
+    private sealed class AgentCall(ToolRunner runner, ToolScope scope, ToolUseContent call) : ITaskToolCaller
+    {
+        public Guid? TaskId => scope.Task.TaskId;
+
+        public string Kind => "agent";
+
+        public IReadOnlyList<KernelPlugin> Plugins => ToolKernel.AgentPlugins;
+
+        public async Task<object> ComputerAsync(JsonObject body, CancellationToken cancellationToken) =>
+            await runner.ComputerAsync(scope, call, body, cancellationToken);
+
+        public object Refuse(string message) => Error(call, message);
+
+        public object SetStatus(TaskEnd status, string description) => ToolRunner.SetStatus(call, status, description);
+
+        public async Task<object> CreateTaskAsync(
+            string description, string? type, string? scheduledFor, string? priority, CancellationToken cancellationToken) =>
+            await runner.CreateTaskAsync(scope, call, new TaskDraft(description, type, priority, scheduledFor), cancellationToken);
     }
 
     /// <summary>A screenshot in the model's size, stored, for a user message (after a resume) or a tool result.</summary>
@@ -56,27 +73,21 @@ internal sealed class ToolRunner(IWolverineRuntime messaging, AgentOptions optio
         return (await scope.Blobs.StoreAsync(image.Image, image.MediaType, cancellationToken), image);
     }
 
-    private static ToolOutcome SetStatus(ToolUseContent call)
+    private static ToolOutcome SetStatus(ToolUseContent call, TaskEnd status, string description) => status switch
     {
-        var status = Text(call.Input, "status");
-        var description = Text(call.Input, "description") ?? "";
-        return status switch
-        {
-            "completed" => new(Result(call, description, error: false), StepOutcome.Complete(JsonSerializer.SerializeToElement(new { description }))),
-            "needs_help" => new(Result(call, description, error: false), StepOutcome.AskForHelp(description.Length > 0 ? description : "The agent asked for help.")),
-            "failed" => new(Result(call, description, error: true), StepOutcome.Fail(description.Length > 0 ? description : "The agent gave up.")),
-            _ => Error(call, "status must be 'completed' or 'needs_help'."),
-        };
-    }
+        TaskEnd.Completed => new(Result(call, description, error: false),
+            StepOutcome.Complete(JsonSerializer.SerializeToElement(new { description }))),
+        _ => new(Result(call, description, error: false),
+            StepOutcome.AskForHelp(description.Length > 0 ? description : "The agent asked for help.")),
+    };
 
-    private async Task<ToolOutcome> CreateTaskAsync(ToolScope scope, ToolUseContent call, CancellationToken cancellationToken)
+    private async Task<ToolOutcome> CreateTaskAsync(
+        ToolScope scope, ToolUseContent call, TaskDraft asked, CancellationToken cancellationToken)
     {
-        var description = Text(call.Input, "description");
-        if (string.IsNullOrWhiteSpace(description))
+        if (string.IsNullOrWhiteSpace(asked.Description))
             return Error(call, "description is required.");
         // The task's own model, not the first configured one; every other rule is Tasks' (the API's) own.
-        var draft = new TaskDraft(description, Text(call.Input, "type"), Text(call.Input, "priority"),
-            Text(call.Input, "scheduledFor"), CreatedBy: "ASSISTANT", scope.Task.Model);
+        var draft = asked with { CreatedBy = "ASSISTANT", Model = scope.Task.Model };
         Guid? created = null;
         var result = await scope.Recorder.ExecuteToolAsync(call.Id, call.Name, call.Input, async (_, token) =>
         {
@@ -88,15 +99,14 @@ internal sealed class ToolRunner(IWolverineRuntime messaging, AgentOptions optio
         return result.Succeeded ? Ok(call, $"The task has been created (id {created}).") : Error(call, result.Error ?? "The task could not be created.");
     }
 
-    private async Task<ToolOutcome> ComputerAsync(ToolScope scope, ToolUseContent call, CancellationToken cancellationToken)
+    private async Task<ToolOutcome> ComputerAsync(
+        ToolScope scope, ToolUseContent call, JsonObject body, CancellationToken cancellationToken)
     {
         ComputerAction action;
         ClickMouse? click = null;
         try
         {
-            var body = call.Input.ValueKind == JsonValueKind.Object ? JsonNode.Parse(call.Input.GetRawText())!.AsObject() : [];
-            body["action"] = call.Name[BytebotTools.ComputerPrefix.Length..];
-            if (call.Name == BytebotTools.ClickText)
+            if (body["action"]?.GetValue<string>() == "click_text")
             {
                 // click_text is find_text, then click_mouse at the best match: both parsed (and refused) by the desktop's rules.
                 click = (ClickMouse)await ParseAsync(TextClicks.Click(body), cancellationToken);
@@ -179,9 +189,6 @@ internal sealed class ToolRunner(IWolverineRuntime messaging, AgentOptions optio
         output.Add(new ImageContent(MediaSource.FromBlob(after)));
         return new ActionResult(true, Screenshot: after, Settle: TimeSpan.FromMilliseconds(settle.WaitedMilliseconds));
     }
-
-    private static string? Text(JsonElement input, string name) =>
-        input.ValueKind == JsonValueKind.Object && input.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     public static ToolOutcome Error(ToolUseContent call, string message) => new(Result(call, message, error: true));
 

@@ -1,5 +1,4 @@
 using Bytebot.Desktop.Contracts;
-using Bytebot.Desktop.Driver;
 using Bytebot.Desktop.X11;
 using Microsoft.Extensions.Logging;
 using Tmds.DBus.Protocol;

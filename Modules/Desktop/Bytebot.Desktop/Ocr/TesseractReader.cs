@@ -1,5 +1,5 @@
+using Bytebot.Desktop.Contracts;
 using System.Runtime.InteropServices;
-using Bytebot.Desktop.Driver;
 
 namespace Bytebot.Desktop.Ocr;
 

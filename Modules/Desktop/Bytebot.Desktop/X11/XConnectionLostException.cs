@@ -1,4 +1,4 @@
-using Bytebot.Desktop.Driver;
+using Bytebot.Desktop.Contracts;
 
 namespace Bytebot.Desktop.X11;
 

@@ -1,7 +1,5 @@
-using Bytebot.Desktop.Driver;
 using System.Text.Json;
 using Bytebot.Desktop.Contracts;
-using Bytebot.Desktop.Features.Apps;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;

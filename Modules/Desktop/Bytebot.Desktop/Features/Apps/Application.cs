@@ -68,6 +68,3 @@ public static class ApplicationHandler
         return windows.ExitCode == 0 && windows.StandardOutput.Contains(windowClass, StringComparison.OrdinalIgnoreCase);
     }
 }
-
-/// <summary>A launched application showed no window in time: the action failed, with the reason the caller reads.</summary>
-internal sealed class ApplicationDidNotStartException(string message) : Exception(message);

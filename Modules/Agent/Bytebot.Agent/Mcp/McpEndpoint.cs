@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Protocol;
 
-namespace Bytebot.Desktop.Mcp;
+namespace Bytebot.Agent.Mcp;
 
 /// <summary>
 /// <c>/mcp</c> on the SDK's streamable HTTP transport, stateless: the computer tools keep no session state and never
@@ -15,7 +15,7 @@ internal static class McpEndpoint
 {
     public static IServiceCollection AddComputerMcp(this IServiceCollection services)
     {
-        services.AddScoped<ComputerTools>();
+        services.AddScoped<McpCalls>();
         services.ConfigureAll<OpenApiOptions>(options => options.AddDocumentTransformer((document, _, _) =>
         {
             McpDocs.Describe(document);
@@ -24,8 +24,8 @@ internal static class McpEndpoint
         services
             .AddMcpServer(options => options.ServerInfo = new Implementation { Name = "bytebot", Version = "1.0.0" })
             .WithHttpTransport(http => http.Stateless = true)
-            .WithListToolsHandler((_, _) => ValueTask.FromResult(new ListToolsResult { Tools = ComputerTools.List }))
-            .WithCallToolHandler(async (request, token) => await request.Services!.GetRequiredService<ComputerTools>()
+            .WithListToolsHandler((_, _) => ValueTask.FromResult(new ListToolsResult { Tools = McpCalls.List }))
+            .WithCallToolHandler(async (request, token) => await request.Services!.GetRequiredService<McpCalls>()
                 .CallAsync(request.Params!.Name, request.Params.Arguments, token));
         return services;
     }

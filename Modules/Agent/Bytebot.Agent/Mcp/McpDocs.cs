@@ -1,7 +1,7 @@
 using Bytebot.Platform.Http;
 using Microsoft.OpenApi;
 
-namespace Bytebot.Desktop.Mcp;
+namespace Bytebot.Agent.Mcp;
 
 /// <summary>
 /// <c>POST /mcp</c> in the OpenAPI document: the SDK maps it as a plain request delegate, so the description is

@@ -1,23 +1,22 @@
-using Bytebot.Desktop.Driver;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Bytebot.Agent.Plugins;
+using Bytebot.Agent.Tools;
 using Bytebot.Desktop.Contracts;
-using Bytebot.Desktop.Features.Actions;
-using Bytebot.Desktop.Features.Apps;
 using Microsoft.Extensions.Logging;
-using Wolverine;
+using Microsoft.SemanticKernel;
 using ModelContextProtocol.Protocol;
+using Wolverine;
 
-namespace Bytebot.Desktop.Mcp;
+namespace Bytebot.Agent.Mcp;
 
 /// <summary>
-/// Bytebot's 16 <c>computer_*</c> MCP tools (bytebot-api.md §1.10) and ours (zoom, OCR, the accessibility tree). Arguments go through the same parser and bus as
-/// <c>POST /computer-use</c>, so both surfaces accept and refuse exactly the same things.
+/// The MCP clients' side of the tools: coordinates in screen pixels, nothing recorded, images under the size MCP
+/// clients take. <c>/mcp</c> lists <see cref="ToolKernel.McpTools"/> and runs each call through the kernel, so an
+/// MCP call passes the same parser and the same filters as the agent's.
 /// </summary>
-internal sealed partial class ComputerTools(IMessageBus bus, ILogger<ComputerTools> logger)
+internal sealed partial class McpCalls(ToolKernel kernel, IMessageBus bus, ILogger<McpCalls> logger)
 {
-    public const string Prefix = "computer_";
-
     // Bytebot compressed MCP screenshots to 1024 KB; larger images are refused by several MCP clients.
     public const int MaxImageBytes = 1024 * 1024;
 
@@ -27,26 +26,40 @@ internal sealed partial class ComputerTools(IMessageBus bus, ILogger<ComputerToo
         new(ImageEncoding.Jpeg, Quality: 60, Scale: 0.5),
     ];
 
-    public static IList<Tool> List { get; } = [.. ActionSchemas.All.Select(action => new Tool
+    public static IList<Tool> List { get; } = [.. ToolKernel.McpTools.Select(tool => new Tool
     {
-        Name = Prefix + action.Action,
-        Description = action.Description,
-        InputSchema = JsonSerializer.SerializeToElement(action.Input),
+        Name = tool.Name,
+        Description = tool.Description,
+        InputSchema = tool.InputSchema,
     })];
 
     public async Task<CallToolResult> CallAsync(string name, IDictionary<string, JsonElement>? arguments, CancellationToken cancellationToken)
     {
+        var input = JsonSerializer.SerializeToElement(arguments ?? new Dictionary<string, JsonElement>());
+        return (CallToolResult)await kernel.InvokeAsync(new Caller(this), name, input, cancellationToken);
+    }
+
+    private sealed class Caller(McpCalls calls) : IToolCaller
+    {
+        public Guid? TaskId => null;
+
+        public string Kind => "mcp";
+
+        public IReadOnlyList<KernelPlugin> Plugins => ToolKernel.McpPlugins;
+
+        public async Task<object> ComputerAsync(JsonObject body, CancellationToken cancellationToken) =>
+            await calls.RunAsync(body, cancellationToken);
+
+        public object Refuse(string message) => Error(message);
+    }
+
+    private async Task<CallToolResult> RunAsync(JsonObject body, CancellationToken cancellationToken)
+    {
         try
         {
-            var body = new JsonObject();
-            foreach (var (key, value) in arguments ?? new Dictionary<string, JsonElement>())
-                body[key] = JsonNode.Parse(value.GetRawText());
-            if (name == "computer_wait" && !body.ContainsKey("duration"))
-                body["duration"] = 500;
-            if (!name.StartsWith(Prefix, StringComparison.Ordinal) || body.ContainsKey("action"))
-                return Error($"Unknown tool '{name}'.");
-            body["action"] = name[Prefix.Length..];
-            var action = ActionParser.Parse(JsonSerializer.SerializeToElement(body));
+            if (body["action"]?.GetValue<string>() == "click_text")
+                return await ClickTextAsync(body, cancellationToken);
+            var action = await ParseAsync(body, cancellationToken);
             var result = await bus.InvokeAsync<ComputerActionResult>(action, cancellationToken);
             if (result is ScreenshotImage image)
                 result = await FitAsync(action, image, cancellationToken);
@@ -66,10 +79,26 @@ internal sealed partial class ComputerTools(IMessageBus bus, ILogger<ComputerToo
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            LogFailed(logger, name, exception);
+            LogFailed(logger, body["action"]?.ToString() ?? "", exception);
             return Error("The desktop could not execute the action; the host log has the details.");
         }
     }
+
+    private async Task<CallToolResult> ClickTextAsync(JsonObject body, CancellationToken cancellationToken)
+    {
+        var click = (ClickMouse)await ParseAsync(TextClicks.Click(body), cancellationToken);
+        body["action"] = "find_text";
+        var find = (FindText)await ParseAsync(body, cancellationToken);
+        var matches = (await bus.InvokeAsync<TextMatches>(find, cancellationToken)).Matches;
+        if (matches.Count == 0)
+            return Error($"'{find.Text}' is not on the screen (OCR found no match).");
+        await bus.InvokeAsync<ComputerActionResult>(click with { Coordinates = TextClicks.Centre(matches[0].Box) }, cancellationToken);
+        var box = matches[0].Box;
+        return Text($"Clicked '{matches[0].Text}' at [{box.X}, {box.Y}, {box.X + box.Width}, {box.Y + box.Height}].");
+    }
+
+    private async Task<ComputerAction> ParseAsync(JsonObject body, CancellationToken cancellationToken) =>
+        (await bus.InvokeAsync<ParsedAction>(new ParseComputerAction(JsonSerializer.SerializeToElement(body)), cancellationToken)).Action;
 
     private async Task<ScreenshotImage> FitAsync(ComputerAction action, ScreenshotImage image, CancellationToken cancellationToken)
     {
