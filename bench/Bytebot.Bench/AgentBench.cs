@@ -67,6 +67,11 @@ internal static class AgentBench
                 .Where(s => s.GetProperty("action").ValueKind == JsonValueKind.String).ToList();
             var overhead = steps.Select(s => s.GetProperty("durationMs").GetDouble() - s.GetProperty("modelMs").GetDouble()).ToList();
             var settle = steps.Select(s => s.GetProperty("settleMs") is { ValueKind: JsonValueKind.Number } v ? v.GetDouble() : 0).ToList();
+            var byAction = steps.Select((s, i) => (Action: s.GetProperty("action").GetString()!, Overhead: overhead[i], Settle: settle[i]))
+                .GroupBy(s => s.Action)
+                .Select(g => (g.Key, Overhead: Report.Percentile([.. g.Select(s => s.Overhead)], 0.5),
+                    Settle: Report.Percentile([.. g.Select(s => s.Settle)], 0.5), Max: g.Max(s => s.Overhead)))
+                .ToList();
 
             // Bytebot's step on the same desktop: the action, 750 ms, then a full 1280x960 PNG through the daemon API.
             var bytebot = new List<double>();
@@ -106,6 +111,10 @@ internal static class AgentBench
                 "| per step, model time excluded | ours p50 | ours p95 | Bytebot-style p50 | Bytebot-style p95 | ratio p50 |",
                 "|---|---|---|---|---|---|",
                 $"| action + settle + screenshot + bookkeeping (ms) | {Report.Format(oursP50)} | {Report.Format(oursP95)} | {Report.Format(peerP50)} | {Report.Format(peerP95)} | {Report.Format(oursP50 / peerP50)} |",
+                "",
+                "| per action (ours) | p50 ms | of it settling, p50 ms | slowest ms |",
+                "|---|---|---|---|",
+                .. byAction.Select(a => $"| {a.Key} | {Report.Format(a.Overhead)} | {Report.Format(a.Settle)} | {Report.Format(a.Max)} |"),
                 "",
                 "| request at step 30 | images | estimated input tokens |",
                 "|---|---|---|",
