@@ -71,7 +71,7 @@ internal static class NativeComputerCalls
             if (error is not null)
             {
                 var rest = i + 1 < count ? $" Actions {i + 2} to {count} were not run." : "";
-                return await ReportAsync(call, run, $"Action {i + 1} of {count} ({kind}) failed: {error}{rest}", last,
+                return await ReportAsync(call, run, $"Action {i + 1} of {count} ({kind}) failed: {error.TrimEnd('.')}.{rest}", last,
                     cancellationToken);
             }
         }
