@@ -17,6 +17,8 @@ public sealed class AgentHost(PostgresFixture postgres) : IAsyncLifetime
     public const string Qwen = "qwen";
     public const int MaxSteps = 40;
     public const string Unstreamed = "-unstreamed";
+    public const string ClaudeNative = "claude-native";
+    public const string GptNative = "gpt-native";
 
     private BytebotHostFactory? _factory;
 
@@ -60,6 +62,15 @@ public sealed class AgentHost(PostgresFixture postgres) : IAsyncLifetime
             ["Agent:Models:3:Model"] = "qwen2.5-vl",
             ["Agent:Models:3:BaseUrl"] = v1,
             ["Agent:Models:3:Stream"] = "false",
+            // The same models offered their provider's own computer tool (ADR 0053).
+            ["Agent:Models:4:Name"] = ClaudeNative,
+            ["Agent:Models:4:Provider"] = "anthropic",
+            ["Agent:Models:4:Model"] = Claude,
+            ["Agent:Models:4:ComputerTool"] = "native",
+            ["Agent:Models:5:Name"] = GptNative,
+            ["Agent:Models:5:Provider"] = "openai",
+            ["Agent:Models:5:Model"] = Gpt,
+            ["Agent:Models:5:ComputerTool"] = "native",
             ["Agent:Fallbacks:0"] = Gpt,
             ["Agent:Retry:MaxAttempts"] = "2",
             ["Agent:Retry:BaseDelay"] = "00:00:00.050",

@@ -9,6 +9,20 @@ namespace Bytebot.Tests.Fakes.Llm;
 /// </summary>
 internal static class AnthropicRules
 {
+    /// <summary>The computer tool is a beta: the API refuses it without the beta named in <c>anthropic-beta</c>.</summary>
+    public static string? BetaViolation(JsonElement request, string? betaHeader)
+    {
+        if (!request.TryGetProperty("tools", out var tools))
+            return null;
+        var computer = tools.EnumerateArray().FirstOrDefault(t =>
+            t.TryGetProperty("type", out var type) && type.GetString()!.StartsWith("computer_", StringComparison.Ordinal));
+        if (computer.ValueKind == JsonValueKind.Undefined || computer.GetProperty("type").GetString() != "computer_20251124")
+            return null;
+        return (betaHeader ?? "").Split(',').Any(b => b.Trim() == "computer-use-2025-11-24")
+            ? null
+            : "tools.0: computer_20251124 requires the anthropic-beta header computer-use-2025-11-24";
+    }
+
     public static string? Violation(JsonElement request)
     {
         if (!request.TryGetProperty("messages", out var messages) || messages.GetArrayLength() == 0)

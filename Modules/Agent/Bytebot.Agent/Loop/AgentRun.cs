@@ -47,14 +47,15 @@ internal sealed partial class AgentRun(AgentParts parts, ITaskRunView context, I
         if (Unanswered(context.Messages) is { } stored)
             return await ActAsync(scope, stored, answerId: null, cancellationToken);
 
-        var prompt = SystemPrompt.For(scope.Screen.Geometry.ImageWidth, scope.Screen.Geometry.ImageHeight, parts.Time.GetUtcNow());
+        var prompt = SystemPrompt.For(scope.Screen.Geometry.ImageWidth, scope.Screen.Geometry.ImageHeight, parts.Time.GetUtcNow(),
+            (_answering ?? model).ComputerTool == ComputerToolKind.Native);
         var modelContext = await ContextBuilder.BuildAsync(context.Messages, context.Summaries, Options.KeepImages,
             blob => _blobs.LoadAsync(blob, cancellationToken));
         RoutedTurn routed;
         try
         {
             routed = await parts.Router.CompleteAsync(_answering ?? model,
-                new ModelRequest(prompt, modelContext.Messages, ToolKernel.AgentTools, Options.MaxOutputTokens), cancellationToken);
+                Request(_answering ?? model, prompt, modelContext.Messages), cancellationToken);
             // After a fallback the run stays on the model that answered instead of waiting out the failing one every step.
             _answering = routed.Model;
         }
@@ -117,7 +118,8 @@ internal sealed partial class AgentRun(AgentParts parts, ITaskRunView context, I
                 outcome = ToolRunner.Error(call, "Not run: the task had already ended with set_task_status.");
             else if (context.ToolActions.TryGetValue(call.Id, out var record))
                 outcome = Recorded(call, record);
-            else if (fromStoredAnswer && context.ResumedByUser && call.Name.StartsWith(ComputerPlugin.Prefix, StringComparison.Ordinal))
+            else if (fromStoredAnswer && context.ResumedByUser
+                     && (call.Name.StartsWith(ComputerPlugin.Prefix, StringComparison.Ordinal) || call.Name == NativeComputer.Name))
                 outcome = ToolRunner.Error(call, "Not run: the user took control before this action. Look at the current screen and decide again.");
             else if (fromStoredAnswer && SensitiveText.WasMasked(call))
                 outcome = ToolRunner.Error(call, "Not run: sensitive text is never stored, so it could not be typed after the restart. Send the call again.");
@@ -166,8 +168,7 @@ internal sealed partial class AgentRun(AgentParts parts, ITaskRunView context, I
             : ConversationMessage.User(request);
         try
         {
-            var routed = await parts.Router.CompleteAsync(
-                model, new ModelRequest(prompt, messages, ToolKernel.AgentTools, Options.MaxOutputTokens), cancellationToken);
+            var routed = await parts.Router.CompleteAsync(model, Request(model, prompt, messages), cancellationToken);
             await recorder.RecordUsageAsync(Usage(routed.Model, routed.Turn.Usage, routed.Elapsed, "summary"), cancellationToken);
             var summary = string.Join("\n", routed.Turn.Content.OfType<TextBlock>().Select(t => t.Text)).Trim();
             if (summary.Length == 0)
@@ -181,6 +182,14 @@ internal sealed partial class AgentRun(AgentParts parts, ITaskRunView context, I
             LogSummaryFailed(parts.Logger, context.TaskId, e.Message);
             return false;
         }
+    }
+
+    /// <summary>The model's tools: every function, or its provider's computer tool at the screenshots' size beside the rest.</summary>
+    private ModelRequest Request(ConfiguredModel model, string prompt, IReadOnlyList<ConversationMessage> messages)
+    {
+        var geometry = _scope!.Screen.Geometry;
+        return new ModelRequest(prompt, messages, NativeComputer.FunctionsFor(model), Options.MaxOutputTokens,
+            model.ComputerTool == ComputerToolKind.Native ? new ComputerDisplay(geometry.ImageWidth, geometry.ImageHeight) : null);
     }
 
     private ModelUsage Usage(ConfiguredModel model, TokenUsage usage, TimeSpan elapsed, string purpose)

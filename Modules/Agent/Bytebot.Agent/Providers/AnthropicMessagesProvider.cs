@@ -4,6 +4,8 @@ using Anthropic;
 using Anthropic.Core;
 using Anthropic.Exceptions;
 using Bytebot.Agent.Conversation;
+using Bytebot.Agent.Plugins;
+using Beta = Anthropic.Models.Beta.Messages;
 using Sdk = Anthropic.Models.Messages;
 
 namespace Bytebot.Agent.Providers;
@@ -41,24 +43,15 @@ internal sealed partial class AnthropicMessagesProvider : IModelProvider, IDispo
     public async Task<ModelTurn> CompleteAsync(ModelRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var parameters = new Sdk.MessageCreateParams
-        {
-            Model = _model,
-            MaxTokens = request.MaxTokens,
-            System = new Sdk.MessageCreateParamsSystem(AnthropicRequestJson.SystemPrompt(request.SystemPrompt)),
-            Tools = [.. request.Tools.Select((tool, i) => new Sdk.ToolUnion(AnthropicRequestJson.Tool(tool, cache: i == request.Tools.Count - 1)))],
-            Messages = [.. AnthropicRequestJson.Messages(request.Messages).Select(message => new Sdk.MessageParam(message))],
-        };
-
         var started = _time.GetTimestamp();
-        Sdk.Message message;
+        Reply reply;
         using (var capture = RetryAfterCapture.Begin())
         {
             try
             {
-                message = _stream
-                    ? await _client.Messages.CreateStreaming(parameters, cancellationToken).Aggregate().ConfigureAwait(false)
-                    : await _client.Messages.Create(parameters, cancellationToken).ConfigureAwait(false);
+                reply = request.Computer is { } display
+                    ? await NativeAsync(request, display, cancellationToken).ConfigureAwait(false)
+                    : await FunctionsAsync(request, cancellationToken).ConfigureAwait(false);
             }
             catch (AnthropicApiException ex)
             {
@@ -76,18 +69,69 @@ internal sealed partial class AnthropicMessagesProvider : IModelProvider, IDispo
         }
 
         return new ModelTurn(
-            [.. message.Content.Select(FromAnthropic).OfType<ContentBlock>()],
-            message.StopReason?.Raw() switch
+            reply.Content,
+            reply.StopReason switch
             {
                 "tool_use" => StopReason.ToolUse,
                 "end_turn" or "stop_sequence" => StopReason.EndTurn,
                 "max_tokens" => StopReason.MaxTokens,
                 _ => StopReason.Other,
             },
-            new TokenUsage(message.Usage.InputTokens, message.Usage.OutputTokens,
-                message.Usage.CacheReadInputTokens ?? 0, message.Usage.CacheCreationInputTokens ?? 0),
+            reply.Usage,
             _time.GetElapsedTime(started));
     }
+
+    private async Task<Reply> FunctionsAsync(ModelRequest request, CancellationToken cancellationToken)
+    {
+        var parameters = new Sdk.MessageCreateParams
+        {
+            Model = _model,
+            MaxTokens = request.MaxTokens,
+            System = new Sdk.MessageCreateParamsSystem(AnthropicRequestJson.SystemPrompt(request.SystemPrompt)),
+            Tools = [.. Tools(request).Select(tool => new Sdk.ToolUnion(tool))],
+            Messages = [.. AnthropicRequestJson.Messages(request.Messages).Select(message => new Sdk.MessageParam(message))],
+        };
+        var message = _stream
+            ? await _client.Messages.CreateStreaming(parameters, cancellationToken).Aggregate().ConfigureAwait(false)
+            : await _client.Messages.Create(parameters, cancellationToken).ConfigureAwait(false);
+        return new Reply(
+            [.. message.Content.Select(FromAnthropic).OfType<ContentBlock>()],
+            message.StopReason?.Raw(),
+            new TokenUsage(message.Usage.InputTokens, message.Usage.OutputTokens,
+                message.Usage.CacheReadInputTokens ?? 0, message.Usage.CacheCreationInputTokens ?? 0));
+    }
+
+    // The computer tool is a beta of the Messages API (ADR 0053): the same request through the SDK's Beta service,
+    // which sends the anthropic-beta header; functions-only models stay on the GA surface.
+    private async Task<Reply> NativeAsync(ModelRequest request, ComputerDisplay display, CancellationToken cancellationToken)
+    {
+        var computer = new Beta.BetaToolComputerUse20251124
+        {
+            DisplayWidthPx = display.Width,
+            DisplayHeightPx = display.Height,
+            EnableZoom = true,
+        };
+        var parameters = new Beta.MessageCreateParams
+        {
+            Model = _model,
+            MaxTokens = request.MaxTokens,
+            System = new Beta.MessageCreateParamsSystem(AnthropicRequestJson.SystemPrompt(request.SystemPrompt)),
+            Tools = [new Beta.BetaToolUnion(computer), .. Tools(request).Select(tool => new Beta.BetaToolUnion(tool))],
+            Messages = [.. AnthropicRequestJson.Messages(request.Messages).Select(message => new Beta.BetaMessageParam(message))],
+            Betas = [NativeComputer.AnthropicBeta],
+        };
+        var message = _stream
+            ? await _client.Beta.Messages.CreateStreaming(parameters, cancellationToken).Aggregate().ConfigureAwait(false)
+            : await _client.Beta.Messages.Create(parameters, cancellationToken).ConfigureAwait(false);
+        return new Reply(
+            [.. message.Content.Select(FromAnthropic).OfType<ContentBlock>()],
+            message.StopReason?.Raw(),
+            new TokenUsage(message.Usage.InputTokens, message.Usage.OutputTokens,
+                message.Usage.CacheReadInputTokens ?? 0, message.Usage.CacheCreationInputTokens ?? 0));
+    }
+
+    private static IEnumerable<JsonElement> Tools(ModelRequest request) =>
+        request.Tools.Select((tool, i) => AnthropicRequestJson.Tool(tool, cache: i == request.Tools.Count - 1));
 
     public void Dispose() => _client.Dispose();
 
@@ -115,4 +159,14 @@ internal sealed partial class AnthropicMessagesProvider : IModelProvider, IDispo
         if (block.TryPickThinking(out var thinking)) return new ThinkingBlock(thinking.Thinking, thinking.Signature);
         return null;
     }
+
+    private static ContentBlock? FromAnthropic(Beta.BetaContentBlock block)
+    {
+        if (block.TryPickText(out var text)) return new TextBlock(text.Text);
+        if (block.TryPickToolUse(out var use)) return new ToolUseBlock(use.ID, use.Name, JsonSerializer.SerializeToElement(use.Input));
+        if (block.TryPickThinking(out var thinking)) return new ThinkingBlock(thinking.Thinking, thinking.Signature);
+        return null;
+    }
+
+    private sealed record Reply(IReadOnlyList<ContentBlock> Content, string? StopReason, TokenUsage Usage);
 }

@@ -11,11 +11,22 @@ internal interface IModelProvider
 
 internal sealed record ToolDefinition(string Name, string Description, JsonElement InputSchema);
 
+internal enum ComputerToolKind
+{
+    Functions,
+    Native,
+}
+
+/// <summary>The size of the screenshots the model receives, for a provider's own computer tool (ADR 0053).</summary>
+internal sealed record ComputerDisplay(int Width, int Height);
+
+// Computer set: the provider offers its own computer tool beside Tools, which then leave out what that tool covers.
 internal sealed record ModelRequest(
     string SystemPrompt,
     IReadOnlyList<ConversationMessage> Messages,
     IReadOnlyList<ToolDefinition> Tools,
-    int MaxTokens);
+    int MaxTokens,
+    ComputerDisplay? Computer = null);
 
 internal enum StopReason
 {

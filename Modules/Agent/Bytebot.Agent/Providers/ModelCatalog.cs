@@ -8,10 +8,12 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Bytebot.Agent.Providers;
 
 // Stream: streaming keeps long turns alive through proxies' idle timeouts. Screenshots sent to the model are fitted into
-// ScreenshotMaxWidth × ScreenshotMaxHeight (the model's coordinates are mapped back from that size).
+// ScreenshotMaxWidth × ScreenshotMaxHeight (the model's coordinates are mapped back from that size). ComputerTool: the
+// desktop actions as Bytebot's computer_* functions or as the provider's own computer tool (ADR 0053).
 internal sealed record ConfiguredModel(
     string Name, string Provider, string Title, string Model, string? BaseUrl, string? ApiKey, bool Stream = true,
-    int? ContextWindow = null, int? ScreenshotMaxWidth = null, int? ScreenshotMaxHeight = null)
+    int? ContextWindow = null, int? ScreenshotMaxWidth = null, int? ScreenshotMaxHeight = null,
+    ComputerToolKind ComputerTool = ComputerToolKind.Functions)
 {
     // Anthropic and OpenAI both document computer use at XGA (1024×768): larger images are downscaled by the API
     // itself (Anthropic above ~1.15 megapixels), and coordinates on an image the model saw resized drift.
@@ -111,6 +113,8 @@ internal sealed partial class ModelCatalog : IModelCatalog, IDisposable
             Title = title,
             Model = name,
             ContextWindow = BuiltInModels.ContextWindowOf(source.Provider, name),
+            // A listed model was never configured: it gets the default tools, not those of the entry it came through.
+            ComputerTool = ComputerToolKind.Functions,
         };
     }
 
@@ -209,6 +213,16 @@ internal sealed partial class ModelCatalog : IModelCatalog, IDisposable
         }
     }
 
+    private static ComputerToolKind ComputerToolOf(IConfigurationSection entry, string provider) => entry["ComputerTool"] switch
+    {
+        null or "functions" => ComputerToolKind.Functions,
+        "native" when provider is Anthropic or OpenAI => ComputerToolKind.Native,
+        "native" => throw new InvalidOperationException(
+            $"Agent:Models:{entry.Key}:ComputerTool: native needs provider anthropic or openai, not '{provider}'."),
+        var other => throw new InvalidOperationException(
+            $"Agent:Models:{entry.Key}:ComputerTool must be native or functions, not '{other}'."),
+    };
+
     private static List<ConfiguredModel> Read(IConfiguration configuration)
     {
         List<ConfiguredModel> models = [];
@@ -257,7 +271,8 @@ internal sealed partial class ModelCatalog : IModelCatalog, IDisposable
                 entry.GetValue("Stream", defaultValue: true),
                 entry.GetValue<int?>("ContextWindow") ?? BuiltInModels.ContextWindowOf(provider, model),
                 entry.GetValue<int?>("ScreenshotMaxWidth"),
-                entry.GetValue<int?>("ScreenshotMaxHeight")));
+                entry.GetValue<int?>("ScreenshotMaxHeight"),
+                ComputerToolOf(entry, provider)));
         }
         return models;
     }

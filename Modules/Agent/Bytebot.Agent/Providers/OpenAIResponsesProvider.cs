@@ -4,7 +4,7 @@ using OpenAI.Responses;
 
 namespace Bytebot.Agent.Providers;
 
-// OpenAI's Responses API with function tools; stateless (store=false) because the task owns the history.
+// OpenAI's Responses API with function tools (and its computer tool, ADR 0053); stateless (store=false) because the task owns the history.
 internal sealed class OpenAIResponsesProvider(ConfiguredModel model, TimeProvider time) : IModelProvider
 {
     private const string ProviderName = "openai";
@@ -16,7 +16,9 @@ internal sealed class OpenAIResponsesProvider(ConfiguredModel model, TimeProvide
     public async Task<ModelTurn> CompleteAsync(ModelRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var options = new CreateResponseOptions(model.Model, [.. request.Messages.SelectMany(ToItems)])
+        var computerCalls = request.Messages.SelectMany(m => m.Content).OfType<ToolUseBlock>()
+            .Where(OpenAIComputerItems.IsComputerCall).Select(use => use.Id).ToHashSet(StringComparer.Ordinal);
+        var options = new CreateResponseOptions(model.Model, [.. request.Messages.SelectMany(m => ToItems(m, computerCalls))])
         {
             Instructions = request.SystemPrompt,
             MaxOutputTokenCount = request.MaxTokens,
@@ -24,6 +26,8 @@ internal sealed class OpenAIResponsesProvider(ConfiguredModel model, TimeProvide
         };
         foreach (var tool in request.Tools)
             options.Tools.Add(ResponseTool.CreateFunctionTool(tool.Name, BinaryData.FromString(tool.InputSchema.GetRawText()), strictModeEnabled: false, tool.Description));
+        if (request.Computer is not null)
+            options.Tools.Add(OpenAIComputerItems.Tool);
 
         var started = time.GetTimestamp();
         var response = await OpenAICalls.Run(ProviderName, time, async () => model.Stream
@@ -35,6 +39,9 @@ internal sealed class OpenAIResponsesProvider(ConfiguredModel model, TimeProvide
         {
             switch (item)
             {
+                case ComputerCallResponseItem computer:
+                    content.Add(OpenAIComputerItems.ToolUse(computer));
+                    break;
                 case FunctionCallResponseItem call:
                     content.Add(new ToolUseBlock(call.CallId, call.FunctionName, OpenAICalls.ParseArguments(call.FunctionArguments.ToString())));
                     break;
@@ -75,13 +82,14 @@ internal sealed class OpenAIResponsesProvider(ConfiguredModel model, TimeProvide
         throw new ModelProviderException(ProviderName, null, null, "openai stream ended without a completed response", null);
     }
 
-    private static IEnumerable<ResponseItem> ToItems(ConversationMessage message)
+    private static IEnumerable<ResponseItem> ToItems(ConversationMessage message, HashSet<string> computerCalls)
     {
         if (message.Role == Conversation.MessageRole.Assistant)
         {
             foreach (var block in message.Content)
             {
                 if (block is TextBlock text) yield return ResponseItem.CreateAssistantMessageItem(text.Text, []);
+                else if (block is ToolUseBlock computer && computerCalls.Contains(computer.Id)) yield return OpenAIComputerItems.Call(computer);
                 else if (block is ToolUseBlock use) yield return ResponseItem.CreateFunctionCallItem(use.Id, use.Name, BinaryData.FromString(use.Input.GetRawText()));
             }
             yield break;
@@ -91,7 +99,14 @@ internal sealed class OpenAIResponsesProvider(ConfiguredModel model, TimeProvide
         List<ResponseContentPart> parts = [];
         foreach (var block in message.Content)
         {
-            if (block is ToolResultBlock result)
+            if (block is ToolResultBlock computer && computerCalls.Contains(computer.ToolUseId))
+            {
+                // The output holds only the screenshot; what failed, and why, follows as text.
+                yield return OpenAIComputerItems.Output(computer);
+                if (computer.IsError)
+                    parts.Add(ResponseContentPart.CreateInputTextPart(OpenAICalls.ResultText(computer)));
+            }
+            else if (block is ToolResultBlock result)
             {
                 yield return ResponseItem.CreateFunctionCallOutputItem(result.ToolUseId, OpenAICalls.ResultText(result));
                 parts.AddRange(result.Content.Where(b => b is not TextBlock).Select(ToPart).OfType<ResponseContentPart>());

@@ -41,8 +41,13 @@ internal sealed class ToolRunner(IWolverineRuntime messaging, AgentOptions optio
     {
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(call);
-        return (ToolOutcome)await kernel.InvokeAsync(new AgentCall(this, scope, call), call.Name, call.Input, cancellationToken);
+        if (call.Name == NativeComputer.Name)
+            return await NativeComputerCalls.RunAsync(call, (step, token) => RunFunctionAsync(scope, step, token), cancellationToken);
+        return await RunFunctionAsync(scope, call, cancellationToken);
     }
+
+    private async Task<ToolOutcome> RunFunctionAsync(ToolScope scope, ToolUseContent call, CancellationToken cancellationToken) =>
+        (ToolOutcome)await kernel.InvokeAsync(new AgentCall(this, scope, call), call.Name, call.Input, cancellationToken);
 
     /// <summary>One model tool call as the kernel's caller: its replies are <see cref="ToolOutcome"/>s.</summary>
     private sealed class AgentCall(ToolRunner runner, ToolScope scope, ToolUseContent call) : ITaskToolCaller
