@@ -1,6 +1,7 @@
 using Bytebot.Tasks.Contracts;
 using JasperFx;
 using Marten;
+using Microsoft.Extensions.DependencyInjection;
 using Wolverine;
 
 namespace Bytebot.Agent.Policy;
@@ -17,7 +18,8 @@ internal enum DecideOutcome
 /// live subscribers, other hosts) and records it on the task's stream.
 /// </summary>
 internal sealed class ApprovalBook(
-    IDocumentStore store, IMessageBus bus, ApprovalBroadcast broadcast, ApprovalNotices notices, TimeProvider clock)
+    IDocumentStore store, IServiceScopeFactory scopes, ApprovalBroadcast broadcast, ApprovalNotices notices,
+    TimeProvider clock)
 {
     public const int ListLimit = 200;
 
@@ -46,7 +48,7 @@ internal sealed class ApprovalBook(
         await AnnounceAsync(approval, cancellationToken);
         if (approval.TaskId is { } taskId)
         {
-            await bus.InvokeAsync(new RecordApprovalRequest(taskId, approval.Id, approval.Tool, approval.Reason,
+            await SendAsync(new RecordApprovalRequest(taskId, approval.Id, approval.Tool, approval.Reason,
                 approval.ExpiresAt), cancellationToken);
         }
     }
@@ -76,8 +78,7 @@ internal sealed class ApprovalBook(
         await AnnounceAsync(decided, cancellationToken);
         if (decided.TaskId is { } taskId)
         {
-            await bus.InvokeAsync(new RecordApprovalDecision(taskId, id, decided.Tool, status, by, reason),
-                cancellationToken);
+            await SendAsync(new RecordApprovalDecision(taskId, id, decided.Tool, status, by, reason), cancellationToken);
         }
         return (DecideOutcome.Decided, decided);
     }
@@ -85,9 +86,16 @@ internal sealed class ApprovalBook(
     /// <summary>Records a call the policy denied without asking anyone.</summary>
     public Task RecordDeniedAsync(Guid? taskId, string tool, string reason, CancellationToken cancellationToken) =>
         taskId is { } id
-            ? bus.InvokeAsync(new RecordApprovalDecision(id, Guid.CreateVersion7(), tool, ApprovalStatus.Denied,
+            ? SendAsync(new RecordApprovalDecision(id, Guid.CreateVersion7(), tool, ApprovalStatus.Denied,
                 "policy", reason), cancellationToken)
             : Task.CompletedTask;
+
+    // The bus is scoped; this book is shared by every caller.
+    private async Task SendAsync(object message, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<IMessageBus>().InvokeAsync(message, cancellationToken);
+    }
 
     private async Task AnnounceAsync(Approval approval, CancellationToken cancellationToken)
     {

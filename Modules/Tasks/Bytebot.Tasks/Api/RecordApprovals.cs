@@ -1,5 +1,6 @@
 using Bytebot.Tasks.Contracts;
 using Bytebot.Tasks.Events;
+using JasperFx;
 using Marten;
 
 namespace Bytebot.Tasks.Api;
@@ -37,6 +38,17 @@ public static class RecordApprovalHandler
             if (await session.Events.FetchStreamStateAsync(taskId, cancellationToken) is null)
                 return;
         }
-        await TaskStreams.AppendAsync(store, taskId, null, null, [recorded], cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await TaskStreams.AppendAsync(store, taskId, null, null, [recorded], cancellationToken);
+                return;
+            }
+            catch (ConcurrencyException) when (attempt < 5)
+            {
+                // The run appended to the stream in the same instant; the event goes after it.
+            }
+        }
     }
 }
