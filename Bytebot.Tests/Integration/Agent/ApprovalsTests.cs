@@ -98,7 +98,8 @@ public sealed class ApprovalsTests(PostgresFixture postgres) : IAsyncLifetime
 
         var check = Gate.CheckAsync(Subject(), Ct);
         var id = (await stream.NextAsync("approval_requested")).GetProperty("id").GetGuid();
-        using var deny = await client.PostAsJsonAsync($"/api/approvals/{id}/deny", new { note = "not that folder" }, Ct);
+        using var deny = await client.PostAsJsonAsync(
+            $"/api/approvals/{id}/deny", new { note = "not that folder" }, Ct);
         deny.StatusCode.ShouldBe(HttpStatusCode.OK);
 
         var verdict = await check.WaitAsync(TimeSpan.FromSeconds(30), Ct);
@@ -132,7 +133,8 @@ public sealed class ApprovalsTests(PostgresFixture postgres) : IAsyncLifetime
 
         verdict.Allowed.ShouldBeFalse();
         verdict.Reason.ShouldContain("expired");
-        var expired = (await client.GetFromJsonAsync<JsonElement>("/api/approvals?status=expired", Ct)).EnumerateArray().Single();
+        var expired = (await client.GetFromJsonAsync<JsonElement>("/api/approvals?status=expired", Ct))
+            .EnumerateArray().Single();
         expired.GetProperty("decidedBy").GetString().ShouldBe("timeout");
         (await stream.NextAsync("approval_decided")).GetProperty("status").GetString().ShouldBe("expired");
     }
@@ -216,7 +218,8 @@ public sealed class ApprovalsTests(PostgresFixture postgres) : IAsyncLifetime
         approvals[1].GetProperty("decision").GetString().ShouldBe("denied");
         approvals[1].GetProperty("decidedBy").GetString().ShouldBe("policy");
         approvals[1].GetProperty("decidedReason").GetString()!.ShouldContain("rule 0");
-        (await File.ReadAllLinesAsync(_actionLog, Ct)).Length.ShouldBe(1, "the approved call ran once, the denied one never");
+        (await File.ReadAllLinesAsync(_actionLog, Ct)).Length
+            .ShouldBe(1, "the approved call ran once, the denied one never");
     }
 
     private static async Task<JsonElement> WaitForTimelineAsync(HttpClient client, Guid taskId, int approvals)
@@ -234,7 +237,7 @@ public sealed class ApprovalsTests(PostgresFixture postgres) : IAsyncLifetime
         }
     }
 
-    /// <summary>One step: types a destructive line through the gate, then pastes a password a deny rule refuses.</summary>
+    /// <summary>One step: types a destructive line through the gate, then pastes what a deny rule refuses.</summary>
     private sealed class GatedAgent(string actionLog) : ITaskAgent
     {
         public IToolGate? Gate { get; set; }
@@ -260,12 +263,13 @@ public sealed class ApprovalsTests(PostgresFixture postgres) : IAsyncLifetime
         });
     }
 
-    /// <summary>A client holding <c>GET /api/approvals/stream</c> open: an approver, and a reader of its events.</summary>
+    /// <summary>A client holding <c>GET /api/approvals/stream</c> open: an approver, reading its events.</summary>
     private sealed class ApprovalStreamClient : IAsyncDisposable
     {
         private readonly HttpResponseMessage _response;
         private readonly CancellationTokenSource _stop = new();
-        private readonly Channel<(string Type, JsonElement Data)> _events = Channel.CreateUnbounded<(string, JsonElement)>();
+        private readonly Channel<(string Type, JsonElement Data)> _events =
+            Channel.CreateUnbounded<(string, JsonElement)>();
         private readonly Task _reading;
 
         private ApprovalStreamClient(HttpResponseMessage response)
@@ -306,7 +310,10 @@ public sealed class ApprovalsTests(PostgresFixture postgres) : IAsyncLifetime
                     if (line.StartsWith("event: ", StringComparison.Ordinal))
                         type = line["event: ".Length..];
                     else if (line.StartsWith("data: ", StringComparison.Ordinal) && type is not null)
-                        _events.Writer.TryWrite((type, JsonDocument.Parse(line["data: ".Length..]).RootElement.Clone()));
+                    {
+                        using var data = JsonDocument.Parse(line["data: ".Length..]);
+                        _events.Writer.TryWrite((type, data.RootElement.Clone()));
+                    }
                 }
             }
             catch (OperationCanceledException)

@@ -100,7 +100,8 @@ public sealed class ToolPolicyTests
     [InlineData("echo hello > notes.txt")]
     public void Ordinary_text_is_allowed_by_default(string text)
     {
-        Policy().Decide("computer_type_text", Typed(text)).ShouldBe(new PolicyVerdict(PolicyDecision.Allow, ToolPolicy.NoRule));
+        Policy().Decide("computer_type_text", Typed(text))
+            .ShouldBe(new PolicyVerdict(PolicyDecision.Allow, ToolPolicy.NoRule));
     }
 
     [Theory]

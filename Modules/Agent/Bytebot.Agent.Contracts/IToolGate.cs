@@ -13,7 +13,8 @@ public interface IToolGate
     /// passed here, and only when <see cref="GateVerdict.Allowed"/> is true.
     /// </summary>
     /// <param name="subject">The call.</param>
-    /// <param name="cancellationToken">Stops the wait: the approval expires and the token's exception is thrown.</param>
+    /// <param name="cancellationToken">Stops the wait: the approval expires and the token's exception is
+    /// thrown.</param>
     Task<GateVerdict> CheckAsync(ToolCallSubject subject, CancellationToken cancellationToken);
 }
 

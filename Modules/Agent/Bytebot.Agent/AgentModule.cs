@@ -81,7 +81,8 @@ public static class AgentModule
             .Produces<ApprovalNotice>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         approvals.MapPost("/{id}/deny", ApprovalsApi.DenyAsync)
-            .WithName("DenyApproval").WithSummary("Denies a pending approval: the call does not run; the model is told.")
+            .WithName("DenyApproval")
+            .WithSummary("Denies a pending approval: the call does not run; the model is told.")
             .DescribesBody(required: false, ("application/json", ApprovalsApi.DecideSchema))
             .Produces<ApprovalNotice>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);

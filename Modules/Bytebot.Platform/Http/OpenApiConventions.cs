@@ -36,7 +36,8 @@ public static class OpenApiConventions
 
     /// <summary>200 <c>text/event-stream</c> (each event's data one JSON object), when <paramref name="resumable"/>
     /// resumable with <c>Last-Event-ID</c>.</summary>
-    public static TBuilder DescribesEventStream<TBuilder>(this TBuilder builder, string description, bool resumable = true)
+    public static TBuilder DescribesEventStream<TBuilder>(
+        this TBuilder builder, string description, bool resumable = true)
         where TBuilder : IEndpointConventionBuilder =>
         builder.AddOpenApiOperationTransformer((operation, _, _) =>
         {

@@ -9,7 +9,8 @@ namespace Bytebot.Tasks.Contracts;
 /// <param name="Tool">The tool called.</param>
 /// <param name="Reason">The rule that asked.</param>
 /// <param name="ExpiresAt">When it expires, denied.</param>
-public sealed record RecordApprovalRequest(Guid TaskId, Guid ApprovalId, string Tool, string Reason, DateTimeOffset ExpiresAt);
+public sealed record RecordApprovalRequest(
+    Guid TaskId, Guid ApprovalId, string Tool, string Reason, DateTimeOffset ExpiresAt);
 
 /// <summary>Records how a tool call of a task was decided: by a human, by expiry, or by the policy itself.</summary>
 /// <param name="TaskId">The task.</param>

@@ -75,11 +75,14 @@ internal sealed class ApprovalBook(
                 return (DecideOutcome.NotPending, await GetAsync(id, cancellationToken));
             }
         }
-        await AnnounceAsync(decided, cancellationToken);
+        // Recorded before the waiting gate wakes: its run then appends to the same stream, and a run's append that
+        // races another writer's fails (the unique stream version), stopping the run.
         if (decided.TaskId is { } taskId)
         {
-            await SendAsync(new RecordApprovalDecision(taskId, id, decided.Tool, status, by, reason), cancellationToken);
+            await SendAsync(
+                new RecordApprovalDecision(taskId, id, decided.Tool, status, by, reason), cancellationToken);
         }
+        await AnnounceAsync(decided, cancellationToken);
         return (DecideOutcome.Decided, decided);
     }
 

@@ -16,7 +16,8 @@ internal sealed class ApprovalBroadcast : IApprovalFeed
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource> _waiting = new();
     private readonly ConcurrentDictionary<Subscription, byte> _subscriptions = new();
 
-    /// <summary>A fresh completion for the gate waiting on <paramref name="approvalId"/>, signalled by its next change.</summary>
+    /// <summary>A fresh completion for the gate waiting on <paramref name="approvalId"/>, signalled by its next
+    /// change.</summary>
     public TaskCompletionSource Renew(Guid approvalId) =>
         _waiting[approvalId] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -43,8 +44,11 @@ internal sealed class ApprovalBroadcast : IApprovalFeed
 
     private sealed class Subscription(ApprovalBroadcast owner) : ApprovalSubscription
     {
-        public Channel<ApprovalNotice> Channel { get; } = System.Threading.Channels.Channel.CreateBounded<ApprovalNotice>(
-            new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        public Channel<ApprovalNotice> Channel { get; } =
+            System.Threading.Channels.Channel.CreateBounded<ApprovalNotice>(new BoundedChannelOptions(Capacity)
+            {
+                FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true,
+            });
 
         public override ChannelReader<ApprovalNotice> Reader => Channel.Reader;
 

@@ -68,7 +68,8 @@ internal sealed partial class ApprovalNotices(
         var received = new List<Guid>();
         connection.Notification += (_, e) =>
         {
-            if (e.Payload.Split(':') is [var sender, var id] && sender != _self && Guid.TryParse(id, out var approvalId))
+            if (e.Payload.Split(':') is [var sender, var id] && sender != _self
+                && Guid.TryParse(id, out var approvalId))
                 received.Add(approvalId);
         };
         await using (var listen = new NpgsqlCommand($"listen {Channel}", connection))

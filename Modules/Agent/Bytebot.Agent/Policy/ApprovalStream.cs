@@ -59,7 +59,8 @@ internal sealed class ApprovalStream : IApproverPresence
         return TypedResults.Empty;
     }
 
-    private static async Task WriteAsync(HttpResponse response, ApprovalNotice notice, CancellationToken cancellationToken)
+    private static async Task WriteAsync(
+        HttpResponse response, ApprovalNotice notice, CancellationToken cancellationToken)
     {
         var type = notice.Status == ApprovalStatus.Pending ? "approval_requested" : "approval_decided";
         var payload = JsonSerializer.Serialize(notice, JsonSerializerOptions.Web);

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Bytebot.Agent.Policy;
 
-/// <summary><c>/api/approvals</c>: list, read and decide approvals; ids and statuses are checked here, by name.</summary>
+/// <summary><c>/api/approvals</c>: list, read and decide approvals; ids and statuses are checked here.</summary>
 internal static class ApprovalsApi
 {
     public const int MaxNote = 2000;
@@ -33,10 +33,12 @@ internal static class ApprovalsApi
     }
 
     public static Task<IResult> ApproveAsync(string id, HttpContext context, ApprovalBook book,
-        CancellationToken cancellationToken) => DecideAsync(id, ApprovalStatus.Approved, context, book, cancellationToken);
+        CancellationToken cancellationToken) =>
+        DecideAsync(id, ApprovalStatus.Approved, context, book, cancellationToken);
 
     public static Task<IResult> DenyAsync(string id, HttpContext context, ApprovalBook book,
-        CancellationToken cancellationToken) => DecideAsync(id, ApprovalStatus.Denied, context, book, cancellationToken);
+        CancellationToken cancellationToken) =>
+        DecideAsync(id, ApprovalStatus.Denied, context, book, cancellationToken);
 
     private static async Task<IResult> DecideAsync(
         string id, string status, HttpContext context, ApprovalBook book, CancellationToken cancellationToken)
@@ -55,7 +57,7 @@ internal static class ApprovalsApi
             DecideOutcome.Decided => TypedResults.Ok(approval!.ToNotice()),
             DecideOutcome.NotFound => NotFound(approvalId),
             _ => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The approval is not pending",
-                detail: $"Approval {approvalId} is {approval?.Status ?? "gone"}; only a pending approval can be decided."),
+                detail: $"Approval {approvalId} is {approval?.Status ?? "gone"}; only a pending one can be decided."),
         };
     }
 

@@ -61,7 +61,7 @@ internal static class BuiltInRules
         }
     }
 
-    /// <summary>Relative paths are under ~/Desktop (as read_file and write_file take them); no path may climb.</summary>
+    /// <summary>Relative paths are under ~/Desktop (as read_file and write_file take them); none may climb.</summary>
     public static bool OutsideDesktop(string path)
     {
         var segments = path.Split('/', '\\');

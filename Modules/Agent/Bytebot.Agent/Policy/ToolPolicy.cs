@@ -50,7 +50,8 @@ internal sealed class ToolPolicy(PolicyOptions options)
         }
         catch (RegexMatchTimeoutException)
         {
-            // Undecidable input must not slip through an allow rule or past a deny: it asks, or denies if the rule does.
+            // Undecidable input must not slip through an allow rule or past a deny: it asks, or denies if the rule
+            // does.
             var decision = rule.Decision == PolicyDecision.Deny ? PolicyDecision.Deny : PolicyDecision.Ask;
             return new(decision, $"{rule.Name}: matching '{rule.Match}' timed out after "
                 + $"{rule.Match.MatchTimeout.TotalMilliseconds:0} ms");
