@@ -34,14 +34,17 @@ public static class OpenApiConventions
             return Task.CompletedTask;
         });
 
-    /// <summary>200 <c>text/event-stream</c> (each event's data one JSON object), resumable with <c>Last-Event-ID</c>.</summary>
-    public static TBuilder DescribesEventStream<TBuilder>(this TBuilder builder, string description)
+    /// <summary>200 <c>text/event-stream</c> (each event's data one JSON object), when <paramref name="resumable"/>
+    /// resumable with <c>Last-Event-ID</c>.</summary>
+    public static TBuilder DescribesEventStream<TBuilder>(
+        this TBuilder builder, string description, bool resumable = true)
         where TBuilder : IEndpointConventionBuilder =>
         builder.AddOpenApiOperationTransformer((operation, _, _) =>
         {
             operation.Parameters ??= [];
-            operation.Parameters.Add(Header("Last-Event-ID",
-                "The `id` of the last event received; the stream resumes after it (a global log position)."));
+            if (resumable)
+                operation.Parameters.Add(Header("Last-Event-ID",
+                    "The `id` of the last event received; the stream resumes after it (a global log position)."));
             var responses = operation.Responses ??= [];
             responses["200"] = new OpenApiResponse
             {
@@ -63,12 +66,18 @@ public static class OpenApiConventions
 
     /// <summary>The request body, replaced by <paramref name="content"/> (media type → JSON Schema text).</summary>
     public static TBuilder DescribesBody<TBuilder>(this TBuilder builder, params (string MediaType, string Schema)[] content)
+        where TBuilder : IEndpointConventionBuilder => builder.DescribesBody(true, content);
+
+    /// <summary>As <see cref="DescribesBody{TBuilder}(TBuilder, ValueTuple{string, string}[])"/>, the body optional
+    /// unless <paramref name="required"/>.</summary>
+    public static TBuilder DescribesBody<TBuilder>(
+        this TBuilder builder, bool required, params (string MediaType, string Schema)[] content)
         where TBuilder : IEndpointConventionBuilder =>
         builder.AddOpenApiOperationTransformer((operation, context, _) =>
         {
             operation.RequestBody = new OpenApiRequestBody
             {
-                Required = true,
+                Required = required,
                 Content = content.ToDictionary(c => c.MediaType, c => new OpenApiMediaType
                 {
                     Schema = Schema(c.Schema, context.Document),

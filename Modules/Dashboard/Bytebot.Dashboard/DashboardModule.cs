@@ -1,8 +1,10 @@
+using Bytebot.Agent.Contracts;
 using Bytebot.Dashboard.Circuits;
 using Bytebot.Dashboard.Components;
 using Bytebot.Dashboard.Host;
 using Bytebot.Dashboard.LiveView;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Configuration;
@@ -19,6 +21,9 @@ public static class DashboardModule
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.Configure<HubOptions>(options => options.AddFilter(new SignedInCircuits()));
+        services.AddSingleton<SignedInApprovers>();
+        services.AddSingleton<IApproverPresence>(sp => sp.GetRequiredService<SignedInApprovers>());
+        services.AddScoped<CircuitHandler, SignedInApprovers.Counter>();
         services.AddMudServices(options =>
         {
             options.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight;

@@ -42,6 +42,12 @@ public static class TaskEventNames
     /// <summary>A step was cut short (cancel, takeover, restart).</summary>
     public const string StepInterrupted = "tasks.step_interrupted";
 
+    /// <summary>A tool call waits for a human's approval.</summary>
+    public const string ApprovalRequested = "tasks.approval_requested";
+
+    /// <summary>A tool call was approved, denied (by a human or the policy) or its approval expired.</summary>
+    public const string ApprovalDecided = "tasks.approval_decided";
+
     /// <summary>The user took control.</summary>
     public const string TaskTakenOver = "tasks.task_taken_over";
 

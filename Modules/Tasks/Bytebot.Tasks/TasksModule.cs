@@ -28,7 +28,8 @@ public static class TasksModule
         services.AddSingleton(_ => TasksOptions.FromConfiguration(configuration));
         services.AddMigrations(
             TasksSchema.Module, TasksSchema.ReadModels, TasksSchema.StepAccounting, TasksSchema.AppendFunctions,
-            TasksSchema.ClaimIndexesAndCounterSlots, TasksSchema.BlobReferences);
+            TasksSchema.ClaimIndexesAndCounterSlots, TasksSchema.BlobReferences,
+            TasksSchema.Approvals);
         services.AddTaskEvents();
         var committed = new CommittedEvents();
         services.AddSingleton(committed);

@@ -32,7 +32,16 @@ internal sealed record StepView(
     Guid Id, int Number, DateTimeOffset StartedAt, double? DurationMs, string? Outcome, string? Action, JsonElement? ActionInput,
     string? ActionError, BlobReference? Screenshot, string? ScreenshotUrl, long InputTokens, long OutputTokens, decimal? Cost,
     string? Model = null, double? ModelMs = null, long CacheReadTokens = 0, long CacheWriteTokens = 0, int Actions = 0,
-    double? ActionMs = null, double? SettleMs = null);
+    double? ActionMs = null, double? SettleMs = null)
+{
+    /// <summary>The step's tool calls that asked for approval or that the policy denied, oldest first.</summary>
+    public IReadOnlyList<StepApproval> Approvals { get; init; } = [];
+}
+
+/// <summary>An approval of a step's tool call; <c>Decision</c> is null while it is pending.</summary>
+internal sealed record StepApproval(
+    Guid ApprovalId, string Tool, string Reason, DateTimeOffset? RequestedAt, DateTimeOffset? ExpiresAt,
+    string? Decision, string? DecidedBy, string? DecidedReason, DateTimeOffset? DecidedAt);
 
 internal sealed class TaskViews(BytebotDatabase database)
 {
@@ -200,7 +209,32 @@ internal sealed class TaskViews(BytebotDatabase database)
                 NullableString(reader, 12), NullableDouble(reader, 13), reader.GetInt64(14), reader.GetInt64(15), reader.GetInt32(16),
                 NullableDouble(reader, 17), NullableDouble(reader, 18)));
         }
-        return steps;
+        await reader.CloseAsync();
+        var approvals = await ApprovalsAsync(connection, taskId, cancellationToken);
+        return [.. steps.Select(step => approvals.TryGetValue(step.Id, out var list) ? step with { Approvals = list } : step)];
+    }
+
+    private static async Task<Dictionary<Guid, List<StepApproval>>> ApprovalsAsync(
+        NpgsqlConnection connection, Guid taskId, CancellationToken cancellationToken)
+    {
+        await using var command = new Writer(connection, null, cancellationToken).Create("""
+            select step_id, approval_id, tool, reason, requested_at, expires_at, decision, decided_by, decided_reason,
+                   decided_at
+            from task_approvals where task_id = $1 and step_id is not null
+            order by coalesce(requested_at, decided_at), approval_id
+            """, [taskId]);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var approvals = new Dictionary<Guid, List<StepApproval>>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var stepId = reader.GetGuid(0);
+            if (!approvals.TryGetValue(stepId, out var list))
+                approvals[stepId] = list = [];
+            list.Add(new StepApproval(reader.GetGuid(1), reader.GetString(2), reader.GetString(3),
+                NullableTime(reader, 4), NullableTime(reader, 5), NullableString(reader, 6), NullableString(reader, 7),
+                NullableString(reader, 8), NullableTime(reader, 9)));
+        }
+        return approvals;
     }
 
     private static TaskView ReadTask(NpgsqlDataReader reader) => new(

@@ -34,6 +34,13 @@ internal sealed record StepCompleted(Guid StepId, DateTimeOffset At);
 /// <summary>The step ended without its end being recorded; <c>ActionId</c> is an action that must not be replayed.</summary>
 internal sealed record StepInterrupted(Guid StepId, Guid? ActionId, string Reason, DateTimeOffset At);
 
+internal sealed record ApprovalRequested(
+    Guid ApprovalId, string Tool, string Reason, DateTimeOffset ExpiresAt, DateTimeOffset At);
+
+/// <summary><c>By</c> is <c>policy</c> for a call denied without asking (a deny rule, no approver reachable).</summary>
+internal sealed record ApprovalDecided(
+    Guid ApprovalId, string Tool, string Decision, string By, string Reason, DateTimeOffset At);
+
 internal sealed record TaskTakenOver(DateTimeOffset At);
 
 internal sealed record TaskResumed(DateTimeOffset At);
@@ -67,6 +74,8 @@ internal static class TaskEventTypes
             options.Events.MapEventType<UsageRecorded>(TaskEventNames.UsageRecorded);
             options.Events.MapEventType<StepCompleted>(TaskEventNames.StepCompleted);
             options.Events.MapEventType<StepInterrupted>(TaskEventNames.StepInterrupted);
+            options.Events.MapEventType<ApprovalRequested>(TaskEventNames.ApprovalRequested);
+            options.Events.MapEventType<ApprovalDecided>(TaskEventNames.ApprovalDecided);
             options.Events.MapEventType<TaskTakenOver>(TaskEventNames.TaskTakenOver);
             options.Events.MapEventType<TaskResumed>(TaskEventNames.TaskResumed);
             options.Events.MapEventType<TaskRetried>(TaskEventNames.TaskRetried);

@@ -103,6 +103,26 @@ internal sealed class TaskReadModelProjection : IProjection
                 db.Exec("update task_steps set ended_at = ?, outcome = 'interrupted: ' || ? where id = ?",
                     e.At, e.Reason, e.StepId);
                 break;
+            case ApprovalRequested e:
+                db.Exec("""
+                    insert into task_approvals (approval_id, task_id, step_id, tool, reason, requested_at, expires_at)
+                    values (?, ?, (select id from task_steps where task_id = ? order by number desc, started_at desc
+                        limit 1), ?, ?, ?, ?)
+                    on conflict (approval_id) do nothing
+                    """, e.ApprovalId, id, id, e.Tool, e.Reason, e.At, e.ExpiresAt);
+                break;
+            case ApprovalDecided e:
+                // A call the policy denied without asking has no request before its decision.
+                db.Exec("""
+                    insert into task_approvals (approval_id, task_id, step_id, tool, reason, decision, decided_by,
+                        decided_reason, decided_at)
+                    values (?, ?, (select id from task_steps where task_id = ? order by number desc, started_at desc
+                        limit 1), ?, ?, ?, ?, ?, ?)
+                    on conflict (approval_id) do update set decision = excluded.decision,
+                        decided_by = excluded.decided_by, decided_reason = excluded.decided_reason,
+                        decided_at = excluded.decided_at
+                    """, e.ApprovalId, id, id, e.Tool, e.Reason, e.Decision, e.By, e.Reason, e.At);
+                break;
             case TaskTakenOver e:
                 db.Exec("update tasks set control = 'USER', updated_at = ? where id = ?", e.At, id);
                 break;
@@ -133,6 +153,7 @@ internal sealed class TaskReadModelProjection : IProjection
                 break;
             case TaskDeleted:
                 db.Exec("select tasks_delete(?)", id);
+                db.Exec("delete from task_approvals where task_id = ?", id);
                 break;
         }
     }

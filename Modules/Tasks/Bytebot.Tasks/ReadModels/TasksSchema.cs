@@ -165,4 +165,21 @@ internal static class TasksSchema
     public static readonly Migration BlobReferences = new(5, "blob references of each task, for the blob collector", """
         create table task_blobs (sha256 text not null, task_id uuid not null, primary key (sha256, task_id));
         """);
+
+    // step_id: the step that was newest when the approval was asked for (the gate runs inside a step).
+    public static readonly Migration Approvals = new(6, "tool call approvals of each task, for its timeline", """
+        create table task_approvals (
+            approval_id uuid primary key,
+            task_id uuid not null,
+            step_id uuid,
+            tool text not null,
+            reason text not null,
+            requested_at timestamptz,
+            expires_at timestamptz,
+            decision text,
+            decided_by text,
+            decided_reason text,
+            decided_at timestamptz);
+        create index task_approvals_step on task_approvals (task_id, step_id);
+        """);
 }
