@@ -19,6 +19,7 @@ public sealed class AgentHost(PostgresFixture postgres) : IAsyncLifetime
     public const string Unstreamed = "-unstreamed";
     public const string ClaudeNative = "claude-native";
     public const string GptNative = "gpt-native";
+    public const string AskMarker = "bytebot-ask-first";
 
     private BytebotHostFactory? _factory;
 
@@ -71,6 +72,11 @@ public sealed class AgentHost(PostgresFixture postgres) : IAsyncLifetime
             ["Agent:Models:5:Provider"] = "openai",
             ["Agent:Models:5:Model"] = Gpt,
             ["Agent:Models:5:ComputerTool"] = "native",
+            // Issue 14, acceptance 4: typing a line that carries the marker asks first.
+            ["Agent:Policy:Rules:0:Tool"] = "computer_type_text",
+            ["Agent:Policy:Rules:0:Match"] = AskMarker,
+            ["Agent:Policy:Rules:0:Decision"] = "ask",
+            ["Agent:Policy:ApprovalTimeout"] = "00:00:08",
             ["Agent:Fallbacks:0"] = Gpt,
             ["Agent:Retry:MaxAttempts"] = "2",
             ["Agent:Retry:BaseDelay"] = "00:00:00.050",
