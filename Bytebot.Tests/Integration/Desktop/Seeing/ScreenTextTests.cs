@@ -61,7 +61,14 @@ public sealed class ScreenTextTests(XvfbComputerUseHost host) : IClassFixture<Xv
         lines.ShouldNotBeEmpty();
         lines.ShouldAllBe(line => line.GetProperty("words").GetArrayLength() > 0
             && line.GetProperty("confidence").GetDouble() >= 0 && line.GetProperty("confidence").GetDouble() <= 1);
-        (await ReadAsync([0, 0, 200, 30])).ShouldContain("Applications", Case.Sensitive, "the panel menu of XFCE, top left");
+        // The panel is the session's last child to map: on a loaded machine it can come up after the first read.
+        var panel = await ReadAsync([0, 0, 200, 30]);
+        for (var attempt = 0; attempt < 20 && !panel.Contains("Applications", StringComparison.Ordinal); attempt++)
+        {
+            await Task.Delay(500, TestContext.Current.CancellationToken);
+            panel = await ReadAsync([0, 0, 200, 30]);
+        }
+        panel.ShouldContain("Applications", Case.Sensitive, "the panel menu of XFCE, top left");
         (await ReadAsync([600, 400, 700, 500])).ShouldNotContain("Applications");
     }
 

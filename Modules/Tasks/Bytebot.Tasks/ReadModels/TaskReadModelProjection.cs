@@ -108,7 +108,8 @@ internal sealed class TaskReadModelProjection : IProjection
                     insert into task_approvals (approval_id, task_id, step_id, tool, reason, requested_at, expires_at)
                     values (?, ?, (select id from task_steps where task_id = ? order by number desc, started_at desc
                         limit 1), ?, ?, ?, ?)
-                    on conflict (approval_id) do nothing
+                    on conflict (approval_id) do update set requested_at = excluded.requested_at,
+                        expires_at = excluded.expires_at
                     """, e.ApprovalId, id, id, e.Tool, e.Reason, e.At, e.ExpiresAt);
                 break;
             case ApprovalDecided e:
