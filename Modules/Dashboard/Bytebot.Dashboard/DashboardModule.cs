@@ -1,6 +1,7 @@
 using Bytebot.Agent.Contracts;
 using Bytebot.Dashboard.Circuits;
 using Bytebot.Dashboard.Components;
+using Bytebot.Dashboard.Components.Approvals;
 using Bytebot.Dashboard.Host;
 using Bytebot.Dashboard.LiveView;
 using Microsoft.AspNetCore.Builder;
@@ -35,6 +36,7 @@ public static class DashboardModule
             .ConfigurePrimaryHttpMessageHandler(() =>
                 new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false });
         services.AddScoped<HostApi>();
+        services.AddScoped<ApprovalInbox>();
         services.AddOptions<DashboardOptions>().Bind(configuration.GetSection("Dashboard"))
             .Validate(o => o.StuckAfter > TimeSpan.Zero, "Dashboard:StuckAfter must be a positive time span.")
             .ValidateOnStart();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Bytebot.Agent.Contracts;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -77,6 +78,17 @@ internal sealed class HostApi
         SendAsync<JsonElement>(new HttpRequestMessage(HttpMethod.Post, $"/api/tasks/{id}/messages")
         {
             Content = JsonContent.Create(new { message }),
+        }, ct);
+
+    public Task<List<ApprovalNotice>> PendingApprovalsAsync(CancellationToken ct) =>
+        SendAsync<List<ApprovalNotice>>(new HttpRequestMessage(HttpMethod.Get, "/api/approvals?status=pending"), ct);
+
+    /// <summary>Approves or denies (<paramref name="verdict"/> <c>approve</c> or <c>deny</c>); 409 when it is no
+    /// longer pending.</summary>
+    public Task<ApprovalNotice> DecideApprovalAsync(Guid id, string verdict, string? note, CancellationToken ct) =>
+        SendAsync<ApprovalNotice>(new HttpRequestMessage(HttpMethod.Post, $"/api/approvals/{id}/{verdict}")
+        {
+            Content = JsonContent.Create(new { note }),
         }, ct);
 
     public Task<TaskFileList> TaskFilesAsync(Guid id, CancellationToken ct) =>

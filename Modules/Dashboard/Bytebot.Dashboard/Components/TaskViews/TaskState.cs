@@ -108,6 +108,9 @@ internal sealed class TaskState
                 interrupted.EndedAt = At(data);
                 interrupted.Interrupted = data.String("reason") ?? "interrupted";
                 break;
+            case TaskEventNames.ApprovalRequested or TaskEventNames.ApprovalDecided when Steps.Count > 0:
+                RecordApproval(notification.Type == TaskEventNames.ApprovalRequested, data);
+                break;
             case TaskEventNames.TaskTakenOver:
                 Control = "USER";
                 break;
@@ -139,6 +142,28 @@ internal sealed class TaskState
 
     private TaskStep? StepOf(JsonElement data) =>
         data.TryGetProperty("stepId", out var id) && _steps.TryGetValue(id.GetGuid(), out var step) ? step : null;
+
+    // On the step that was newest when the gate asked, as the timeline API places it (the gate runs inside a step).
+    private void RecordApproval(bool requested, JsonElement data)
+    {
+        var id = data.GetProperty("approvalId").GetGuid();
+        var step = Steps.LastOrDefault(s => s.Approvals.Any(a => a.Id == id)) ?? Steps[^1];
+        var known = step.Approvals.FindIndex(a => a.Id == id);
+        var approval = known >= 0 ? step.Approvals[known]
+            : new StepApproval(id, data.String("tool") ?? "tool", data.String("reason") ?? "", null, null);
+        if (!requested)
+        {
+            approval = approval with
+            {
+                Decision = data.String("decision"), By = data.String("by"), Reason = data.String("reason") ?? "",
+            };
+        }
+        if (known >= 0)
+            step.Approvals[known] = approval;
+        else
+            step.Approvals.Add(approval);
+        step.Revision++;
+    }
 
     private static DateTimeOffset At(JsonElement data) => data.GetProperty("at").GetDateTimeOffset();
 
@@ -176,6 +201,9 @@ public sealed class TaskStep(Guid id, int number, DateTimeOffset startedAt)
     public long OutputTokens { get; set; }
     public decimal? Cost { get; set; }
 
+    /// <summary>The step's tool calls that asked for approval or that the policy denied, oldest first.</summary>
+    public List<StepApproval> Approvals { get; } = [];
+
     public string Meta
     {
         get
@@ -194,6 +222,9 @@ public sealed class TaskStep(Guid id, int number, DateTimeOffset startedAt)
         }
     }
 }
+
+/// <summary>An approval on a step's row; <c>Decision</c> is null while it is pending.</summary>
+public sealed record StepApproval(Guid Id, string Tool, string Reason, string? Decision, string? By);
 
 /// <summary>One message; public because the Razor component that shows it is.</summary>
 public sealed record ChatMessage(Guid Id, string Who, bool FromUser, bool Takeover, DateTimeOffset At,
