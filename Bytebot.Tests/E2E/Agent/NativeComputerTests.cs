@@ -27,12 +27,15 @@ public sealed class NativeComputerTests(AgentHost host) : IClassFixture<AgentHos
             ScriptedReplies.AnthropicToolUse("toolu_001", "computer", new { action = "screenshot" }),
             ScriptedReplies.AnthropicToolUse("toolu_002", "computer", new { action = "zoom", region = TopLeftQuarter }),
             ScriptedReplies.AnthropicToolUse("toolu_003", "computer_application", new { application = "terminal" }),
-            ScriptedReplies.AnthropicToolUse("toolu_004", "computer", new { action = "type", text = "echo hi > ~/hello.txt" }),
+            ScriptedReplies.AnthropicToolUse(
+                "toolu_004", "computer", new { action = "type", text = "echo hi > ~/hello.txt" }),
             ScriptedReplies.AnthropicToolUse("toolu_005", "computer", new { action = "key", text = "Return" }),
-            ScriptedReplies.AnthropicToolUse("toolu_006", "set_task_status", new { status = "completed", description = "Wrote it." }));
+            ScriptedReplies.AnthropicToolUse(
+                "toolu_006", "set_task_status", new { status = "completed", description = "Wrote it." }));
         try
         {
-            var id = await host.CreateTaskAsync("open a terminal and create ~/hello.txt containing hi", "anthropic", AgentHost.ClaudeNative);
+            var id = await host.CreateTaskAsync(
+                "open a terminal and create ~/hello.txt containing hi", "anthropic", AgentHost.ClaudeNative);
             var task = await host.WaitForStatusAsync(id, Generous, "COMPLETED", "FAILED", "NEEDS_HELP");
 
             task.GetProperty("status").GetString().ShouldBe("COMPLETED", task.ToString());
@@ -42,15 +45,18 @@ public sealed class NativeComputerTests(AgentHost host) : IClassFixture<AgentHos
             var computer = bodies[0].GetProperty("tools")[0];
             computer.GetProperty("type").GetString().ShouldBe("computer_20251124");
             computer.GetProperty("enable_zoom").GetBoolean().ShouldBeTrue();
-            var (width, height) = (computer.GetProperty("display_width_px").GetInt32(), computer.GetProperty("display_height_px").GetInt32());
+            var (width, height) = (computer.GetProperty("display_width_px").GetInt32(),
+                computer.GetProperty("display_height_px").GetInt32());
             width.ShouldBeLessThanOrEqualTo(1024);
             height.ShouldBeLessThanOrEqualTo(768);
             // The zoom's answer is the enlarged region as an image, in the tool_result Anthropic expects.
             var zoomed = Result(bodies[2], "toolu_002");
-            zoomed.GetProperty("content").EnumerateArray().Select(b => b.GetProperty("type").GetString()).ShouldBe(["text", "image"]);
+            zoomed.GetProperty("content").EnumerateArray().Select(b => b.GetProperty("type").GetString())
+                .ShouldBe(["text", "image"]);
             var timeline = await host.TimelineAsync(id);
-            timeline.EnumerateArray().Select(s => s.GetProperty("action").GetString()).Where(a => a is not null).ShouldBe(
-                ["computer_screenshot", "computer_zoom", "computer_application", "computer_type_text", "computer_type_keys"]);
+            timeline.EnumerateArray().Select(s => s.GetProperty("action").GetString()).Where(a => a is not null)
+                .ShouldBe(["computer_screenshot", "computer_zoom", "computer_application", "computer_type_text",
+                    "computer_type_keys"]);
         }
         finally
         {
@@ -71,17 +77,20 @@ public sealed class NativeComputerTests(AgentHost host) : IClassFixture<AgentHos
                 new { type = "keypress", keys = Enter },
                 new { type = "wait" },
             ]),
-            ScriptedReplies.ResponsesFunctionCall("call_003", "set_task_status", """{"status":"completed","description":"Wrote it."}"""));
+            ScriptedReplies.ResponsesFunctionCall(
+                "call_003", "set_task_status", """{"status":"completed","description":"Wrote it."}"""));
         try
         {
-            var id = await host.CreateTaskAsync("open a terminal and create ~/hello.txt containing hi", "openai", AgentHost.GptNative);
+            var id = await host.CreateTaskAsync(
+                "open a terminal and create ~/hello.txt containing hi", "openai", AgentHost.GptNative);
             var task = await host.WaitForStatusAsync(id, Generous, "COMPLETED", "FAILED", "NEEDS_HELP");
 
             task.GetProperty("status").GetString().ShouldBe("COMPLETED", task.ToString());
             (await WaitForFileAsync(file)).ShouldBe("hi\n");
             var bodies = Llm.Bodies(FakeLlmServer.OpenAIResponses);
             bodies.Count.ShouldBe(3);
-            bodies[0].GetProperty("tools").EnumerateArray().Count(t => t.GetProperty("type").GetString() == "computer").ShouldBe(1);
+            bodies[0].GetProperty("tools").EnumerateArray().Count(t => t.GetProperty("type").GetString() == "computer")
+                .ShouldBe(1);
             var output = Item(bodies[2], "computer_call_output");
             output.GetProperty("output").GetProperty("image_url").GetString().ShouldStartWith("data:image/png;base64,");
             // The batch is one step of three actions, recorded one by one (the timeline shows a step's last).
@@ -108,7 +117,8 @@ public sealed class NativeComputerTests(AgentHost host) : IClassFixture<AgentHos
                 new { type = "keypress", keys = NoSuchKey },
                 new { type = "type", text = marker },
             ]),
-            ScriptedReplies.ResponsesFunctionCall("call_002", "set_task_status", """{"status":"completed","description":"Stopped."}"""));
+            ScriptedReplies.ResponsesFunctionCall(
+                "call_002", "set_task_status", """{"status":"completed","description":"Stopped."}"""));
 
         var id = await host.CreateTaskAsync("press a key that does not exist", "openai", AgentHost.GptNative);
         var task = await host.WaitForStatusAsync(id, Generous, "COMPLETED", "FAILED", "NEEDS_HELP");
@@ -123,7 +133,8 @@ public sealed class NativeComputerTests(AgentHost host) : IClassFixture<AgentHos
         report.ShouldContain("Actions 3 to 3 were not run");
         // One step of two actions, the move and the failed keypress (the timeline shows a step's last); no third.
         var step = (await host.TimelineAsync(id))[0];
-        (step.GetProperty("action").GetString(), step.GetProperty("actions").GetInt32()).ShouldBe(("computer_type_keys", 2), step.ToString());
+        (step.GetProperty("action").GetString(), step.GetProperty("actions").GetInt32())
+            .ShouldBe(("computer_type_keys", 2), step.ToString());
         step.GetProperty("actionError").GetString()!.ShouldContain("NoSuchKey");
         (await host.TimelineAsync(id)).ToString().ShouldNotContain(marker);
     }
@@ -135,9 +146,13 @@ public sealed class NativeComputerTests(AgentHost host) : IClassFixture<AgentHos
         return file;
     }
 
-    private static JsonElement Result(JsonElement body, string toolUseId) => body.GetProperty("messages").EnumerateArray()
-        .SelectMany(m => m.GetProperty("content").ValueKind == JsonValueKind.Array ? m.GetProperty("content").EnumerateArray() : [])
-        .Single(b => b.GetProperty("type").GetString() == "tool_result" && b.GetProperty("tool_use_id").GetString() == toolUseId);
+    private static JsonElement Result(JsonElement body, string toolUseId) =>
+        body.GetProperty("messages").EnumerateArray()
+            .SelectMany(m => m.GetProperty("content").ValueKind == JsonValueKind.Array
+                ? m.GetProperty("content").EnumerateArray()
+                : [])
+            .Single(b => b.GetProperty("type").GetString() == "tool_result"
+                && b.GetProperty("tool_use_id").GetString() == toolUseId);
 
     private static JsonElement Item(JsonElement body, string type) => body.GetProperty("input").EnumerateArray()
         .Single(i => i.TryGetProperty("type", out var t) && t.GetString() == type);

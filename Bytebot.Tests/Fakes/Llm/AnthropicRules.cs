@@ -9,14 +9,18 @@ namespace Bytebot.Tests.Fakes.Llm;
 /// </summary>
 internal static class AnthropicRules
 {
-    /// <summary>The computer tool is a beta: the API refuses it without the beta named in <c>anthropic-beta</c>.</summary>
+    /// <summary>
+    /// The computer tool is a beta: the API refuses it without the beta named in <c>anthropic-beta</c>.
+    /// </summary>
     public static string? BetaViolation(JsonElement request, string? betaHeader)
     {
         if (!request.TryGetProperty("tools", out var tools))
             return null;
         var computer = tools.EnumerateArray().FirstOrDefault(t =>
-            t.TryGetProperty("type", out var type) && type.GetString()!.StartsWith("computer_", StringComparison.Ordinal));
-        if (computer.ValueKind == JsonValueKind.Undefined || computer.GetProperty("type").GetString() != "computer_20251124")
+            t.TryGetProperty("type", out var type)
+            && type.GetString()!.StartsWith("computer_", StringComparison.Ordinal));
+        if (computer.ValueKind == JsonValueKind.Undefined
+            || computer.GetProperty("type").GetString() != "computer_20251124")
             return null;
         return (betaHeader ?? "").Split(',').Any(b => b.Trim() == "computer-use-2025-11-24")
             ? null

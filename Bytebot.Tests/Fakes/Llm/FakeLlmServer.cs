@@ -115,7 +115,8 @@ internal sealed class FakeLlmServer : IAsyncDisposable
 
         // The real API refuses a history whose tool calls and results do not pair up; so does the fake, so tests catch it.
         if (path == AnthropicMessages && (AnthropicRules.Violation(body.RootElement)
-                ?? AnthropicRules.BetaViolation(body.RootElement, context.Request.Headers["anthropic-beta"].ToString())) is { } violation)
+                ?? AnthropicRules.BetaViolation(
+                    body.RootElement, context.Request.Headers["anthropic-beta"].ToString())) is { } violation)
         {
             context.Response.StatusCode = 400;
             context.Response.ContentType = "application/json";

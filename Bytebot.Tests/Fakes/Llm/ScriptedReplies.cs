@@ -28,8 +28,11 @@ internal static class ScriptedReplies
     public static ScriptedReply ResponsesFunctionCall(string callId, string name, string arguments, int inputTokens = 10, int cached = 0) =>
         Responses([new { type = "function_call", id = $"fc_{callId}", call_id = callId, name, arguments, status = "completed" }], inputTokens, cached);
 
-    /// <summary>A call of OpenAI's GA computer tool: a batch of actions, with the safety checks the model wants acknowledged.</summary>
-    public static ScriptedReply ResponsesComputerCall(string callId, object[] actions, object[]? pendingSafetyChecks = null) =>
+    /// <summary>
+    /// A call of OpenAI's GA computer tool: a batch of actions, with the safety checks the model wants acknowledged.
+    /// </summary>
+    public static ScriptedReply ResponsesComputerCall(
+        string callId, object[] actions, object[]? pendingSafetyChecks = null) =>
         Responses([new
         {
             type = "computer_call",

@@ -21,7 +21,8 @@ public sealed class NativeComputerToolTests() : ProviderTest(TimeProvider.System
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task Anthropic_gets_computer_20251124_with_zoom_at_the_screenshot_size_and_the_beta_header(bool streamed)
+    public async Task Anthropic_gets_computer_20251124_with_zoom_at_the_screenshot_size_and_the_beta_header(
+        bool streamed)
     {
         using var catalog = NativeCatalog(streamed);
         var model = catalog.Resolve(ClaudeNative)!;
@@ -32,15 +33,18 @@ public sealed class NativeComputerToolTests() : ProviderTest(TimeProvider.System
         var first = ProviderScenario.FirstStep() with { Tools = NativeComputer.FunctionsFor(model), Computer = Display };
 
         var turn = await catalog.Provider(model).CompleteAsync(first, TestContext.Current.CancellationToken);
-        await catalog.Provider(model).CompleteAsync(ProviderScenario.NextStep(first, turn), TestContext.Current.CancellationToken);
+        await catalog.Provider(model)
+            .CompleteAsync(ProviderScenario.NextStep(first, turn), TestContext.Current.CancellationToken);
 
         var use = turn.Content.ShouldHaveSingleItem().ShouldBeOfType<ToolUseBlock>();
         (use.Id, use.Name, use.Input.GetProperty("action").GetString()).ShouldBe(("toolu_1", "computer", "zoom"));
         var sent = Server.Bodies(FakeLlmServer.AnthropicMessages);
         var tools = sent[0].GetProperty("tools").EnumerateArray().ToList();
         var computer = tools[0];
-        (computer.GetProperty("type").GetString(), computer.GetProperty("name").GetString()).ShouldBe(("computer_20251124", "computer"));
-        (computer.GetProperty("display_width_px").GetInt32(), computer.GetProperty("display_height_px").GetInt32()).ShouldBe((1024, 768));
+        (computer.GetProperty("type").GetString(), computer.GetProperty("name").GetString())
+            .ShouldBe(("computer_20251124", "computer"));
+        (computer.GetProperty("display_width_px").GetInt32(), computer.GetProperty("display_height_px").GetInt32())
+            .ShouldBe((1024, 768));
         computer.GetProperty("enable_zoom").GetBoolean().ShouldBeTrue();
         var functions = tools.Skip(1).Select(t => t.GetProperty("name").GetString()).ToList();
         functions.ShouldContain("set_task_status");
@@ -54,8 +58,10 @@ public sealed class NativeComputerToolTests() : ProviderTest(TimeProvider.System
             .ShouldAllBe(r => r.Headers["anthropic-beta"].Contains(NativeComputer.AnthropicBeta));
         sent.Select(b => b.TryGetProperty("stream", out var s) && s.GetBoolean()).ShouldAllBe(s => s == streamed);
         var result = sent[1].GetProperty("messages")[2].GetProperty("content")[0];
-        (result.GetProperty("type").GetString(), result.GetProperty("tool_use_id").GetString()).ShouldBe(("tool_result", "toolu_1"));
-        result.GetProperty("content").EnumerateArray().Select(b => b.GetProperty("type").GetString()).ShouldBe(["text", "image"]);
+        (result.GetProperty("type").GetString(), result.GetProperty("tool_use_id").GetString())
+            .ShouldBe(("tool_result", "toolu_1"));
+        result.GetProperty("content").EnumerateArray().Select(b => b.GetProperty("type").GetString())
+            .ShouldBe(["text", "image"]);
     }
 
     [Fact]
@@ -64,7 +70,8 @@ public sealed class NativeComputerToolTests() : ProviderTest(TimeProvider.System
         using var catalog = NativeCatalog(streamed: true);
         Server.Script(FakeLlmServer.AnthropicMessages, ScriptedReplies.AnthropicText("ok"));
 
-        await catalog.Provider(ProviderScenario.Claude).CompleteAsync(ProviderScenario.FirstStep(), TestContext.Current.CancellationToken);
+        await catalog.Provider(ProviderScenario.Claude)
+            .CompleteAsync(ProviderScenario.FirstStep(), TestContext.Current.CancellationToken);
 
         Server.Requests.Single().Headers.ContainsKey("anthropic-beta").ShouldBeFalse();
         Server.Bodies(FakeLlmServer.AnthropicMessages).Single().GetProperty("tools").EnumerateArray()
@@ -90,7 +97,8 @@ public sealed class NativeComputerToolTests() : ProviderTest(TimeProvider.System
         var turn = await catalog.Provider(model).CompleteAsync(first, TestContext.Current.CancellationToken);
         var use = turn.Content.ShouldHaveSingleItem().ShouldBeOfType<ToolUseBlock>();
         (use.Id, use.Name).ShouldBe(("call_1", "computer"));
-        use.Input.GetProperty("actions").EnumerateArray().Select(a => a.GetProperty("type").GetString()).ShouldBe(["click", "type"]);
+        use.Input.GetProperty("actions").EnumerateArray().Select(a => a.GetProperty("type").GetString())
+            .ShouldBe(["click", "type"]);
         use.Input.TryGetProperty("action", out _).ShouldBeFalse();
         turn.StopReason.ShouldBe(StopReason.ToolUse);
 
@@ -101,7 +109,10 @@ public sealed class NativeComputerToolTests() : ProviderTest(TimeProvider.System
                 .. first.Messages,
                 new ConversationMessage(MessageRole.Assistant, turn.Content),
                 ConversationMessage.User(new ToolResultBlock("call_1",
-                    [new TextBlock("ERROR: Action 2 of 2 (type) failed: the desktop is busy."), new ImageBlock(ProviderScenario.Png, "image/png")],
+                    [
+                        new TextBlock("ERROR: Action 2 of 2 (type) failed: the desktop is busy."),
+                        new ImageBlock(ProviderScenario.Png, "image/png"),
+                    ],
                     IsError: true)),
             ],
         };
@@ -110,7 +121,8 @@ public sealed class NativeComputerToolTests() : ProviderTest(TimeProvider.System
         var sent = Server.Bodies(FakeLlmServer.OpenAIResponses);
         var tools = sent[0].GetProperty("tools").EnumerateArray().ToList();
         tools.Count(t => t.GetProperty("type").GetString() == "computer").ShouldBe(1);
-        var functions = tools.Where(t => t.GetProperty("type").GetString() == "function").Select(t => t.GetProperty("name").GetString()).ToList();
+        var functions = tools.Where(t => t.GetProperty("type").GetString() == "function")
+            .Select(t => t.GetProperty("name").GetString()).ToList();
         functions.ShouldContain("computer_zoom");
         functions.ShouldContain("computer_press_keys");
         functions.ShouldNotContain("computer_click_mouse");
@@ -124,7 +136,8 @@ public sealed class NativeComputerToolTests() : ProviderTest(TimeProvider.System
         var output = input[2];
         output.GetProperty("call_id").GetString().ShouldBe("call_1");
         output.GetProperty("output").GetProperty("type").GetString().ShouldBe("computer_screenshot");
-        output.GetProperty("output").GetProperty("image_url").GetString().ShouldBe($"data:image/png;base64,{ProviderScenario.PngBase64}");
+        output.GetProperty("output").GetProperty("image_url").GetString()
+            .ShouldBe($"data:image/png;base64,{ProviderScenario.PngBase64}");
         input[3].GetProperty("content")[0].GetProperty("text").GetString()!.ShouldContain("Action 2 of 2 (type) failed");
         sent.Select(b => b.TryGetProperty("stream", out var s) && s.GetBoolean()).ShouldAllBe(s => s == streamed);
     }
@@ -135,17 +148,20 @@ public sealed class NativeComputerToolTests() : ProviderTest(TimeProvider.System
         using var fine = NativeCatalog(streamed: true);
         fine.Resolve(ProviderScenario.Claude)!.ComputerTool.ShouldBe(ComputerToolKind.Functions);
         fine.Resolve(GptNative)!.ComputerTool.ShouldBe(ComputerToolKind.Native);
-        Should.Throw<InvalidOperationException>(() => ProviderScenario.Catalog(Server, TimeProvider.System, new Dictionary<string, string?>
-        {
-            ["Agent:Models:0:ComputerTool"] = "native",
-        }))!.Message.ShouldContain("Agent:Models:0:ComputerTool");
-        Should.Throw<InvalidOperationException>(() => ProviderScenario.Catalog(Server, TimeProvider.System, new Dictionary<string, string?>
-        {
-            ["Agent:Models:1:ComputerTool"] = "yes",
-        }))!.Message.ShouldContain("must be native or functions");
+        Should.Throw<InvalidOperationException>(() => ProviderScenario.Catalog(Server, TimeProvider.System,
+            new Dictionary<string, string?>
+            {
+                ["Agent:Models:0:ComputerTool"] = "native",
+            }))!.Message.ShouldContain("Agent:Models:0:ComputerTool");
+        Should.Throw<InvalidOperationException>(() => ProviderScenario.Catalog(Server, TimeProvider.System,
+            new Dictionary<string, string?>
+            {
+                ["Agent:Models:1:ComputerTool"] = "yes",
+            }))!.Message.ShouldContain("must be native or functions");
     }
 
-    private ModelCatalog NativeCatalog(bool streamed) => ProviderScenario.Catalog(Server, TimeProvider.System, new Dictionary<string, string?>
+    private ModelCatalog NativeCatalog(bool streamed) => ProviderScenario.Catalog(Server, TimeProvider.System,
+        new Dictionary<string, string?>
     {
         ["Agent:Models:2:Name"] = ClaudeNative,
         ["Agent:Models:2:Provider"] = "anthropic",

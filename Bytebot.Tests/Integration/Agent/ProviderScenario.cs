@@ -32,8 +32,10 @@ internal static class ProviderScenario
         })),
     ];
 
-    public static ModelCatalog Catalog(FakeLlmServer server, TimeProvider time, IReadOnlyDictionary<string, string?>? more = null) => new(
-        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>(more ?? new Dictionary<string, string?>())
+    public static ModelCatalog Catalog(
+        FakeLlmServer server, TimeProvider time, IReadOnlyDictionary<string, string?>? more = null) => new(
+        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>(
+            more ?? new Dictionary<string, string?>())
         {
             ["ANTHROPIC_API_KEY"] = "sk-ant-test",
             ["ANTHROPIC_BASE_URL"] = server.BaseUrl.ToString().TrimEnd('/'),
