@@ -10,11 +10,12 @@ using Microsoft.Extensions.Logging;
 namespace Bytebot.Bench;
 
 /// <summary>
-/// The agent's own cost per step, without the model: a 30-step task on the managed desktop against a loopback Messages
-/// API that answers at once (so every millisecond of a step but the model call is ours), beside Bytebot's step as it is
-/// built (action, then its fixed 750 ms sleep, then a full-size PNG screenshot) driven through the same host's
-/// /computer-use. Also the request at step 30: images kept and estimated input tokens (Anthropic's published
-/// (width × height) / 750 per image, 4 characters a token for text) against Bytebot's keep-every-image context.
+/// The agent's own cost per step, without the model: a 30-step task in a terminal on the managed desktop against a
+/// loopback Messages API that answers at once (so every millisecond of a step but the model call is ours), beside
+/// Bytebot's step as it is built (action, then its fixed 750 ms sleep, then a full-size PNG screenshot) driven through
+/// the same host's /computer-use. Also the request at step 30: images kept and estimated input tokens (Anthropic's
+/// published (width × height) / 750 per image, 4 characters a token for text) against Bytebot's keep-every-image
+/// context.
 /// </summary>
 internal static class AgentBench
 {
@@ -31,6 +32,9 @@ internal static class AgentBench
         new("computer_scroll", new { coordinates = new { x = 600, y = 500 }, direction = "down", scrollCount = 2 }),
         new("computer_screenshot", new { }),
     ];
+
+    // The actions run in a terminal, as an agent's would in an app: on the bare desktop typed letters open Thunar.
+    private static readonly BenchAction OpenTerminal = new("computer_application", new { application = "terminal" });
 
     public static async Task RunAsync(BenchArgs options)
     {
@@ -64,7 +68,8 @@ internal static class AgentBench
                 await Task.Delay(100);
             }
             var steps = (await http.GetFromJsonAsync<JsonElement>($"/api/tasks/{id}/timeline")).EnumerateArray()
-                .Where(s => s.GetProperty("action").ValueKind == JsonValueKind.String).ToList();
+                .Where(s => s.GetProperty("action").ValueKind == JsonValueKind.String
+                    && s.GetProperty("action").GetString() != OpenTerminal.Name).ToList();
             var overhead = steps.Select(s => s.GetProperty("durationMs").GetDouble() - s.GetProperty("modelMs").GetDouble()).ToList();
             var settle = steps.Select(s => s.GetProperty("settleMs") is { ValueKind: JsonValueKind.Number } v ? v.GetDouble() : 0).ToList();
             var byAction = steps.Select((s, i) => (Action: s.GetProperty("action").GetString()!, Overhead: overhead[i], Settle: settle[i]))
@@ -173,7 +178,12 @@ internal static class AgentBench
                 bodies.Add(body.RootElement.Clone());
                 step = bodies.Count;
             }
-            var action = step > Steps ? new BenchAction("set_task_status", new { status = "completed", description = "bench" }) : Actions[(step - 1) % Actions.Length];
+            var action = step switch
+            {
+                1 => OpenTerminal,
+                > Steps + 1 => new BenchAction("set_task_status", new { status = "completed", description = "bench" }),
+                _ => Actions[(step - 2) % Actions.Length],
+            };
             var block = new { type = "tool_use", id = $"toolu_{step}", name = action.Name, input = action.Input };
             return Results.Json(new
             {

@@ -79,9 +79,10 @@ internal sealed class RecordingDriver : IDesktopDriver
         return new ScreenFrame(new byte[Screen.Width * Screen.Height * 4], Screen.Width, Screen.Height, Screen.Width * 4);
     }
 
-    public Task<SettleResult> WaitForSettleAsync(TimeSpan quiet, TimeSpan cap, CancellationToken cancellationToken)
+    public Task<SettleResult> WaitForSettleAsync(
+        TimeSpan reaction, TimeSpan quiet, TimeSpan cap, CancellationToken cancellationToken)
     {
         _events.Enqueue("settle");
-        return Task.FromResult(new SettleResult(quiet, true));
+        return Task.FromResult(new SettleResult(reaction, true));
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Bytebot.Agent.Providers;
+using Bytebot.Agent.Tools;
 using Microsoft.Extensions.Configuration;
 
 namespace Bytebot.Agent;
@@ -34,9 +35,7 @@ internal sealed record AgentOptions
     /// <summary>This many answers in a row without a tool call stop the task with NEEDS_HELP.</summary>
     public int MaxTurnsWithoutTools { get; init; } = 3;
 
-    public TimeSpan SettleQuiet { get; init; } = TimeSpan.FromMilliseconds(150);
-
-    public TimeSpan SettleCap { get; init; } = TimeSpan.FromSeconds(3);
+    public SettleWindows Settle { get; init; } = SettleWindows.Default;
 
     /// <summary>Prices by model id; a model found neither here nor by its undated id has no known cost.</summary>
     public IReadOnlyDictionary<string, ModelPrice> Prices { get; init; } = DefaultPrices;
@@ -75,8 +74,7 @@ internal sealed record AgentOptions
                 limits.GetValue("MaxDuration", defaults.Limits.MaxDuration)),
             LoopThreshold = section.GetValue("LoopThreshold", defaults.LoopThreshold),
             MaxTurnsWithoutTools = section.GetValue("MaxTurnsWithoutTools", defaults.MaxTurnsWithoutTools),
-            SettleQuiet = section.GetValue("Settle:Quiet", defaults.SettleQuiet),
-            SettleCap = section.GetValue("Settle:Cap", defaults.SettleCap),
+            Settle = SettleWindows.Bind(section.GetSection("Settle")),
             Prices = prices,
         };
     }

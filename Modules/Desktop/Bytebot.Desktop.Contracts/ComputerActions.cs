@@ -242,12 +242,15 @@ public sealed record WriteFile(string Path, byte[] Data) : ComputerAction;
 public sealed record ReadFile(string Path) : ComputerAction;
 
 /// <summary>
-/// Agent-only (not on <c>POST /computer-use</c>): returns once the screen has not changed for <paramref name="Quiet"/>,
-/// or after <paramref name="Cap"/>; answered by <see cref="SettleReport"/>.
+/// Agent-only (not on <c>POST /computer-use</c>): returns when the screen has not changed in the first
+/// <paramref name="Reaction"/>, or once it has changed and then stayed unchanged for <paramref name="Quiet"/>, or after
+/// <paramref name="Cap"/>; answered by <see cref="SettleReport"/>.
 /// </summary>
-/// <param name="Quiet">How long the screen must stay unchanged; null for the default (100 ms).</param>
+/// <param name="Quiet">How long the screen must stay unchanged after a change; null for the default (100 ms).</param>
 /// <param name="Cap">The longest wait; null for the default (2 s).</param>
-public sealed record WaitForSettle(TimeSpan? Quiet = null, TimeSpan? Cap = null) : ComputerAction;
+/// <param name="Reaction">How long to wait for a first change; null for <paramref name="Quiet"/>.</param>
+public sealed record WaitForSettle(TimeSpan? Quiet = null, TimeSpan? Cap = null, TimeSpan? Reaction = null)
+    : ComputerAction;
 
 /// <summary>
 /// Which applications the <c>application</c> action can open on this desktop: those configured whose program is

@@ -92,7 +92,10 @@ public interface ITaskRecorder
     Task<ActionResult> ExecuteToolAsync(
         string toolUseId, string name, JsonElement input, Func<Guid, CancellationToken, Task<ActionResult>> execute, CancellationToken cancellationToken);
 
-    /// <summary>Records tokens and cost of a model call for the step timeline.</summary>
+    /// <summary>
+    /// Records tokens and cost of a model call for the step timeline; committed with the recorder's next write (record
+    /// usage just before the answer it paid for).
+    /// </summary>
     Task RecordUsageAsync(ModelUsage usage, CancellationToken cancellationToken);
 
     /// <summary>Records a summary that replaces <paramref name="messageIds"/> in the agent's context.</summary>

@@ -38,14 +38,17 @@ public sealed class MouseTests(NativeDesktop desktop) : IClassFixture<NativeDesk
         await desktop.StartXtermAsync("scroll-window", "60x10+300+600", "seq 1 300; sleep 600");
         var area = new CaptureOptions(Region: new ScreenRect(300, 600, 400, 120));
         await desktop.Driver.MoveMouseAsync(new ScreenPoint(450, 680), Token);
-        await desktop.Driver.WaitForSettleAsync(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(5), Token);
+        await desktop.Driver.WaitForSettleAsync(
+            TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(5), Token);
         var before = await desktop.Driver.ScreenshotAsync(area, Token);
 
         await desktop.Driver.ScrollAsync(ScrollDirection.Up, 5, Token);
-        await desktop.Driver.WaitForSettleAsync(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(5), Token);
+        await desktop.Driver.WaitForSettleAsync(
+            TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(5), Token);
         var scrolled = await desktop.Driver.ScreenshotAsync(area, Token);
         await desktop.Driver.ScrollAsync(ScrollDirection.Down, 5, Token);
-        await desktop.Driver.WaitForSettleAsync(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(5), Token);
+        await desktop.Driver.WaitForSettleAsync(
+            TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(5), Token);
         var back = await desktop.Driver.ScreenshotAsync(area, Token);
 
         scrolled.Bytes.ShouldNotBe(before.Bytes);
@@ -60,7 +63,8 @@ public sealed class MouseTests(NativeDesktop desktop) : IClassFixture<NativeDesk
         var info = desktop.Run("xwininfo", "-name", "drag-window").Output.Split('\n').Select(l => l.Trim()).ToList();
         int Field(string name) => int.Parse(info.First(l => l.StartsWith(name, StringComparison.Ordinal))[name.Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
         var (left, top, width) = (Field("Absolute upper-left X:"), Field("Absolute upper-left Y:"), Field("Width:"));
-        await desktop.Driver.WaitForSettleAsync(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(5), Token);
+        await desktop.Driver.WaitForSettleAsync(
+            TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(5), Token);
 
         // Press at the first row's left edge, move across in steps (as drag_mouse does along its path), release past the text.
         await desktop.Driver.MoveMouseAsync(new ScreenPoint(left + 3, top + 8), Token);

@@ -13,7 +13,8 @@ public sealed class ScreenshotTests(NativeDesktop desktop) : IClassFixture<Nativ
     {
         await desktop.StartXtermAsync("static-text", "60x10+100+100", "printf 'The quick brown fox\\n€ ✓ Ω'; sleep 600");
         await desktop.Driver.MoveMouseAsync(new ScreenPoint(1200, 900), Token);
-        await desktop.Driver.WaitForSettleAsync(TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(5), Token);
+        await desktop.Driver.WaitForSettleAsync(
+            TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(5), Token);
 
         var shot = await desktop.Driver.ScreenshotAsync(new CaptureOptions(), Token);
         var xwd = desktop.RunBytes("xwd", "-root", "-silent");
@@ -80,13 +81,55 @@ public sealed class ScreenshotTests(NativeDesktop desktop) : IClassFixture<Nativ
     [Fact]
     public async Task Settling_on_a_static_screen_returns_after_the_quiet_period()
     {
-        await desktop.Driver.WaitForSettleAsync(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), Token);
+        await desktop.Driver.WaitForSettleAsync(
+            TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), Token);
 
-        var result = await desktop.Driver.WaitForSettleAsync(TimeSpan.FromMilliseconds(150), TimeSpan.FromSeconds(10), Token);
+        var result = await desktop.Driver.WaitForSettleAsync(
+            TimeSpan.FromMilliseconds(150), TimeSpan.FromMilliseconds(150), TimeSpan.FromSeconds(10), Token);
 
         result.Settled.ShouldBeTrue();
         result.Waited.ShouldBeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(150));
         TestContext.Current.TestOutputHelper?.WriteLine($"static screen: settled after {result.Waited.TotalMilliseconds:0.0} ms (quiet 150 ms)");
+    }
+
+    [Fact]
+    public async Task Settling_on_a_static_screen_ends_with_the_reaction_window_not_the_quiet_one()
+    {
+        await desktop.Driver.WaitForSettleAsync(
+            TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), Token);
+
+        var result = await desktop.Driver.WaitForSettleAsync(
+            TimeSpan.FromMilliseconds(60), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(10), Token);
+
+        result.Settled.ShouldBeTrue();
+        result.Waited.ShouldBeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(60));
+        result.Waited.ShouldBeLessThan(TimeSpan.FromSeconds(4), "nothing changed, so the quiet window never began");
+    }
+
+    [Fact]
+    public async Task A_change_within_the_reaction_window_ends_the_wait_a_quiet_period_after_it()
+    {
+        await desktop.Driver.WaitForSettleAsync(
+            TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), Token);
+        var go = Path.Combine(desktop.WorkDirectory, "settle-go-" + Guid.NewGuid().ToString("N"));
+        var window = await desktop.StartXtermAsync(
+            "one-change", "20x3+900+700", $"while [ ! -e {go} ]; do sleep 0.02; done; echo changed; sleep 60");
+        try
+        {
+            await desktop.Driver.WaitForSettleAsync(
+                TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(5), Token);
+            await File.WriteAllTextAsync(go, "", Token);
+            var result = await desktop.Driver.WaitForSettleAsync(
+                TimeSpan.FromSeconds(8), TimeSpan.FromMilliseconds(150), TimeSpan.FromSeconds(10), Token);
+
+            result.Settled.ShouldBeTrue();
+            result.Waited.ShouldBeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(150));
+            result.Waited.ShouldBeLessThan(TimeSpan.FromSeconds(8), "the window's change ended the reaction window");
+        }
+        finally
+        {
+            desktop.StopApp(window);
+        }
     }
 
     [Fact]
@@ -95,7 +138,8 @@ public sealed class ScreenshotTests(NativeDesktop desktop) : IClassFixture<Nativ
         var busy = await desktop.StartXtermAsync("busy-window", "40x5+800+700", "while :; do date +%N; sleep 0.01; done");
         try
         {
-            var result = await desktop.Driver.WaitForSettleAsync(TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(800), Token);
+            var result = await desktop.Driver.WaitForSettleAsync(
+                TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(800), Token);
 
             result.Settled.ShouldBeFalse();
             result.Waited.ShouldBeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(800));
@@ -105,7 +149,8 @@ public sealed class ScreenshotTests(NativeDesktop desktop) : IClassFixture<Nativ
         {
             desktop.StopApp(busy);
         }
-        var after = await desktop.Driver.WaitForSettleAsync(TimeSpan.FromMilliseconds(150), TimeSpan.FromSeconds(10), Token);
+        var after = await desktop.Driver.WaitForSettleAsync(
+            TimeSpan.FromMilliseconds(150), TimeSpan.FromMilliseconds(150), TimeSpan.FromSeconds(10), Token);
         after.Settled.ShouldBeTrue();
         TestContext.Current.TestOutputHelper?.WriteLine($"after the change stopped: settled after {after.Waited.TotalMilliseconds:0.0} ms");
     }

@@ -80,8 +80,10 @@ internal sealed partial class AgentRun(AgentParts parts, ITaskRunView context, I
 
         // Stored before any call runs: after a crash the answer is acted on, never asked for again.
         var content = ToStored(routed.Turn.Content);
-        var answer = await recorder.AddMessageAsync(TaskRole.Assistant, [.. content.Select(b => b is ToolUseContent use ? SensitiveText.Masked(use) : b)], cancellationToken);
+        // Usage first: the recorder commits it with the answer, in one append.
         await recorder.RecordUsageAsync(Usage(routed.Model, routed.Turn.Usage, routed.Elapsed, "step"), cancellationToken);
+        var answer = await recorder.AddMessageAsync(TaskRole.Assistant,
+            [.. content.Select(b => b is ToolUseContent use ? SensitiveText.Masked(use) : b)], cancellationToken);
         await SummarizeIfFullAsync(model, routed.Turn.Usage, prompt, modelContext, cancellationToken);
 
         var calls = content.OfType<ToolUseContent>().ToList();

@@ -189,7 +189,7 @@ internal sealed class ToolRunner(IWolverineRuntime messaging, AgentOptions optio
         ToolScope scope, ComputerAction action, List<MessageContent> output, CancellationToken cancellationToken)
     {
         await Bus.InvokeAsync<ComputerActionResult>(action, cancellationToken);
-        var settle = await Bus.InvokeAsync<SettleReport>(new WaitForSettle(options.SettleQuiet, options.SettleCap) { ByAgent = true }, cancellationToken);
+        var settle = await Bus.InvokeAsync<SettleReport>(options.Settle.After(action), cancellationToken);
         var (after, _) = await ScreenshotAsync(scope, cancellationToken);
         output.Add(new ImageContent(MediaSource.FromBlob(after)));
         return new ActionResult(true, Screenshot: after, Settle: TimeSpan.FromMilliseconds(settle.WaitedMilliseconds));

@@ -39,8 +39,12 @@ internal interface IDesktopDriver
     /// <summary>The whole screen's pixels, for OCR.</summary>
     Task<ScreenFrame> GrabAsync(CancellationToken cancellationToken);
 
-    /// <summary>Returns once the screen has not changed for <paramref name="quiet"/>, or after <paramref name="cap"/>.</summary>
-    Task<SettleResult> WaitForSettleAsync(TimeSpan quiet, TimeSpan cap, CancellationToken cancellationToken);
+    /// <summary>
+    /// Returns when nothing changed in the first <paramref name="reaction"/>, or once the screen changed and then stayed
+    /// unchanged for <paramref name="quiet"/>, or after <paramref name="cap"/>.
+    /// </summary>
+    Task<SettleResult> WaitForSettleAsync(
+        TimeSpan reaction, TimeSpan quiet, TimeSpan cap, CancellationToken cancellationToken);
 }
 
 internal readonly record struct ScreenSize(int Width, int Height);

@@ -125,29 +125,34 @@ internal sealed class XDesktopDriver : IDesktopDriver, IDisposable
     public Task<ScreenFrame> GrabAsync(CancellationToken cancellationToken) =>
         _connection.InvokeAsync((x, _) => x.Capture.Grab(), cancellationToken);
 
-    public Task<SettleResult> WaitForSettleAsync(TimeSpan quiet, TimeSpan cap, CancellationToken cancellationToken)
+    public Task<SettleResult> WaitForSettleAsync(
+        TimeSpan reaction, TimeSpan quiet, TimeSpan cap, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(reaction, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(quiet, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(cap, TimeSpan.Zero);
-        return _connection.InvokeAsync((x, token) => Settle(x, quiet, cap, token), cancellationToken);
+        return _connection.InvokeAsync((x, token) => Settle(x, reaction, quiet, cap, token), cancellationToken);
     }
 
     public void Dispose() => _connection.Dispose();
 
     /// <summary>Polls frames into the shared segment and compares them with the last one (a vectorised memcmp).</summary>
-    private static SettleResult Settle(XSession x, TimeSpan quiet, TimeSpan cap, CancellationToken token)
+    private static SettleResult Settle(XSession x, TimeSpan reaction, TimeSpan quiet, TimeSpan cap, CancellationToken token)
     {
         var started = Stopwatch.GetTimestamp();
         var previous = x.Capture.Grab().Pixels;
+        // Until the first change the window is the reaction's; after it, the quiet one.
         var lastChange = started;
+        var window = reaction;
         while (true)
         {
             var now = Stopwatch.GetTimestamp();
-            if (Stopwatch.GetElapsedTime(lastChange, now) >= quiet)
+            if (Stopwatch.GetElapsedTime(lastChange, now) >= window)
                 return new SettleResult(Stopwatch.GetElapsedTime(started, now), true);
             if (Stopwatch.GetElapsedTime(started, now) >= cap)
                 return new SettleResult(Stopwatch.GetElapsedTime(started, now), false);
-            var wait = Min(PollInterval, quiet - Stopwatch.GetElapsedTime(lastChange, now), cap - Stopwatch.GetElapsedTime(started, now));
+            var wait = Min(PollInterval, window - Stopwatch.GetElapsedTime(lastChange, now),
+                cap - Stopwatch.GetElapsedTime(started, now));
             x.Pause(wait, token);
             var changed = x.Capture.Read((pixels, _) =>
             {
@@ -157,7 +162,7 @@ internal sealed class XDesktopDriver : IDesktopDriver, IDisposable
                 return true;
             });
             if (changed)
-                lastChange = Stopwatch.GetTimestamp();
+                (lastChange, window) = (Stopwatch.GetTimestamp(), quiet);
         }
     }
 

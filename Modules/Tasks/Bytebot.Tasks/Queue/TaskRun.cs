@@ -20,6 +20,10 @@ internal sealed class TaskRun(
     private TaskState _state = new();
     private Guid _stepId;
 
+    // Events that need not commit on their own go with the next append: a step's end with the next one's start, an
+    // action's end with the tool results, usage with the answer. 7 appends a step became 4 (bench/ agent mode).
+    private readonly List<object> _deferred = [];
+
     public Guid TaskId => lease.TaskId;
 
     public string Description => _state.Created!.Description;
@@ -69,7 +73,11 @@ internal sealed class TaskRun(
 
         while (true)
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            if (cancellationToken.IsCancellationRequested)
+            {
+                await FlushAsync();
+                cancellationToken.ThrowIfCancellationRequested();
+            }
             _stepId = Guid.CreateVersion7();
             StepNumber = _state.Steps + 1;
             await AppendAsync([new StepStarted(_stepId, StepNumber, clock.GetUtcNow())], cancellationToken);
@@ -101,18 +109,38 @@ internal sealed class TaskRun(
                 StepOutcomeKind.Failed => new TaskFailed(outcome.Message ?? "The agent failed.", at),
                 _ => null,
             };
-            await AppendAsync(final is null ? [new StepCompleted(_stepId, at)] : [new StepCompleted(_stepId, at), final], cancellationToken);
+            if (final is null)
+            {
+                _deferred.Add(new StepCompleted(_stepId, at));
+                continue;
+            }
+            await AppendAsync([new StepCompleted(_stepId, at), final], cancellationToken);
             if (final is TaskNeedsHelp)
                 desktop.Assign(ControlOwner.User);
-            if (final is not null)
-                return;
+            return;
+        }
+    }
+
+    /// <summary>Best effort: commits what was deferred when the run stops between two appends.</summary>
+    private async Task FlushAsync()
+    {
+        if (_deferred.Count == 0)
+            return;
+        try
+        {
+            await AppendAsync([], CancellationToken.None);
+        }
+        catch (LeaseLostException)
+        {
+            // A newer run owns the task; what this one deferred is refused like any write of it.
         }
     }
 
     /// <summary>Best effort: marks the step as interrupted by a cancel or takeover, if the lease still allows it.</summary>
     private async Task RecordStopAsync(string reason)
     {
-        var open = _state.OpenActions.FirstOrDefault()?.ActionId;
+        var ended = _deferred.OfType<ActionCompleted>().Select(c => c.ActionId).ToHashSet();
+        var open = _state.OpenActions.FirstOrDefault(a => !ended.Contains(a.ActionId))?.ActionId;
         try
         {
             await AppendAsync([new StepInterrupted(_stepId, open, reason, clock.GetUtcNow())], CancellationToken.None);
@@ -155,16 +183,20 @@ internal sealed class TaskRun(
         {
             result = new ActionResult(false, e.Message);
         }
-        await AppendAsync([new ActionCompleted(_stepId, actionId, result.Succeeded, result.Error, result.Screenshot, clock.GetUtcNow(),
-            result.Settle?.TotalMilliseconds)], CancellationToken.None);
+        // Deferred: a crash before the results commit leaves the action open, and an open action is never replayed.
+        _deferred.Add(new ActionCompleted(_stepId, actionId, result.Succeeded, result.Error, result.Screenshot,
+            clock.GetUtcNow(), result.Settle?.TotalMilliseconds));
         return result;
     }
 
+    /// <summary>Deferred to the next append: the agent records usage just before the answer it paid for.</summary>
     public Task RecordUsageAsync(ModelUsage usage, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(usage);
-        return AppendAsync([new UsageRecorded(_stepId, usage.Model, usage.InputTokens, usage.OutputTokens, usage.Cost, clock.GetUtcNow(),
-            usage.CacheReadTokens, usage.CacheWriteTokens, usage.Latency?.TotalMilliseconds, usage.Purpose)], cancellationToken);
+        _deferred.Add(new UsageRecorded(_stepId, usage.Model, usage.InputTokens, usage.OutputTokens, usage.Cost,
+            clock.GetUtcNow(), usage.CacheReadTokens, usage.CacheWriteTokens, usage.Latency?.TotalMilliseconds,
+            usage.Purpose));
+        return Task.CompletedTask;
     }
 
     public Task AddSummaryAsync(string content, IReadOnlyList<Guid> messageIds, CancellationToken cancellationToken) =>
@@ -174,8 +206,9 @@ internal sealed class TaskRun(
     /// Appends at any version: API writes (messages, cancel) interleave with the run, and the fence, not the
     /// version, decides whether this run may still write.
     /// </summary>
-    private async Task AppendAsync(object[] events, CancellationToken cancellationToken)
+    private async Task AppendAsync(object[] appended, CancellationToken cancellationToken)
     {
+        object[] events = [.. _deferred, .. appended];
         var version = await TaskStreams.AppendAsync(store, lease.TaskId, null, lease, events, cancellationToken);
         // Pick up what others appended meanwhile (user messages), so the agent sees the full history.
         if (version != _state.Version + events.Length)
@@ -188,5 +221,6 @@ internal sealed class TaskRun(
             foreach (var e in events)
                 _state.Apply(e, _state.Version + 1);
         }
+        _deferred.Clear();
     }
 }

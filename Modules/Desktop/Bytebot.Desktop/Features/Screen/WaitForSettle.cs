@@ -14,15 +14,18 @@ public static class WaitForSettleHandler
     {
         var quiet = message.Quiet ?? DefaultQuiet;
         var cap = message.Cap ?? DefaultCap;
+        var reaction = message.Reaction ?? quiet;
         var violations = new Violations();
         if (quiet <= TimeSpan.Zero || quiet > cap)
             violations.Add("quiet", $"must be positive and at most the cap ({cap.TotalMilliseconds} ms).");
+        if (reaction <= TimeSpan.Zero || reaction > cap)
+            violations.Add("reaction", $"must be positive and at most the cap ({cap.TotalMilliseconds} ms).");
         if (cap > MaxCap)
             violations.Add("cap", $"must be at most {MaxCap.TotalMilliseconds} ms.");
         violations.ThrowIfAny();
         return desktop.Queue.RunAsync(message, async token =>
         {
-            var result = await desktop.Driver.WaitForSettleAsync(quiet, cap, token);
+            var result = await desktop.Driver.WaitForSettleAsync(reaction, quiet, cap, token);
             return new SettleReport((long)result.Waited.TotalMilliseconds, result.Settled);
         }, cancellationToken);
     }
