@@ -120,9 +120,11 @@ internal static class RunTask
                     Output.Line(new { @event = "status", taskId = id, change.Status, change.Reason });
                     end = change.Ends ? change : null;
                     break;
+                case StatusChange { Ends: true } change:
+                    end = change;
+                    break;
                 case StatusChange change:
                     Output.Markup($"[bold]{change.Status}[/]" + (change.Reason is { } r ? " " + Output.Esc(r) : ""));
-                    end = change.Ends ? change : null;
                     break;
             }
             if (end is not null)
