@@ -121,6 +121,37 @@ public sealed partial class CliTests(AgentHost host) : IClassFixture<AgentHost>,
     }
 
     [Fact]
+    public async Task Cancel_stops_a_detached_task_and_a_run_following_it_exits_1()
+    {
+        Llm.Reset();
+        // The model takes its time with each task's first answer, so both are still running when they are cancelled.
+        Script(Call("computer_screenshot", new { }, 0) with { Delay = TimeSpan.FromSeconds(20) },
+            Call("computer_screenshot", new { }, 0) with { Delay = TimeSpan.FromSeconds(20) });
+        using var detached = await CliProcess.RunAsync(Env(), "run", "wait for me", "--model", AgentHost.Qwen, "--detach", "--json");
+        detached.ExitCode.ShouldBe(0, detached.ToString());
+        var id = JsonDocument.Parse(string.Join('\n', detached.Stdout)).RootElement.GetProperty("id").GetGuid();
+        await host.WaitForStatusAsync(id, Generous, "RUNNING");
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var follower = CliProcess.Start(Env(), ["run", "--json", "follow me", "--model", AgentHost.Qwen], line =>
+        {
+            if (line.Contains("\"status\":\"RUNNING\"", StringComparison.Ordinal))
+                started.TrySetResult();
+        });
+        await started.Task.WaitAsync(Generous, TestContext.Current.CancellationToken);
+        var followed = JsonDocument.Parse(follower.Stdout[0]).RootElement.GetProperty("task").GetProperty("id").GetGuid();
+
+        using var cancel = await CliProcess.RunAsync(Env(), "cancel", followed.ToString());
+        using var cancelDetached = await CliProcess.RunAsync(Env(), "cancel", id.ToString(), "--json");
+
+        cancel.ExitCode.ShouldBe(0, cancel.ToString());
+        cancel.Stdout.ShouldHaveSingleItem().ShouldBe($"{followed} CANCELLED");
+        JsonDocument.Parse(string.Join('\n', cancelDetached.Stdout)).RootElement.GetProperty("status").GetString().ShouldBe("CANCELLED");
+        (await follower.WaitAsync(Generous)).ShouldBe(1, follower.ToString());
+        JsonDocument.Parse(follower.Stdout[^1]).RootElement.GetProperty("status").GetString().ShouldBe("CANCELLED");
+        (await host.GetTaskAsync(id)).GetProperty("status").GetString().ShouldBe("CANCELLED");
+    }
+
+    [Fact]
     public async Task A_wrong_token_an_unreachable_host_and_a_bad_flag_each_give_one_clear_line_and_no_stack_trace()
     {
         using var wrongToken = await CliProcess.RunAsync(Env(token: "bbt_wrong"), "run", "anything");
