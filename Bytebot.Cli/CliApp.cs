@@ -45,6 +45,9 @@ internal static class CliApp
 
     public static async Task<int> RunAsync(string[] args)
     {
+        // Spectre wraps at 80 columns when it cannot ask a terminal; a pipe or a log wants one step per line.
+        if (Console.IsOutputRedirected)
+            Spectre.Console.AnsiConsole.Profile.Width = 4096;
         var parse = Build().Parse(args);
         if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
         {

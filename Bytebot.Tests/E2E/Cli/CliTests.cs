@@ -14,6 +14,7 @@ namespace Bytebot.Tests.E2E.Cli;
 public sealed partial class CliTests(AgentHost host) : IClassFixture<AgentHost>, IDisposable
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(120);
+    private const string Seen = "Looked at the screen: the XFCE desktop, its panel at the top, and no window open on it at all.";
     private readonly string _config = Directory.CreateTempSubdirectory("bytebot-cli-config-").FullName;
 
     private FakeLlmServer Llm => host.Llm;
@@ -36,7 +37,7 @@ public sealed partial class CliTests(AgentHost host) : IClassFixture<AgentHost>,
         Llm.Reset();
         // The answer that ends the task waits, so a step line read before it proves the steps arrive live.
         Script(Call("computer_screenshot", new { }, 0), Call("computer_cursor_position", new { }, 1),
-            Call("set_task_status", new { status = "completed", description = "Looked at the screen." }, 2)
+            Call("set_task_status", new { status = "completed", description = Seen }, 2)
                 with { Delay = TimeSpan.FromSeconds(4) });
         var firstStep = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var cli = CliProcess.Start(Env(), ["run", "look at the screen", "--model", AgentHost.Qwen], line =>
@@ -53,10 +54,11 @@ public sealed partial class CliTests(AgentHost host) : IClassFixture<AgentHost>,
         var steps = cli.Stdout.Where(l => StepLine().IsMatch(l)).ToList();
         steps.Count.ShouldBeGreaterThanOrEqualTo(2, cli.ToString());
         steps[0].ShouldContain("computer_screenshot");
+        // One line each even in a pipe, where the console has no width to wrap at (the result is longer than 80).
+        cli.Stdout.ShouldContain(l => l.StartsWith("Result: ", StringComparison.Ordinal) && l.EndsWith(Seen, StringComparison.Ordinal));
         steps[1].ShouldContain("computer_cursor_position");
         steps.ShouldAllBe(l => l.Contains(" s ", StringComparison.Ordinal) && l.Contains(" in / ", StringComparison.Ordinal));
         cli.Stdout.ShouldContain("COMPLETED");
-        cli.Stdout.ShouldContain(l => l.Contains("Looked at the screen.", StringComparison.Ordinal));
         cli.Stderr.ShouldBeEmpty();
         (await host.GetTaskAsync(id)).GetProperty("status").GetString().ShouldBe("COMPLETED");
     }
@@ -200,6 +202,11 @@ public sealed partial class CliTests(AgentHost host) : IClassFixture<AgentHost>,
         report.GetProperty("ready").GetProperty("status").GetString().ShouldBe("Healthy");
         report.GetProperty("desktop").GetProperty("width").GetInt32().ShouldBeGreaterThan(0);
         report.GetProperty("models").EnumerateArray().Select(m => m.GetProperty("name").GetString()).ShouldContain(AgentHost.Qwen);
+
+        using var shown = await CliProcess.RunAsync(bare, "status");
+        shown.ExitCode.ShouldBe(0, shown.ToString());
+        shown.Stdout[0].ShouldStartWith($"{host.BaseUrl.TrimEnd('/')}/ ready (Healthy), API ");
+        shown.Stdout.ShouldContain(l => l.StartsWith("Models: ", StringComparison.Ordinal) && l.Contains(AgentHost.Qwen, StringComparison.Ordinal));
 
         // Flags beat the environment, which beats the stored login.
         using var flagOverStored = await CliProcess.RunAsync(bare, "tasks", "--token", "bbt_wrong");
