@@ -74,6 +74,16 @@ public sealed class ModuleBoundaryTests
     }
 
     [Fact]
+    public void The_cli_knows_a_host_only_through_its_HTTP_API()
+    {
+        var project = Path.Combine(RepositoryRoot.Find(), "Bytebot.Cli", "Bytebot.Cli.csproj");
+
+        System.Xml.Linq.XDocument.Load(project).Descendants("ProjectReference")
+            .Select(element => element.Attribute("Include")!.Value)
+            .ShouldBeEmpty();
+    }
+
+    [Fact]
     public void The_host_composes_every_module()
     {
         var host = typeof(Program).Assembly;

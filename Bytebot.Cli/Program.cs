@@ -1,0 +1,3 @@
+using Bytebot.Cli;
+
+return await CliApp.RunAsync(args);
