@@ -30,8 +30,8 @@ public static class NodesModule
         var nodes = endpoints.MapGroup("/api/nodes").WithTags("Nodes");
         nodes.MapGet("/", ListNodes.ListAsync)
             .WithName("ListNodes")
-            .WithSummary("Every node on this database: capabilities, online|offline|draining, last heartbeat, desktop size, "
-                + "running tasks, version.");
+            .WithSummary("Every node on this database: capabilities, online|offline|draining, last heartbeat, "
+                + "desktop size, running tasks, version.");
         nodes.MapPost("/{name}/drain", (string name, NodeRegistry registry, Tasks.Contracts.IRunningTasks running,
                 CancellationToken ct) => ListNodes.SetDrainingAsync(name, true, registry, running, ct))
             .WithName("DrainNode").WithSummary("The node finishes its running tasks and claims no new ones.")

@@ -7,7 +7,7 @@ internal sealed class NodesOptions : INodeIdentity
 {
     public string Name { get; set; } = Environment.MachineName;
 
-    /// <summary>The configured capabilities; the installed applications join them once the heartbeat has looked.</summary>
+    /// <summary>The configured capabilities; the installed applications join them at the first heartbeat.</summary>
     public IReadOnlyList<string> Capabilities { get; set; } = [];
 
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
@@ -29,10 +29,12 @@ internal sealed class NodesOptions : INodeIdentity
         options.HeartbeatInterval = section.GetValue(nameof(HeartbeatInterval), options.HeartbeatInterval);
         options.OfflineAfter = section.GetValue(nameof(OfflineAfter), options.OfflineAfter);
         if (options.HeartbeatInterval <= TimeSpan.Zero || options.OfflineAfter <= options.HeartbeatInterval)
-            throw new InvalidOperationException("Node:OfflineAfter must be longer than Node:HeartbeatInterval (both > 0).");
+            throw new InvalidOperationException(
+                "Node:OfflineAfter must be longer than Node:HeartbeatInterval (both > 0).");
         return options;
     }
 
     public static IReadOnlyList<string> Normalise(IEnumerable<string> capabilities) =>
-        [.. capabilities.Select(c => c.Trim().ToLowerInvariant()).Where(c => c.Length > 0).Distinct().Order(StringComparer.Ordinal)];
+        [.. capabilities.Select(c => c.Trim().ToLowerInvariant()).Where(c => c.Length > 0).Distinct()
+            .Order(StringComparer.Ordinal)];
 }

@@ -26,7 +26,8 @@ public static class TasksModule
     public static IServiceCollection AddTasksModule(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddSingleton(sp => TasksOptions.FromConfiguration(configuration, sp.GetService<INodeIdentity>()?.Name));
+        services.AddSingleton(sp =>
+            TasksOptions.FromConfiguration(configuration, sp.GetService<INodeIdentity>()?.Name));
         services.AddMigrations(
             TasksSchema.Module, TasksSchema.ReadModels, TasksSchema.StepAccounting, TasksSchema.AppendFunctions,
             TasksSchema.ClaimIndexesAndCounterSlots, TasksSchema.BlobReferences,

@@ -18,8 +18,8 @@ internal static class ListNodes
     {
         var nodes = await registry.ListAsync(cancellationToken);
         var counts = await running.CountByNodeAsync(cancellationToken);
-        return TypedResults.Ok<IReadOnlyList<NodeView>>([.. nodes.Select(n => new NodeView(n.Name, n.Capabilities, n.Status,
-            n.LastSeenAt, new DesktopSize(n.Width, n.Height), counts.GetValueOrDefault(n.Name), n.Version))]);
+        return TypedResults.Ok<IReadOnlyList<NodeView>>([.. nodes.Select(n => new NodeView(n.Name, n.Capabilities,
+            n.Status, n.LastSeenAt, new DesktopSize(n.Width, n.Height), counts.GetValueOrDefault(n.Name), n.Version))]);
     }
 
     /// <summary>Draining: the node finishes what it runs and claims nothing new, until undrained.</summary>

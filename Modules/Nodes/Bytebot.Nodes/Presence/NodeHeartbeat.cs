@@ -16,24 +16,27 @@ internal sealed partial class NodeHeartbeat(
     ILogger<NodeHeartbeat> logger)
     : BackgroundService
 {
-    private static readonly string Version =
-        typeof(NodeHeartbeat).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+    private static readonly string Version = typeof(NodeHeartbeat).Assembly
+        .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        options.Capabilities = NodesOptions.Normalise([.. options.Capabilities, .. await InstalledApplicationsAsync(stoppingToken)]);
+        var installed = await InstalledApplicationsAsync(stoppingToken);
+        options.Capabilities = NodesOptions.Normalise([.. options.Capabilities, .. installed]);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await registry.HeartbeatAsync(options.Capabilities, desktop.Width, desktop.Height, Version, stoppingToken);
+                await registry.HeartbeatAsync(
+                    options.Capabilities, desktop.Width, desktop.Height, Version, stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // A database blip: the next beat tries again; a node that cannot reach the database is offline anyway.
                 LogHeartbeatFailed(logger, e);
             }
-            await Task.Delay(options.HeartbeatInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Task.Delay(options.HeartbeatInterval, stoppingToken)
+                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 

@@ -37,7 +37,8 @@ internal sealed class NodeRegistry(BytebotDatabase database, NodesOptions option
         var nodes = new List<NodePresence>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            var status = reader.GetBoolean(6) ? NodeStatus.Offline : reader.GetBoolean(7) ? NodeStatus.Draining : NodeStatus.Online;
+            var status = reader.GetBoolean(6) ? NodeStatus.Offline
+                : reader.GetBoolean(7) ? NodeStatus.Draining : NodeStatus.Online;
             nodes.Add(new NodePresence(reader.GetString(0), reader.GetFieldValue<string[]>(1), status,
                 reader.GetFieldValue<DateTimeOffset>(5), reader.GetInt32(3), reader.GetInt32(4), reader.GetString(2)));
         }

@@ -267,16 +267,19 @@ internal sealed class TaskViews(BytebotDatabase database, INodeDirectory nodes)
         Node = NullableString(reader, 15),
         Capabilities = reader.IsDBNull(16) ? null : reader.GetFieldValue<string[]>(16),
         FallbackNodes = reader.IsDBNull(17) ? null : reader.GetFieldValue<string[]>(17),
-        NodeLost = reader.IsDBNull(18) ? null : new NodeLostView(reader.GetString(18), reader.GetFieldValue<DateTimeOffset>(19)),
+        NodeLost = reader.IsDBNull(18) ? null
+            : new NodeLostView(reader.GetString(18), reader.GetFieldValue<DateTimeOffset>(19)),
     };
 
     // Presence is read only when a routed task waits, so an unrouted list costs what it did.
-    private async Task<IReadOnlyList<TaskView>> WithWaitingAsync(IReadOnlyList<TaskView> tasks, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<TaskView>> WithWaitingAsync(
+        IReadOnlyList<TaskView> tasks, CancellationToken cancellationToken)
     {
         if (!tasks.Any(t => t.Status == "PENDING" && (t.Node is not null || t.Capabilities is { Count: > 0 })))
             return tasks;
         var available = (await nodes.ListAsync(cancellationToken)).Where(n => n.TakesTasks).ToList();
-        return [.. tasks.Select(t => t.Status == "PENDING" ? t with { WaitingFor = TaskWaiting.Reason(t, available) } : t)];
+        return [.. tasks.Select(t =>
+            t.Status == "PENDING" ? t with { WaitingFor = TaskWaiting.Reason(t, available) } : t)];
     }
 
     private static DateTimeOffset? NullableTime(NpgsqlDataReader reader, int ordinal) =>

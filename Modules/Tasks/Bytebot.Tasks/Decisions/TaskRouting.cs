@@ -44,7 +44,8 @@ internal sealed record TaskRouting(string? Node, IReadOnlyList<string> Capabilit
             [.. fallbacks.Where(f => f != node).Distinct()]), null);
     }
 
-    private static (TaskRouting, TaskRefusal) Refuse(string field, string message) => (Anywhere, new TaskRefusal(field, message));
+    private static (TaskRouting, TaskRefusal) Refuse(string field, string message) =>
+        (Anywhere, new TaskRefusal(field, message));
 }
 
 internal static partial class Names

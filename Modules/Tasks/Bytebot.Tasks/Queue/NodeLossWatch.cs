@@ -30,7 +30,8 @@ internal sealed partial class NodeLossWatch(
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            await Task.Delay(options.PollInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Task.Delay(options.PollInterval, stoppingToken)
+                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (stoppingToken.IsCancellationRequested)
                 return;
             try
@@ -49,7 +50,8 @@ internal sealed partial class NodeLossWatch(
     private async Task MarkAsync(CancellationToken cancellationToken)
     {
         var store = services.GetRequiredService<IDocumentStore>();
-        string[] offline = [.. (await nodes.ListAsync(cancellationToken)).Where(n => n.Status == NodeStatus.Offline).Select(n => n.Name)];
+        var presence = await nodes.ListAsync(cancellationToken);
+        string[] offline = [.. presence.Where(n => n.Status == NodeStatus.Offline).Select(n => n.Name)];
         if (offline.Length == 0)
             return;
         foreach (var lost in await queue.LostAsync(offline, cancellationToken))
@@ -77,7 +79,8 @@ internal sealed partial class NodeLossWatch(
         return false;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId}: its node {Node} went offline; the task waits for it.")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Task {TaskId}: its node {Node} went offline; the task waits for it.")]
     private static partial void LogNodeLost(ILogger logger, Guid taskId, string node);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Looking for tasks on offline nodes failed.")]

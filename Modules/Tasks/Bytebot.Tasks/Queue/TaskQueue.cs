@@ -103,7 +103,8 @@ internal sealed class TaskQueue(BytebotDatabase database)
     }
 
     /// <summary>Started tasks pinned to one of <paramref name="offlineNodes"/> whose loss is not recorded yet.</summary>
-    public async Task<IReadOnlyList<LostCandidate>> LostAsync(IReadOnlyList<string> offlineNodes, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<LostCandidate>> LostAsync(
+        IReadOnlyList<string> offlineNodes, CancellationToken cancellationToken)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var command = new Writer(connection, null, cancellationToken).Create("""
