@@ -3,6 +3,7 @@ using System.Globalization;
 using Bytebot.Agent;
 using Bytebot.Desktop;
 using Bytebot.Files;
+using Bytebot.Nodes;
 using Bytebot.Platform;
 using Bytebot.Platform.Postgres;
 using Bytebot.Tasks;
@@ -158,7 +159,7 @@ internal static class TasksBench
 
     private static string Ratio(double a, double b) => b == 0 ? "" : (a / b).ToString("F2", CultureInfo.InvariantCulture) + "×";
 
-    private static IHost BuildModules(string connectionString, string dataDir)
+    internal static IHost BuildModules(string connectionString, string dataDir)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -176,6 +177,7 @@ internal static class TasksBench
         builder.Services.AddDesktopModule(builder.Configuration);
         builder.Services.AddFilesModule(builder.Configuration);
         builder.Services.AddAgentModule(builder.Configuration);
+        builder.Services.AddNodesModule(builder.Configuration);
         builder.Services.AddTasksModule(builder.Configuration);
         return builder.Build();
     }

@@ -11,9 +11,13 @@ namespace Bytebot.Tasks.Contracts;
 /// <param name="ScheduledFor">ISO 8601; a SCHEDULED task needs it, an IMMEDIATE one may not have it.</param>
 /// <param name="CreatedBy">USER (the default) or ASSISTANT.</param>
 /// <param name="Model">The model to run it with; absent means the first configured one.</param>
+/// <param name="Node">The node that must run it; absent means any node.</param>
+/// <param name="Capabilities">Capabilities the running node must all have (<c>firefox</c>, <c>gpu</c>).</param>
+/// <param name="FallbackNodes">Nodes that may run it, not yet started, while <paramref name="Node"/> is offline.</param>
 public sealed record TaskDraft(
     string? Description, string? Type = null, string? Priority = null, string? ScheduledFor = null,
-    string? CreatedBy = null, TaskModel? Model = null);
+    string? CreatedBy = null, TaskModel? Model = null, string? Node = null, IReadOnlyList<string>? Capabilities = null,
+    IReadOnlyList<string>? FallbackNodes = null);
 
 /// <summary>
 /// Creates a task in-process (the agent's <c>create_task</c> tool); answered with <see cref="TaskCreatedReply"/> through the

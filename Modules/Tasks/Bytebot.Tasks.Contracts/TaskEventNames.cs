@@ -18,6 +18,9 @@ public static class TaskEventNames
     /// <summary>A worker started (or resumed after a restart) the task.</summary>
     public const string TaskStarted = "tasks.task_started";
 
+    /// <summary>The node a started task is pinned to went offline; the task waits for it or for the user.</summary>
+    public const string TaskNodeLost = "tasks.task_node_lost";
+
     /// <summary>The user handed control back.</summary>
     public const string TaskResumed = "tasks.task_resumed";
 

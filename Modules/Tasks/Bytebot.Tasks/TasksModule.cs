@@ -1,4 +1,5 @@
 using Bytebot.Files.Contracts;
+using Bytebot.Nodes.Contracts;
 using Bytebot.Platform.Http;
 using Bytebot.Platform.Messaging;
 using Bytebot.Platform.Postgres;
@@ -25,11 +26,12 @@ public static class TasksModule
     public static IServiceCollection AddTasksModule(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddSingleton(_ => TasksOptions.FromConfiguration(configuration));
+        services.AddSingleton(sp =>
+            TasksOptions.FromConfiguration(configuration, sp.GetService<INodeIdentity>()?.Name));
         services.AddMigrations(
             TasksSchema.Module, TasksSchema.ReadModels, TasksSchema.StepAccounting, TasksSchema.AppendFunctions,
             TasksSchema.ClaimIndexesAndCounterSlots, TasksSchema.BlobReferences,
-            TasksSchema.Approvals);
+            TasksSchema.Approvals, TasksSchema.Routing);
         services.AddTaskEvents();
         var committed = new CommittedEvents();
         services.AddSingleton(committed);
@@ -50,6 +52,8 @@ public static class TasksModule
         services.AddSingleton<ITaskRunWindows>(sp => sp.GetRequiredService<TaskFacts>());
         services.AddSingleton<IBlobReferences>(sp => sp.GetRequiredService<TaskFacts>());
         services.AddSingleton<TaskQueue>();
+        services.AddSingleton<IRunningTasks, RunningTasks>();
+        services.AddHostedService<NodeLossWatch>();
         services.AddSingleton<TaskWakeUp>();
         services.AddScoped<TaskCreator>();
         // A SCHEDULED task's wake-up survives a crash: its envelope is stored with the task, in the same transaction.

@@ -4,7 +4,10 @@ namespace Bytebot.Tasks;
 
 internal sealed class TasksOptions
 {
-    /// <summary>Identifies this host's desktop; started tasks are pinned to it. Must be unique per desktop.</summary>
+    /// <summary>
+    /// Identifies this host's desktop; started tasks are pinned to it. Must be unique per desktop. The node's name
+    /// when the Nodes module is composed (<c>Node:Name</c>, which takes <c>Tasks:DesktopId</c> as its alias).
+    /// </summary>
     public string DesktopId { get; set; } = Environment.MachineName;
 
     public int MaxConcurrentTasks { get; set; } = 1;
@@ -19,11 +22,11 @@ internal sealed class TasksOptions
     /// </summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    public static TasksOptions FromConfiguration(IConfiguration configuration)
+    public static TasksOptions FromConfiguration(IConfiguration configuration, string? nodeName = null)
     {
         var section = configuration.GetSection("Tasks");
         var options = new TasksOptions();
-        options.DesktopId = section["DesktopId"] is { Length: > 0 } desktop ? desktop : options.DesktopId;
+        options.DesktopId = nodeName ?? (section["DesktopId"] is { Length: > 0 } desktop ? desktop : options.DesktopId);
         options.MaxConcurrentTasks = Math.Max(1, section.GetValue(nameof(MaxConcurrentTasks), options.MaxConcurrentTasks));
         options.LeaseLength = section.GetValue(nameof(LeaseLength), options.LeaseLength);
         options.HeartbeatInterval = section.GetValue(nameof(HeartbeatInterval), options.HeartbeatInterval);

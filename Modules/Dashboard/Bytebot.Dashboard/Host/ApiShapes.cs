@@ -9,7 +9,9 @@ namespace Bytebot.Dashboard.Host;
 
 internal sealed record TaskItem(
     Guid Id, string Description, string Status, string Priority, string Control, DateTimeOffset CreatedAt,
-    DateTimeOffset? ScheduledFor, string? Error, TaskModel? Model);
+    DateTimeOffset? ScheduledFor, string? Error, TaskModel? Model, string? WaitingFor = null, LostNode? NodeLost = null);
+
+internal sealed record LostNode(string Node, DateTimeOffset At);
 
 internal sealed record TaskListPage(
     IReadOnlyList<TaskItem> Tasks, long Total, long TotalPages, IReadOnlyDictionary<string, long> StatusCounts);

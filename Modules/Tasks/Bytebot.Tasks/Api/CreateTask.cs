@@ -11,7 +11,9 @@ namespace Bytebot.Tasks.Api;
 internal sealed record IncomingFile(string? Name, string? Base64, string? Type, long? Size);
 
 internal sealed record CreateTaskRequest(
-    string? Description, string? Type, string? ScheduledFor, string? Priority, string? CreatedBy, TaskModel? Model, IReadOnlyList<IncomingFile>? Files);
+    string? Description, string? Type, string? ScheduledFor, string? Priority, string? CreatedBy, TaskModel? Model,
+    IReadOnlyList<IncomingFile>? Files, string? Node = null, IReadOnlyList<string>? Capabilities = null,
+    IReadOnlyList<string>? FallbackNodes = null);
 
 internal static class CreateTask
 {
@@ -85,7 +87,8 @@ internal static class CreateTask
             }
         }
         var body = new CreateTaskRequest(fields.GetValueOrDefault("description"), Empty(fields, "type"), Empty(fields, "scheduledFor"),
-            Empty(fields, "priority"), Empty(fields, "createdBy"), model, null);
+            Empty(fields, "priority"), Empty(fields, "createdBy"), model, null, Empty(fields, "node"),
+            List(fields, "capabilities"), List(fields, "fallbackNodes"));
         return await CreateAsync(body, files, limits, creator, views, cancellationToken);
     }
 
@@ -128,6 +131,10 @@ internal static class CreateTask
     private static string? Empty(Dictionary<string, string> fields, string name) =>
         fields.GetValueOrDefault(name) is { Length: > 0 } value ? value : null;
 
+    // A form carries a list as one comma-separated field.
+    private static string[]? List(Dictionary<string, string> fields, string name) =>
+        Empty(fields, name)?.Split(',', StringSplitOptions.TrimEntries);
+
     // Blobs are stored first: a refused or crashed request leaves unreferenced blobs (collected later), never a
     // task pointing at nothing.
     private static async Task<IResult> CreateAsync(CreateTaskRequest body, List<(string Name, StoredBlob Blob)> files, UploadLimits limits,
@@ -138,7 +145,8 @@ internal static class CreateTask
         if (files.FindIndex(f => f.Blob.Size > limits.MaxBytes) is var large and >= 0)
             return TaskProblems.Invalid($"files[{large}]", $"Larger than {limits.MaxBytes} bytes.");
         var stored = files.Select(f => new StoredFile(Guid.CreateVersion7(), f.Name, f.Blob.MediaType, f.Blob.Size, f.Blob.Sha256)).ToList();
-        var draft = new TaskDraft(body.Description, body.Type, body.Priority, body.ScheduledFor, body.CreatedBy, body.Model);
+        var draft = new TaskDraft(body.Description, body.Type, body.Priority, body.ScheduledFor, body.CreatedBy, body.Model,
+            body.Node, body.Capabilities, body.FallbackNodes);
         var (taskId, refusal) = await creator.CreateAsync(draft, stored, cancellationToken);
         if (refusal is not null)
             return TaskProblems.From(refusal);

@@ -11,12 +11,25 @@ internal static class TaskSchemas
         "type":{"type":"string","enum":["IMMEDIATE","SCHEDULED"],"description":"SCHEDULED needs scheduledFor."},
         "scheduledFor":{"type":"string","format":"date-time","description":"When a SCHEDULED task becomes due."},
         "priority":{"type":"string","enum":["LOW","MEDIUM","HIGH","URGENT"],"default":"MEDIUM"},
-        "createdBy":{"type":"string","enum":["USER","ASSISTANT"],"default":"USER"}
+        "createdBy":{"type":"string","enum":["USER","ASSISTANT"],"default":"USER"},
+        "node":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$","description":"The node that must run it."}
+        """;
+
+    private const string RoutingLists = """
+        "capabilities":{"type":"array","maxItems":32,"items":{"type":"string"},
+          "description":"Capabilities the running node must all have."},
+        "fallbackNodes":{"type":"array","maxItems":32,"items":{"type":"string"},
+          "description":"Nodes that may run it, not yet started, while node is offline."}
+        """;
+
+    private const string RoutingFields = """
+        "capabilities":{"type":"string","description":"Comma-separated capabilities the running node must all have."},
+        "fallbackNodes":{"type":"string","description":"Comma-separated nodes standing in while node is offline."}
         """;
 
     public const string CreateJson = """
         {"type":"object","required":["description"],"properties":{
-        """ + Fields + """
+        """ + Fields + "," + RoutingLists + """
         ,"model":{"$ref":"#/components/schemas/TaskModel"},
         "files":{"type":"array","maxItems":5,"description":"Written to the desktop's Desktop folder when the task first runs.",
           "items":{"type":"object","required":["name","base64"],"properties":{
@@ -28,7 +41,7 @@ internal static class TaskSchemas
 
     public const string CreateForm = """
         {"type":"object","required":["description"],"properties":{
-        """ + Fields + """
+        """ + Fields + "," + RoutingFields + """
         ,"model":{"type":"string","description":"A JSON object {provider, name, title}."},
         "files":{"type":"array","maxItems":5,"items":{"type":"string","format":"binary"},
           "description":"One part per file, streamed into storage; its file name is kept."}}}

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Bytebot.Nodes.Contracts;
 using Bytebot.Platform.Postgres;
 using Bytebot.Tasks.Contracts;
 using Bytebot.Tasks.ReadModels;
@@ -15,7 +16,24 @@ internal sealed record TaskView(
 {
     /// <summary>Sums over the task's steps; present on a task's full read (<c>GET /api/tasks/{id}</c>, creation).</summary>
     public TaskTotals? Totals { get; init; }
+
+    /// <summary>The node that must run it (null: any).</summary>
+    public string? Node { get; init; }
+
+    /// <summary>Capabilities the running node must all have.</summary>
+    public IReadOnlyList<string>? Capabilities { get; init; }
+
+    /// <summary>Nodes that may run it while <see cref="Node"/> is offline and it has not started.</summary>
+    public IReadOnlyList<string>? FallbackNodes { get; init; }
+
+    /// <summary>Why a PENDING task is not claimed: no eligible node takes tasks ("waiting for node beta").</summary>
+    public string? WaitingFor { get; init; }
+
+    /// <summary>Set while the node the started task is pinned to is offline: it waits for that node, or the user.</summary>
+    public NodeLostView? NodeLost { get; init; }
 }
+
+internal sealed record NodeLostView(string Node, DateTimeOffset At);
 
 /// <summary>What a task has cost so far.</summary>
 internal sealed record TaskTotals(
@@ -43,11 +61,12 @@ internal sealed record StepApproval(
     Guid ApprovalId, string Tool, string Reason, DateTimeOffset? RequestedAt, DateTimeOffset? ExpiresAt,
     string? Decision, string? DecidedBy, string? DecidedReason, DateTimeOffset? DecidedAt);
 
-internal sealed class TaskViews(BytebotDatabase database)
+internal sealed class TaskViews(BytebotDatabase database, INodeDirectory nodes)
 {
     private const string TaskColumns = """
         id, description, type, status, priority, control, created_at, created_by, scheduled_for, updated_at,
-        executed_at, completed_at, error, result::text, model::text
+        executed_at, completed_at, error, result::text, model::text, node, capabilities, fallback_nodes, lost_node,
+        node_lost_at
         """;
 
     public async Task<TaskView?> GetAsync(Guid id, bool detailed, CancellationToken cancellationToken)
@@ -61,6 +80,7 @@ internal sealed class TaskViews(BytebotDatabase database)
         // Existence checks (messages, events, blobs) need the row only; the sums and files are for a task's full read.
         if (task is null || !detailed)
             return task;
+        task = (await WithWaitingAsync([task], cancellationToken))[0];
         await using (var command = db.Create("""
             select count(*)::int, coalesce(sum(actions), 0)::int, coalesce(sum(input_tokens), 0)::bigint, coalesce(sum(output_tokens), 0)::bigint,
                    coalesce(sum(cache_read_tokens), 0)::bigint, coalesce(sum(cache_write_tokens), 0)::bigint, coalesce(sum(cost), 0),
@@ -166,7 +186,7 @@ internal sealed class TaskViews(BytebotDatabase database)
             else
                 total = statuses.Count == 0 ? counts.Values.Sum() : statuses.Distinct().Sum(s => counts.GetValueOrDefault(s));
         }
-        return new TaskPage(tasks, total, (total + limit - 1) / limit, counts);
+        return new TaskPage(await WithWaitingAsync(tasks, cancellationToken), total, (total + limit - 1) / limit, counts);
     }
 
     public async Task<IReadOnlyList<MessageView>> MessagesAsync(Guid taskId, int page, int limit, CancellationToken cancellationToken)
@@ -242,7 +262,25 @@ internal sealed class TaskViews(BytebotDatabase database)
         reader.GetFieldValue<DateTimeOffset>(6), reader.GetString(7), NullableTime(reader, 8), reader.GetFieldValue<DateTimeOffset>(9),
         NullableTime(reader, 10), NullableTime(reader, 11),
         NullableTime(reader, 8), NullableString(reader, 12), reader.IsDBNull(13) ? null : JsonElementOf(reader.GetString(13)),
-        JsonSerializer.Deserialize<TaskModel>(reader.GetString(14), JsonSerializerOptions.Web)!, null);
+        JsonSerializer.Deserialize<TaskModel>(reader.GetString(14), JsonSerializerOptions.Web)!, null)
+    {
+        Node = NullableString(reader, 15),
+        Capabilities = reader.IsDBNull(16) ? null : reader.GetFieldValue<string[]>(16),
+        FallbackNodes = reader.IsDBNull(17) ? null : reader.GetFieldValue<string[]>(17),
+        NodeLost = reader.IsDBNull(18) ? null
+            : new NodeLostView(reader.GetString(18), reader.GetFieldValue<DateTimeOffset>(19)),
+    };
+
+    // Presence is read only when a routed task waits, so an unrouted list costs what it did.
+    private async Task<IReadOnlyList<TaskView>> WithWaitingAsync(
+        IReadOnlyList<TaskView> tasks, CancellationToken cancellationToken)
+    {
+        if (!tasks.Any(t => t.Status == "PENDING" && (t.Node is not null || t.Capabilities is { Count: > 0 })))
+            return tasks;
+        var available = (await nodes.ListAsync(cancellationToken)).Where(n => n.TakesTasks).ToList();
+        return [.. tasks.Select(t =>
+            t.Status == "PENDING" ? t with { WaitingFor = TaskWaiting.Reason(t, available) } : t)];
+    }
 
     private static DateTimeOffset? NullableTime(NpgsqlDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal);

@@ -76,9 +76,13 @@ internal static class TaskDecisions
                 || name.Contains('\0', StringComparison.Ordinal))
                 return TaskDecision.Invalid($"files[{i}].name", "A plain file name is required (no path).");
         }
+        var (routing, misrouted) = TaskRouting.Decide(draft);
+        if (misrouted is not null)
+            return new TaskDecision([], misrouted);
         var text = description + string.Concat(files.Select(f => $"\n\nFile {f.Name} written to desktop."));
         return TaskDecision.Accept(
-            new TaskCreated(taskId, description, resolved, priority, scheduledFor, createdBy, draft.Model ?? defaultModel, files, now),
+            new TaskCreated(taskId, description, resolved, priority, scheduledFor, createdBy, draft.Model ?? defaultModel, files, now,
+                routing.Node, routing.IsRouted ? routing.Capabilities : null, routing.Node is null ? null : routing.FallbackNodes),
             new MessageAdded(Guid.CreateVersion7(), TaskRole.User, [new TextContent(text)], now));
     }
 

@@ -10,7 +10,8 @@ internal sealed record StoredFile(Guid Id, string Name, string MediaType, long S
 
 internal sealed record TaskCreated(
     Guid TaskId, string Description, AgentTaskType Type, AgentTaskPriority Priority, DateTimeOffset? ScheduledFor,
-    TaskRole CreatedBy, TaskModel Model, IReadOnlyList<StoredFile> Files, DateTimeOffset At);
+    TaskRole CreatedBy, TaskModel Model, IReadOnlyList<StoredFile> Files, DateTimeOffset At,
+    string? Node = null, IReadOnlyList<string>? Capabilities = null, IReadOnlyList<string>? FallbackNodes = null);
 
 internal sealed record MessageAdded(Guid MessageId, TaskRole Role, IReadOnlyList<MessageContent> Content, DateTimeOffset At);
 
@@ -40,6 +41,12 @@ internal sealed record ApprovalRequested(
 /// <summary><c>By</c> is <c>policy</c> for a call denied without asking (a deny rule, no approver reachable).</summary>
 internal sealed record ApprovalDecided(
     Guid ApprovalId, string Tool, string Decision, string By, string Reason, DateTimeOffset At);
+
+/// <summary>
+/// The node holding the task's lease <c>Epoch</c> went offline: the task is never moved (its desktop holds its state);
+/// it resumes when the node returns, or the user cancels it.
+/// </summary>
+internal sealed record TaskNodeLost(string Node, long Epoch, DateTimeOffset At);
 
 internal sealed record TaskTakenOver(DateTimeOffset At);
 
@@ -76,6 +83,7 @@ internal static class TaskEventTypes
             options.Events.MapEventType<StepInterrupted>(TaskEventNames.StepInterrupted);
             options.Events.MapEventType<ApprovalRequested>(TaskEventNames.ApprovalRequested);
             options.Events.MapEventType<ApprovalDecided>(TaskEventNames.ApprovalDecided);
+            options.Events.MapEventType<TaskNodeLost>(TaskEventNames.TaskNodeLost);
             options.Events.MapEventType<TaskTakenOver>(TaskEventNames.TaskTakenOver);
             options.Events.MapEventType<TaskResumed>(TaskEventNames.TaskResumed);
             options.Events.MapEventType<TaskRetried>(TaskEventNames.TaskRetried);

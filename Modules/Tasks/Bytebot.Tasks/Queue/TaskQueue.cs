@@ -5,6 +5,19 @@ namespace Bytebot.Tasks.Queue;
 
 internal sealed record Lease(Guid TaskId, long Epoch, string WorkerId, string DesktopId);
 
+/// <summary>
+/// What this node may claim besides its own started tasks: routed tasks it is eligible for, given its capabilities
+/// and the nodes taking tasks now (a fallback stands in only while the named node is not among them); nothing new
+/// while it drains.
+/// </summary>
+internal sealed record ClaimScope(IReadOnlyList<string> Capabilities, IReadOnlyList<string> AvailableNodes, bool Draining)
+{
+    /// <summary>Unrouted tasks only (and this desktop's own): the queue as it was before nodes.</summary>
+    public static readonly ClaimScope Unrouted = new([], [], false);
+}
+
+internal sealed record LostCandidate(Guid TaskId, string Node, long Epoch);
+
 /// <summary>Claims and heartbeats. Lease expiry uses the database clock; only scheduling uses the caller's.</summary>
 internal sealed class TaskQueue(BytebotDatabase database)
 {
@@ -14,7 +27,12 @@ internal sealed class TaskQueue(BytebotDatabase database)
     /// desktop; a task of this desktop leased by another worker process (the one before a restart) is taken
     /// over at once, because a desktop has a single host.
     /// </summary>
-    public async Task<Lease?> ClaimAsync(string workerId, string desktopId, DateTimeOffset now, TimeSpan leaseLength, CancellationToken cancellationToken)
+    public Task<Lease?> ClaimAsync(string workerId, string desktopId, DateTimeOffset now, TimeSpan leaseLength, CancellationToken cancellationToken) =>
+        ClaimAsync(workerId, desktopId, now, leaseLength, ClaimScope.Unrouted, cancellationToken);
+
+    /// <inheritdoc cref="ClaimAsync(string, string, DateTimeOffset, TimeSpan, CancellationToken)"/>
+    public async Task<Lease?> ClaimAsync(string workerId, string desktopId, DateTimeOffset now, TimeSpan leaseLength,
+        ClaimScope scope, CancellationToken cancellationToken)
     {
         // One statement, so no transaction of its own. Each branch walks its own partial index (TasksSchema's claim
         // indexes); the unpinned branch runs only when this desktop has nothing to resume, as LIMIT 1 stops the
@@ -33,6 +51,9 @@ internal sealed class TaskQueue(BytebotDatabase database)
                 select task_id from task_queue
                 where state = 'ready' and desktop_id is null
                   and (scheduled_for is null or scheduled_for <= $1)
+                  and not $5
+                  and (node is null or node = $2 or ($2 = any(fallback_nodes) and not node = any($6)))
+                  and (capabilities is null or capabilities <@ $7)
                 order by priority_rank desc, created_at, task_id
                 limit 1
                 for update skip locked),
@@ -41,7 +62,8 @@ internal sealed class TaskQueue(BytebotDatabase database)
             set lease_epoch = q.lease_epoch + 1, worker_id = $3, desktop_id = $2, lease_expires_at = clock_timestamp() + $4
             from next where q.task_id = next.task_id
             returning q.task_id, q.lease_epoch
-            """, [now, desktopId, workerId, leaseLength]);
+            """, [now, desktopId, workerId, leaseLength, scope.Draining, scope.AvailableNodes.ToArray(),
+                scope.Capabilities.ToArray()]);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
             ? new Lease(reader.GetGuid(0), reader.GetInt64(1), workerId, desktopId)
@@ -66,5 +88,33 @@ internal sealed class TaskQueue(BytebotDatabase database)
         await new Writer(connection, null, cancellationToken).ExecAsync(
             "update task_queue set lease_expires_at = null where task_id = $1 and lease_epoch = $2 and worker_id = $3",
             lease.TaskId, lease.Epoch, lease.WorkerId);
+    }
+
+    /// <summary>Claimed tasks, neither finished nor held, per node they are pinned to.</summary>
+    public async Task<IReadOnlyDictionary<string, int>> CountByNodeAsync(CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand(
+            "select desktop_id, count(*)::int from task_queue where state = 'ready' and desktop_id is not null group by 1");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+            counts[reader.GetString(0)] = reader.GetInt32(1);
+        return counts;
+    }
+
+    /// <summary>Started tasks pinned to one of <paramref name="offlineNodes"/> whose loss is not recorded yet.</summary>
+    public async Task<IReadOnlyList<LostCandidate>> LostAsync(
+        IReadOnlyList<string> offlineNodes, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new Writer(connection, null, cancellationToken).Create("""
+            select task_id, desktop_id, lease_epoch from task_queue
+            where state = 'ready' and desktop_id = any($1) and node_lost_epoch is distinct from lease_epoch
+            """, [offlineNodes.ToArray()]);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var lost = new List<LostCandidate>();
+        while (await reader.ReadAsync(cancellationToken))
+            lost.Add(new LostCandidate(reader.GetGuid(0), reader.GetString(1), reader.GetInt64(2)));
+        return lost;
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Bytebot.Desktop.Contracts;
+using Bytebot.Nodes.Contracts;
 using Bytebot.Tasks.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -37,7 +38,8 @@ public sealed class TaskWakeUp : IDisposable
 /// </summary>
 internal sealed partial class TaskWorker(
     IServiceProvider services, TaskQueue queue, TasksOptions options, TimeProvider clock, TaskWakeUp wakeUp,
-    ITaskNotifications notifications, IDesktopControl desktop, ILogger<TaskWorker> logger) : BackgroundService
+    ITaskNotifications notifications, IDesktopControl desktop, INodeIdentity node, INodeDirectory nodes,
+    ILogger<TaskWorker> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<Guid, CancellationTokenSource> _running = new();
 
@@ -62,7 +64,9 @@ internal sealed partial class TaskWorker(
             {
                 try
                 {
-                    lease = await queue.ClaimAsync(WorkerId, options.DesktopId, clock.GetUtcNow(), options.LeaseLength, stoppingToken);
+                    var scope = await ScopeAsync(stoppingToken);
+                    lease = await queue.ClaimAsync(
+                        WorkerId, options.DesktopId, clock.GetUtcNow(), options.LeaseLength, scope, stoppingToken);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -115,6 +119,14 @@ internal sealed partial class TaskWorker(
                 await queue.ReleaseAsync(lease, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             wakeUp.Signal();
         }
+    }
+
+    // Read at each claim, not cached: a fallback must not claim a task the moment its node is back.
+    private async Task<ClaimScope> ScopeAsync(CancellationToken cancellationToken)
+    {
+        var presence = await nodes.ListAsync(cancellationToken);
+        var draining = presence.Any(n => n.Name == options.DesktopId && n.Status == NodeStatus.Draining);
+        return new ClaimScope(node.Capabilities, [.. presence.Where(n => n.TakesTasks).Select(n => n.Name)], draining);
     }
 
     private async Task HeartbeatAsync(Lease lease, CancellationTokenSource stop)

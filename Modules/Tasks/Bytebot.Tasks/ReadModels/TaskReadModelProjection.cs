@@ -26,10 +26,11 @@ internal sealed class TaskReadModelProjection : IProjection
             case TaskCreated e:
                 db.Exec("""
                     insert into tasks (id, description, type, status, priority, control, created_by, model,
-                        scheduled_for, created_at, updated_at)
-                    values (?, ?, ?, 'PENDING', ?, 'ASSISTANT', ?, ?::jsonb, ?::timestamptz, ?, ?)
+                        scheduled_for, created_at, updated_at, node, capabilities, fallback_nodes)
+                    values (?, ?, ?, 'PENDING', ?, 'ASSISTANT', ?, ?::jsonb, ?::timestamptz, ?, ?, ?, ?::text[], ?::text[])
                     """, id, e.Description, Wire.Name(e.Type), Wire.Name(e.Priority), Wire.Name(e.CreatedBy),
-                    Wire.Json(e.Model), e.ScheduledFor, e.At, e.At);
+                    Wire.Json(e.Model), e.ScheduledFor, e.At, e.At, (object?)e.Node ?? DBNull.Value,
+                    (object?)e.Capabilities?.ToArray() ?? DBNull.Value, (object?)e.FallbackNodes?.ToArray() ?? DBNull.Value);
                 db.Exec("select tasks_count('PENDING', 1)");
                 foreach (var file in e.Files)
                 {
@@ -59,7 +60,14 @@ internal sealed class TaskReadModelProjection : IProjection
                 break;
             case TaskStarted e:
                 SetStatus(db, id, AgentTaskStatus.Running, e.At);
-                db.Exec("update tasks set executed_at = coalesce(executed_at, ?) where id = ?", e.At, id);
+                db.Exec("""
+                    update tasks set executed_at = coalesce(executed_at, ?), lost_node = null, node_lost_at = null
+                    where id = ?
+                    """, e.At, id);
+                break;
+            case TaskNodeLost e:
+                db.Exec("update tasks set lost_node = ?, node_lost_at = ?, updated_at = greatest(updated_at, ?) where id = ?",
+                    e.Node, e.At, e.At, id);
                 break;
             case StepStarted e:
                 db.Exec("insert into task_steps (id, task_id, number, started_at) values (?, ?, ?, ?)",

@@ -182,4 +182,30 @@ internal static class TasksSchema
             decided_at timestamptz);
         create index task_approvals_step on task_approvals (task_id, step_id);
         """);
+
+    // Existing rows get nulls: a task created before routing runs anywhere, as it did. node_lost_epoch is the lease
+    // epoch a TaskNodeLost was recorded for, so hosts racing to mark the same loss record it once (the loser's append
+    // is refused inside its transaction, BB002).
+    public static readonly Migration Routing = new(7, "task routing by node, capabilities and fallbacks; lost nodes", """
+        alter table task_queue
+            add column node text,
+            add column capabilities text[],
+            add column fallback_nodes text[],
+            add column node_lost_epoch bigint;
+        alter table tasks
+            add column node text,
+            add column capabilities text[],
+            add column fallback_nodes text[],
+            add column lost_node text,
+            add column node_lost_at timestamptz;
+        create function tasks_node_lost(p_task uuid, p_epoch bigint) returns void language plpgsql as $$
+        begin
+            update task_queue set node_lost_epoch = p_epoch
+            where task_id = p_task and lease_epoch = p_epoch and state = 'ready'
+              and node_lost_epoch is distinct from p_epoch;
+            if not found then
+                raise exception 'Task % lease % is already marked, or moved on.', p_task, p_epoch using errcode = 'BB002';
+            end if;
+        end $$;
+        """);
 }
