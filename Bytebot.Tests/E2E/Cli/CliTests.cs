@@ -7,7 +7,7 @@ using Bytebot.Tests.Fakes.Llm;
 namespace Bytebot.Tests.E2E.Cli;
 
 /// <summary>
-/// Issue 15, acceptance 3 (without <c>--node</c>): the built <c>bytebot</c> CLI as a real process against the real host,
+/// Issue 15, acceptance 3: the built <c>bytebot</c> CLI as a real process against the real host,
 /// its desktop and agent loop, with the scripted fake LLM behind the model.
 /// </summary>
 [Collection(AgentLoopAlone.Name)]
@@ -120,6 +120,32 @@ public sealed partial class CliTests(AgentHost host) : IClassFixture<AgentHost>,
         var last = JsonDocument.Parse(cli.Stdout[^1]).RootElement;
         last.GetProperty("status").GetString().ShouldBe("NEEDS_HELP");
         last.GetProperty("task").GetProperty("error").GetString().ShouldBe("Type the password for me.");
+    }
+
+    [Fact]
+    public async Task Run_with_node_is_routed_there_and_one_for_an_absent_node_waits_with_its_reason()
+    {
+        Llm.Reset();
+        Script(Call("computer_screenshot", new { }, 0), Call("set_task_status", new { status = "completed", description = "Done here." }, 1));
+        var nodes = await host.Client.GetFromJsonAsync<JsonElement>("/api/nodes", TestContext.Current.CancellationToken);
+        var here = nodes.EnumerateArray().First(n => n.GetProperty("status").GetString() == "online").GetProperty("name").GetString()!;
+
+        using var routed = await CliProcess.RunAsync(Env(), "run", "look here", "--model", AgentHost.Qwen, "--node", here, "--json");
+        using var absent = await CliProcess.RunAsync(
+            Env(), "run", "look elsewhere", "--model", AgentHost.Qwen, "--node", "no-such-node", "--detach", "--json");
+
+        routed.ExitCode.ShouldBe(0, routed.ToString());
+        var finished = JsonDocument.Parse(routed.Stdout[^1]).RootElement;
+        finished.GetProperty("status").GetString().ShouldBe("COMPLETED");
+        var id = JsonDocument.Parse(routed.Stdout[0]).RootElement.GetProperty("task").GetProperty("id").GetGuid();
+        (await host.GetTaskAsync(id)).GetProperty("node").GetString().ShouldBe(here);
+        absent.ExitCode.ShouldBe(0, absent.ToString());
+        var waiting = JsonDocument.Parse(string.Join('\n', absent.Stdout)).RootElement.GetProperty("id").GetGuid();
+        var task = await host.GetTaskAsync(waiting);
+        task.GetProperty("status").GetString().ShouldBe("PENDING");
+        task.GetProperty("waitingFor").GetString().ShouldBe("waiting for node no-such-node");
+        using var cancel = await CliProcess.RunAsync(Env(), "cancel", waiting.ToString());
+        cancel.ExitCode.ShouldBe(0, cancel.ToString());
     }
 
     [Fact]
