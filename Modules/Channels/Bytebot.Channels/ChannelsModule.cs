@@ -33,8 +33,10 @@ public static class ChannelsModule
             sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<WebhookOptions>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<WebhookPoster>>()));
         services.AddHostedService<WebhookFanOut>();
-        // Every attempt's envelope is stored before it runs; a retry is a scheduled envelope in the same table.
-        services.ConfigureWolverine(options => options.LocalQueueFor<DeliverWebhook>().UseDurableInbox());
+        // Every attempt's envelope is stored before it runs; a retry is a scheduled envelope in the same table. Attempts
+        // mostly wait on the receiver, so more run at once than there are cores.
+        services.ConfigureWolverine(options => options.LocalQueueFor<DeliverWebhook>().UseDurableInbox()
+            .MaximumParallelMessages(16));
         services.AddMessageHandlers(typeof(ChannelsModule).Assembly);
         return services;
     }
