@@ -1,3 +1,4 @@
+using Bytebot.Channels.Telegram;
 using Bytebot.Channels.Webhooks;
 using Bytebot.Platform.Http;
 using Bytebot.Platform.Messaging;
@@ -9,12 +10,15 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Telegram.Bot;
 using Wolverine;
 
 namespace Bytebot.Channels;
 
 public static class ChannelsModule
 {
+    private const string TelegramClientName = "telegram";
+
     public static IServiceCollection AddChannelsModule(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -38,7 +42,24 @@ public static class ChannelsModule
         services.ConfigureWolverine(options => options.LocalQueueFor<DeliverWebhook>().UseDurableInbox()
             .MaximumParallelMessages(16));
         services.AddMessageHandlers(typeof(ChannelsModule).Assembly);
+        AddTelegram(services, TelegramOptions.FromConfiguration(configuration));
         return services;
+    }
+
+    private static void AddTelegram(IServiceCollection services, TelegramOptions options)
+    {
+        services.AddSingleton(options);
+        services.ConfigureMarten(marten => marten.Schema.For<TelegramTask>().Index(t => t.ChatId));
+        if (!options.Enabled)
+            return;
+        services.AddHttpClient(TelegramClientName);
+        services.AddSingleton<ITelegramBotClient>(sp => new TelegramBotClient(
+            new TelegramBotClientOptions(options.BotToken!, options.ApiBaseUrl),
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(TelegramClientName)));
+        services.AddSingleton<TelegramChat>();
+        services.AddHostedService<TelegramReplies>();
+        if (!options.WebhookMode)
+            services.AddHostedService<TelegramPolling>();
     }
 
     public static IEndpointRouteBuilder MapChannelsEndpoints(this IEndpointRouteBuilder endpoints)
@@ -61,6 +82,14 @@ public static class ChannelsModule
             .WithSummary("Every delivery attempt of the subscription, newest first (at most 200).")
             .Produces<IReadOnlyList<WebhookAttemptView>>().ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
+        // Anonymous to the host's auth: Telegram cannot send a bearer token; the secret token header is its proof.
+        endpoints.MapPost("/api/channels/telegram", TelegramWebhook.ReceiveAsync).AllowAnonymous()
+            .WithTags("Channels").WithName("ReceiveTelegramUpdate")
+            .WithSummary("Telegram's webhook (Telegram:Mode=Webhook): an Update, with X-Telegram-Bot-Api-Secret-Token.")
+            .DescribesBody(("application/json", """{"type":"object","description":"A Telegram Bot API Update"}"""))
+            .Produces(StatusCodes.Status200OK).ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
+            .DisableAntiforgery();
         return endpoints;
     }
 }
