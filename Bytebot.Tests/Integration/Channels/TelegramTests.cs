@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Bytebot.Tasks.Contracts;
 using Bytebot.Tests.Fakes.Telegram;
 using Bytebot.Tests.Infrastructure;
 using Bytebot.Tests.Integration.Tasks;
@@ -34,7 +35,7 @@ public sealed class TelegramTests(PostgresFixture postgres) : IAsyncLifetime
         File.Delete(_actionLog);
     }
 
-    private async Task<BytebotHostFactory> StartAsync(string mode)
+    private async Task<BytebotHostFactory> StartAsync(string mode, ITaskAgent? agent = null)
     {
         var settings = TasksHost.Settings("telegram", _actionLog);
         settings["Telegram:BotToken"] = FakeBotApi.Token;
@@ -42,7 +43,7 @@ public sealed class TelegramTests(PostgresFixture postgres) : IAsyncLifetime
         settings["Telegram:AllowedChatIds:0"] = Allowed.ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["Telegram:Mode"] = mode;
         settings["Telegram:WebhookSecret"] = Secret;
-        _host = TasksHost.Create(await postgres.CreateDatabaseAsync(), settings);
+        _host = TasksHost.Create(await postgres.CreateDatabaseAsync(), settings, agent);
         using var client = _host.CreateAuthenticatedClient();
         (await client.GetAsync(new Uri("/api/webhooks", UriKind.Relative), Ct)).EnsureSuccessStatusCode();
         return _host;
@@ -68,6 +69,24 @@ public sealed class TelegramTests(PostgresFixture postgres) : IAsyncLifetime
 
         _api.Sent.ShouldNotContain(m => m.ChatId == Stranger);
         (await TotalTasksAsync(client)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task The_chat_is_told_when_its_task_starts_and_completes_with_the_result()
+    {
+        await StartAsync("Polling", new ScriptedAgent(_actionLog, TimeSpan.FromMilliseconds(10)));
+        _api!.Queue(_api.Text(Allowed, "Click twice steps:2"));
+
+        var accepted = await _api.WaitForMessageAsync(Allowed, "Accepted: task ", TimeSpan.FromSeconds(30));
+        var taskId = accepted.Text["Accepted: task ".Length..];
+        await _api.WaitForMessageAsync(Allowed, $"Started: task {taskId}", TimeSpan.FromSeconds(30));
+        var completed = await _api.WaitForMessageAsync(Allowed, $"Completed: task {taskId}", TimeSpan.FromSeconds(30));
+        completed.Text.ShouldContain("\"steps\":2");
+        completed.Text.ShouldContain("Click twice steps:2");
+
+        _api.Queue(_api.Text(Allowed, "/status"));
+        (await _api.WaitForMessageAsync(Allowed, "Bytebot is running.", TimeSpan.FromSeconds(30))).Text
+            .ShouldEndWith("1 COMPLETED");
     }
 
     [Fact]
