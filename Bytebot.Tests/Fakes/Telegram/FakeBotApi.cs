@@ -20,6 +20,7 @@ internal sealed class FakeBotApi : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<JsonObject> _updates = new();
     private readonly ConcurrentQueue<SentMessage> _sent = new();
+    private readonly ConcurrentQueue<string> _answered = new();
     private int _updateId = 1000;
     private int _messageId;
 
@@ -59,6 +60,33 @@ internal sealed class FakeBotApi : IAsyncDisposable
             },
         };
     }
+
+    /// <summary>An Update carrying a press of an inline button with <paramref name="data"/> under a bot message.</summary>
+    public JsonObject Press(long chatId, string data)
+    {
+        var id = Interlocked.Increment(ref _updateId);
+        return new JsonObject
+        {
+            ["update_id"] = id,
+            ["callback_query"] = new JsonObject
+            {
+                ["id"] = $"cb{id}",
+                ["from"] = new JsonObject { ["id"] = chatId, ["is_bot"] = false, ["first_name"] = "Tester", ["username"] = "tester" },
+                ["chat_instance"] = "ci",
+                ["data"] = data,
+                ["message"] = new JsonObject
+                {
+                    ["message_id"] = id,
+                    ["date"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+                    ["chat"] = new JsonObject { ["id"] = chatId, ["type"] = "private" },
+                    ["text"] = "Approval needed",
+                },
+            },
+        };
+    }
+
+    /// <summary>The answerCallbackQuery calls received, by callback query id.</summary>
+    public IReadOnlyList<string> AnsweredCallbacks => [.. _answered];
 
     public void Queue(JsonObject update) => _updates.Enqueue(update);
 
@@ -103,6 +131,9 @@ internal sealed class FakeBotApi : IAsyncDisposable
                     ["chat"] = new JsonObject { ["id"] = chatId, ["type"] = "private" },
                     ["text"] = text,
                 });
+            case "answercallbackquery":
+                _answered.Enqueue(body.RootElement.GetProperty("callback_query_id").GetString()!);
+                return Ok(true);
             default:
                 return Ok(true);
         }

@@ -2,10 +2,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Bytebot.Agent.Contracts;
 using Bytebot.Tasks.Contracts;
 using Bytebot.Tests.Fakes.Telegram;
 using Bytebot.Tests.Infrastructure;
 using Bytebot.Tests.Integration.Tasks;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Bytebot.Tests.Integration.Channels;
 
@@ -87,6 +89,38 @@ public sealed class TelegramTests(PostgresFixture postgres) : IAsyncLifetime
         _api.Queue(_api.Text(Allowed, "/status"));
         (await _api.WaitForMessageAsync(Allowed, "Bytebot is running.", TimeSpan.FromSeconds(30))).Text
             .ShouldEndWith("1 COMPLETED");
+    }
+
+    [Fact]
+    public async Task An_approval_request_arrives_with_buttons_and_the_Approve_button_approves_the_call()
+    {
+        var host = await StartAsync("Polling");
+        _api!.Queue(_api.Text(Allowed, "Clean up the projects folder"));
+        var accepted = await _api.WaitForMessageAsync(Allowed, "Accepted: task ", TimeSpan.FromSeconds(30));
+        var taskId = Guid.Parse(accepted.Text["Accepted: task ".Length..]);
+
+        // The built-in rules ask for a destructive shell line; the gate waits for a decision (Telegram is an approver).
+        var gate = host.Services.GetRequiredService<IToolGate>();
+        var verdict = gate.CheckAsync(
+            new ToolCallSubject(taskId, "computer_type_text", """{"text":"rm -rf ~/projects\n"}""", "agent"), Ct);
+        var asked = await _api.WaitForMessageAsync(Allowed, $"Approval needed: task {taskId}", TimeSpan.FromSeconds(30));
+        var buttons = asked.Body.GetProperty("reply_markup").GetProperty("inline_keyboard")[0].EnumerateArray()
+            .Select(b => (Text: b.GetProperty("text").GetString(), Data: b.GetProperty("callback_data").GetString()!))
+            .ToList();
+        buttons.Select(b => b.Text).ShouldBe(["Approve", "Deny"]);
+        verdict.IsCompleted.ShouldBeFalse();
+
+        // A stranger's press decides nothing.
+        _api.Queue(_api.Press(Stranger, buttons[1].Data));
+        _api.Queue(_api.Press(Allowed, buttons[0].Data));
+        (await verdict.WaitAsync(TimeSpan.FromSeconds(30), Ct)).Allowed.ShouldBeTrue();
+        await _api.WaitForMessageAsync(Allowed, ": approved.", TimeSpan.FromSeconds(30));
+        _api.AnsweredCallbacks.Count.ShouldBe(1);
+        using var client = host.CreateAuthenticatedClient();
+        var approvals = await client.GetFromJsonAsync<JsonElement>("/api/approvals", Ct);
+        var approval = approvals.EnumerateArray().ShouldHaveSingleItem();
+        approval.GetProperty("status").GetString().ShouldBe("approved");
+        approval.GetProperty("decidedBy").GetString().ShouldBe("telegram:tester");
     }
 
     [Fact]

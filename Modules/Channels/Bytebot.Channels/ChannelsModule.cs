@@ -1,3 +1,4 @@
+using Bytebot.Agent.Contracts;
 using Bytebot.Channels.Telegram;
 using Bytebot.Channels.Webhooks;
 using Bytebot.Platform.Http;
@@ -57,6 +58,7 @@ public static class ChannelsModule
             new TelegramBotClientOptions(options.BotToken!, options.ApiBaseUrl),
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(TelegramClientName)));
         services.AddSingleton<TelegramChat>();
+        services.AddSingleton<IApproverPresence, TelegramPresence>();
         services.AddHostedService<TelegramReplies>();
         if (!options.WebhookMode)
             services.AddHostedService<TelegramPolling>();

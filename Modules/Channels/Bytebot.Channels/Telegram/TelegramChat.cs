@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using Bytebot.Agent.Contracts;
 using Bytebot.Tasks.Contracts;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,16 +13,26 @@ namespace Bytebot.Channels.Telegram;
 
 /// <summary>
 /// One update from Telegram, however it came (long polling or the webhook): an allowed chat's text becomes a task,
-/// <c>/status</c> and <c>/tasks</c> answer from this chat's tasks. Other chats get nothing, and nothing is created.
+/// <c>/status</c> and <c>/tasks</c> answer from this chat's tasks, a button decides an approval. Other chats get
+/// nothing, and nothing is created. Services over the store are resolved per use: the polling hosted service that
+/// holds this is built before the database is up.
 /// </summary>
 internal sealed partial class TelegramChat(
     ITelegramBotClient bot, TelegramOptions options, IServiceProvider services, TimeProvider clock,
     ILogger<TelegramChat> logger)
 {
+    public const string Approve = "approve:";
+    public const string Deny = "deny:";
+
     private readonly ConcurrentDictionary<long, Queue<DateTimeOffset>> _recent = new();
 
     public async Task HandleAsync(Update update, CancellationToken cancellationToken)
     {
+        if (update.CallbackQuery is { } callback)
+        {
+            await DecideAsync(callback, cancellationToken);
+            return;
+        }
         if (update.Message is not { Text: { Length: > 0 } text, Chat.Id: var chatId })
             return;
         if (!options.AllowedChatIds.Contains(chatId))
@@ -44,6 +55,29 @@ internal sealed partial class TelegramChat(
             await bot.SendMessage(chatId, "Send a task as text, or /status, /tasks.", cancellationToken: cancellationToken);
         else
             await CreateAsync(store, chatId, command, cancellationToken);
+    }
+
+    // A button under an approval request: decided through the approvals' own path, so only one decision wins.
+    private async Task DecideAsync(CallbackQuery callback, CancellationToken cancellationToken)
+    {
+        if (callback.Message?.Chat.Id is not { } chatId || !options.AllowedChatIds.Contains(chatId))
+        {
+            LogRefusedChat(logger, callback.Message?.Chat.Id ?? callback.From.Id);
+            return;
+        }
+        var data = callback.Data ?? "";
+        var approve = data.StartsWith(Approve, StringComparison.Ordinal);
+        if ((!approve && !data.StartsWith(Deny, StringComparison.Ordinal))
+            || !Guid.TryParse(data[(approve ? Approve : Deny).Length..], out var approvalId))
+        {
+            await bot.AnswerCallbackQuery(callback.Id, "Unknown button.", cancellationToken: cancellationToken);
+            return;
+        }
+        var by = callback.From.Username is { Length: > 0 } name ? $"telegram:{name}" : $"telegram:{callback.From.Id}";
+        var decided = await services.GetRequiredService<IApprovalDecisions>().DecideAsync(approvalId, approve, by, cancellationToken);
+        var text = decided is null ? "No such approval." : $"Approval {approvalId}: {decided.Status}.";
+        await bot.AnswerCallbackQuery(callback.Id, text, cancellationToken: cancellationToken);
+        await bot.SendMessage(chatId, text, cancellationToken: cancellationToken);
     }
 
     private async Task CreateAsync(IDocumentStore store, long chatId, string text, CancellationToken cancellationToken)
