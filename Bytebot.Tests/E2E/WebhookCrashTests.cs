@@ -56,7 +56,8 @@ public sealed class WebhookCrashTests(PostgresFixture postgres)
                 received.Select(r => r.Id).Distinct().ShouldHaveSingleItem();
                 (await ConfiguredSubscriptionAsync(client)).ShouldBe(subscription);
                 var attempts = await WebhookTests.DeliveriesAsync(client, subscription, 3);
-                attempts.Select(a => a.GetProperty("outcome").GetString()).ShouldBe(["delivered", "retrying", "retrying"]);
+                attempts.Select(a => a.GetProperty("outcome").GetString())
+                    .ShouldBe(["delivered", "retrying", "retrying"]);
             }
         }
         finally

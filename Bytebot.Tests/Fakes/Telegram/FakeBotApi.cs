@@ -9,8 +9,8 @@ using Microsoft.Extensions.Logging;
 namespace Bytebot.Tests.Fakes.Telegram;
 
 /// <summary>
-/// A loopback Telegram Bot API (<c>POST /bot{token}/{method}</c>, answers <c>{"ok":true,"result":…}</c>) that the real
-/// Telegram.Bot client talks to through <c>Telegram:ApiBaseUrl</c>: getUpdates hands out queued updates (holding
+/// A loopback Telegram Bot API (<c>POST /bot{token}/{method}</c>, answers <c>{"ok":true,"result":…}</c>) that the
+/// real Telegram.Bot client talks to through <c>Telegram:ApiBaseUrl</c>: getUpdates hands out queued updates (holding
 /// a second when there are none, as long polling does), sendMessage is recorded.
 /// </summary>
 internal sealed class FakeBotApi : IAsyncDisposable
@@ -61,7 +61,7 @@ internal sealed class FakeBotApi : IAsyncDisposable
         };
     }
 
-    /// <summary>An Update carrying a press of an inline button with <paramref name="data"/> under a bot message.</summary>
+    /// <summary>An Update: a press of an inline button with <paramref name="data"/> under a bot message.</summary>
     public JsonObject Press(long chatId, string data)
     {
         var id = Interlocked.Increment(ref _updateId);
@@ -71,7 +71,10 @@ internal sealed class FakeBotApi : IAsyncDisposable
             ["callback_query"] = new JsonObject
             {
                 ["id"] = $"cb{id}",
-                ["from"] = new JsonObject { ["id"] = chatId, ["is_bot"] = false, ["first_name"] = "Tester", ["username"] = "tester" },
+                ["from"] = new JsonObject
+                {
+                    ["id"] = chatId, ["is_bot"] = false, ["first_name"] = "Tester", ["username"] = "tester",
+                },
                 ["chat_instance"] = "ci",
                 ["data"] = data,
                 ["message"] = new JsonObject

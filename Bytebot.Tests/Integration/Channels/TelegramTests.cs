@@ -103,7 +103,8 @@ public sealed class TelegramTests(PostgresFixture postgres) : IAsyncLifetime
         var gate = host.Services.GetRequiredService<IToolGate>();
         var verdict = gate.CheckAsync(
             new ToolCallSubject(taskId, "computer_type_text", """{"text":"rm -rf ~/projects\n"}""", "agent"), Ct);
-        var asked = await _api.WaitForMessageAsync(Allowed, $"Approval needed: task {taskId}", TimeSpan.FromSeconds(30));
+        var asked = await _api.WaitForMessageAsync(
+            Allowed, $"Approval needed: task {taskId}", TimeSpan.FromSeconds(30));
         var buttons = asked.Body.GetProperty("reply_markup").GetProperty("inline_keyboard")[0].EnumerateArray()
             .Select(b => (Text: b.GetProperty("text").GetString(), Data: b.GetProperty("callback_data").GetString()!))
             .ToList();

@@ -133,7 +133,8 @@ public sealed class WebhookTests(PostgresFixture postgres) : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
     }
 
-    internal static async Task<IReadOnlyList<JsonElement>> DeliveriesAsync(HttpClient client, Guid subscription, int count)
+    internal static async Task<IReadOnlyList<JsonElement>> DeliveriesAsync(
+        HttpClient client, Guid subscription, int count)
     {
         // The attempt is recorded just after the receiver answered it.
         for (var tries = 0; ; tries++)

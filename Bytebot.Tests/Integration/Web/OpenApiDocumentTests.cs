@@ -18,8 +18,9 @@ public sealed class OpenApiDocumentTests(HostFixture host)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    // ReceiveTelegramUpdate: Telegram sends no bearer token; its X-Telegram-Bot-Api-Secret-Token header is checked instead.
-    private static readonly HashSet<string> Anonymous = ["GetLiveness", "GetSignInPage", "SignIn", "ReceiveTelegramUpdate"];
+    // ReceiveTelegramUpdate: Telegram sends no bearer token; its X-Telegram-Bot-Api-Secret-Token header is checked.
+    private static readonly HashSet<string> Anonymous =
+        ["GetLiveness", "GetSignInPage", "SignIn", "ReceiveTelegramUpdate"];
 
     private async Task<JsonElement> DocumentAsync()
     {
