@@ -24,8 +24,10 @@ public sealed class WebhookTests(PostgresFixture postgres) : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var settings = TasksHost.Settings("webhooks", _actionLog);
-        settings["Notifications:RetryDelays:0"] = "00:00:01";
-        settings["Notifications:RetryDelays:1"] = "00:00:03";
+        // Far apart: a retry due just after the host started can wait seconds for Wolverine's scheduled-job agent
+        // (measured: a 1 s delay took 3.2 s on a loaded machine), and the test compares the two waits.
+        settings["Notifications:RetryDelays:0"] = "00:00:00.500";
+        settings["Notifications:RetryDelays:1"] = "00:00:06";
         settings["Notifications:Jitter"] = "0.1";
         settings["Notifications:DashboardUrl"] = "http://bytebot.example:9990";
         _host = TasksHost.Create(await postgres.CreateDatabaseAsync(), settings);
