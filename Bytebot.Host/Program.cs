@@ -1,4 +1,5 @@
 using Bytebot.Agent;
+using Bytebot.Channels;
 using Bytebot.Dashboard;
 using Bytebot.Desktop;
 using Bytebot.Files;
@@ -33,6 +34,7 @@ builder.Services.AddTasksModule(builder.Configuration);
 builder.Services.AddAgentModule(builder.Configuration);
 builder.Services.AddFilesModule(builder.Configuration);
 builder.Services.AddStreamingModule(builder.Configuration);
+builder.Services.AddChannelsModule(builder.Configuration);
 builder.Services.AddDashboardModule(builder.Configuration);
 
 var app = builder.Build();
@@ -59,6 +61,7 @@ app.MapNodesEndpoints();
 app.MapAgentEndpoints();
 app.MapFilesEndpoints();
 app.MapStreamingEndpoints();
+app.MapChannelsEndpoints();
 app.MapDashboardEndpoints();
 
 // `codegen write` (build/codegen) writes Wolverine's handler adapters into Internal/Generated, compiled into this host.

@@ -25,9 +25,13 @@ public sealed class PublishedHost : IDisposable
 
     public Process Process { get; }
 
-    /// <summary>Starts the host and returns once <c>/health/live</c> answers (90 s at most).</summary>
+    /// <summary>
+    /// Starts the host and returns once <c>/health/live</c> answers (90 s at most); <paramref name="environment"/> is
+    /// set last, so it may replace the defaults (for instance an External desktop).
+    /// </summary>
     public static async Task<PublishedHost> StartAsync(
-        string baseUrl, string token, string database, string dataDir, string workingDirectory)
+        string baseUrl, string token, string database, string dataDir, string workingDirectory,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet", [HostAssembly, "--urls", baseUrl])
         {
@@ -43,6 +47,8 @@ public sealed class PublishedHost : IDisposable
         start.Environment["Desktop__Mode"] = "Managed";
         start.Environment["Desktop__WorkspaceRoot"] = Path.Combine(dataDir, "workspace");
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
         var host = new PublishedHost(Process.Start(start)!);
         using var client = new HttpClient { BaseAddress = new Uri(baseUrl) };
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
@@ -77,6 +83,9 @@ public sealed class PublishedHost : IDisposable
         await Process.WaitForExitAsync(grace.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         Dispose();
     }
+
+    /// <summary>SIGKILL to the host and its children: no shutdown code runs (a crash, a power cut).</summary>
+    public void Kill() => Dispose();
 
     public void Dispose()
     {

@@ -56,6 +56,7 @@ public static class AgentModule
         services.AddSingleton<ApprovalNotices>();
         services.AddHostedService(sp => sp.GetRequiredService<ApprovalNotices>());
         services.AddSingleton<ApprovalBook>();
+        services.AddSingleton<IApprovalDecisions, ApprovalDecisions>();
         services.AddSingleton<ApprovalStream>();
         services.AddSingleton<IApproverPresence>(sp => sp.GetRequiredService<ApprovalStream>());
         services.AddSingleton<ToolGate>();
