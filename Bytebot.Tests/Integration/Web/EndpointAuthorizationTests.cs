@@ -10,8 +10,12 @@ public sealed class EndpointAuthorizationTests(HostFixture host)
 {
     // Written out on purpose: adding an anonymous endpoint must be a visible change to this list.
     // The circuit hub's connection is open, its methods are not (ADR 0021); enumerated as GETs, they answer 400 and 405.
+    // Telegram's webhook carries no bearer token: its secret token header is the check (TelegramTests, 403 without it).
     private static readonly HashSet<string> AnonymousAllowlist =
-        ["GET /health/live", "GET /login", "POST /login", "GET /_blazor", "GET /_blazor/negotiate"];
+    [
+        "GET /health/live", "GET /login", "POST /login", "GET /_blazor", "GET /_blazor/negotiate",
+        "POST /api/channels/telegram",
+    ];
 
     private static IEnumerable<(string Method, string Path, string Display)> MappedRequests(IServiceProvider services)
     {
@@ -60,6 +64,10 @@ public sealed class EndpointAuthorizationTests(HostFixture host)
 
         (await client.GetAsync(new Uri("/health/live", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await client.GetAsync(new Uri("/login", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        // With Telegram off (this host), its webhook is not there for anyone.
+        using var telegram = await client.PostAsync(
+            new Uri("/api/channels/telegram", UriKind.Relative), new StringContent("{}"), TestContext.Current.CancellationToken);
+        telegram.StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
     [Fact]
