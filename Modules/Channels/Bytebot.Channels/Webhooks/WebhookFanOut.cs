@@ -5,7 +5,7 @@ using Bytebot.Tasks.Contracts;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Wolverine;
+using Wolverine.Marten;
 
 namespace Bytebot.Channels.Webhooks;
 
@@ -41,21 +41,25 @@ internal sealed class WebhookFanOut(
             if (!Mapped.TryGetValue(notification.Type, out var mapped))
                 continue;
             List<WebhookSubscription> receivers;
-            await using (var session = store.QuerySession())
+            await using (var reading = store.QuerySession())
             {
-                receivers = (await session.Query<WebhookSubscription>().Where(s => s.DisabledAt == null)
+                receivers = (await reading.Query<WebhookSubscription>().Where(s => s.DisabledAt == null)
                     .ToListAsync(stoppingToken)).Where(s => s.Wants(mapped.Event)).ToList();
             }
             if (receivers.Count == 0)
                 continue;
             var payload = await PayloadAsync(history, notification, mapped.Event, mapped.Status, stoppingToken);
+            // One transaction for all of an event's deliveries, not one persisted publish per receiver.
             await using var scope = services.CreateAsyncScope();
-            var bus = scope.ServiceProvider.GetRequiredService<IMessageBus>();
+            var outbox = scope.ServiceProvider.GetRequiredService<IMartenOutbox>();
+            await using var session = store.LightweightSession();
+            outbox.Enroll(session);
             foreach (var receiver in receivers)
             {
-                await bus.PublishAsync(new DeliverWebhook(
+                await outbox.PublishAsync(new DeliverWebhook(
                     receiver.Id, $"msg_{Guid.CreateVersion7():N}", mapped.Event, payload, 1));
             }
+            await session.SaveChangesAsync(stoppingToken);
         }
     }
 
