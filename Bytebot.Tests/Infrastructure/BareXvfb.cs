@@ -18,7 +18,7 @@ public sealed class BareXvfb : IAsyncDisposable
     public static async Task<BareXvfb> StartAsync(int width, int height, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo("Xvfb") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in new[] { "-displayfd", "1", "-screen", "0", $"{width}x{height}x24", "-nolisten", "tcp", "-nolisten", "local" })
+        foreach (var arg in new[] { "-displayfd", "1", "-screen", "0", $"{width}x{height}x24", "-nolisten", "tcp", "-nolisten", "local", "-noreset" })
             start.ArgumentList.Add(arg);
         var process = Process.Start(start)!;
         return new BareXvfb(process, ":" + (await process.StandardOutput.ReadLineAsync(cancellationToken))!.Trim());
