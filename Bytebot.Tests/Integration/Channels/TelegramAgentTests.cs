@@ -22,6 +22,7 @@ public sealed class TelegramAgentTests(PostgresFixture postgres) : IAsyncLifetim
     private const int Width = 1024;
     private const int Height = 768;
     private const string Dashboard = "http://bytebot.example:9990";
+    private const string AskMarker = "bytebot-ask-first";
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(60);
 
     private FakeLlmServer? _llm;
@@ -42,6 +43,10 @@ public sealed class TelegramAgentTests(PostgresFixture postgres) : IAsyncLifetim
         settings["ANTHROPIC_API_KEY"] = "sk-ant-telegram";
         settings["ANTHROPIC_BASE_URL"] = _llm.BaseUrl.ToString().TrimEnd('/');
         settings["Notifications:DashboardUrl"] = Dashboard;
+        settings["Agent:Policy:Rules:0:Tool"] = "computer_type_text";
+        settings["Agent:Policy:Rules:0:Match"] = AskMarker;
+        settings["Agent:Policy:Rules:0:Decision"] = "ask";
+        settings["Agent:Policy:ApprovalTimeout"] = "00:01:00";
         settings["Telegram:BotToken"] = FakeBotApi.Token;
         settings["Telegram:ApiBaseUrl"] = _api.BaseUrl;
         settings["Telegram:AllowedChatIds:0"] = Chat.ToString(CultureInfo.InvariantCulture);
@@ -130,6 +135,34 @@ public sealed class TelegramAgentTests(PostgresFixture postgres) : IAsyncLifetim
         await ShouldBeTheLastScreenshotAsync(client, taskId, photo);
         _api.Sent.ShouldNotContain(m => m.ChatId == Chat);
         _api.Photos.ShouldNotContain(p => p.ChatId == Chat);
+    }
+
+    [Fact]
+    public async Task The_models_call_the_policy_asks_about_waits_for_the_chats_Approve_then_runs_and_the_task_completes()
+    {
+        _llm!.Script(FakeLlmServer.AnthropicMessages,
+            ScriptedReplies.AnthropicToolUse("toolu_type", "computer_type_text", new { text = $"{AskMarker} hello" }),
+            ScriptedReplies.AnthropicToolUse("toolu_done", "set_task_status",
+                new { status = "completed", description = "Typed the greeting." }));
+        _api!.Queue(_api.Text(Chat, "Type a greeting"));
+
+        var taskId = await AcceptedAsync(Chat);
+        var asked = await _api.WaitForMessageAsync(Chat, $"Approval needed: task {taskId}", Generous);
+        asked.Text.ShouldContain("computer_type_text");
+        var approve = asked.Body.GetProperty("reply_markup").GetProperty("inline_keyboard")[0][0];
+        approve.GetProperty("text").GetString().ShouldBe("Approve");
+        _llm.Bodies(FakeLlmServer.AnthropicMessages).Count.ShouldBe(1, "the step waits for the decision");
+        _api.Queue(_api.Press(Chat, approve.GetProperty("callback_data").GetString()!));
+
+        await _api.WaitForMessageAsync(Chat, $"Completed: task {taskId}", Generous);
+        using var client = _host!.CreateAuthenticatedClient();
+        var timeline = await client.GetFromJsonAsync<JsonElement>($"/api/tasks/{taskId}/timeline", Ct);
+        var typed = timeline.EnumerateArray()
+            .Single(s => s.GetProperty("action").GetString() == "computer_type_text");
+        var approval = typed.GetProperty("approvals").EnumerateArray().ShouldHaveSingleItem();
+        approval.GetProperty("decision").GetString().ShouldBe("approved");
+        approval.GetProperty("decidedBy").GetString().ShouldBe("telegram:tester");
+        _llm.Bodies(FakeLlmServer.AnthropicMessages).Count.ShouldBe(2);
     }
 
     private async Task<SentPhoto> PhotoAsync(long chat, string caption)
