@@ -18,6 +18,7 @@ public sealed class TelegramTests(PostgresFixture postgres) : IAsyncLifetime
 {
     private const long Allowed = 4242;
     private const long Stranger = 9999;
+    private const long Neighbour = 7777;
     private const string Secret = "s3cret_Token-1";
 
     private readonly string _actionLog = Path.Combine(Path.GetTempPath(), $"bytebot-telegram-{Guid.NewGuid():N}.log");
@@ -43,6 +44,7 @@ public sealed class TelegramTests(PostgresFixture postgres) : IAsyncLifetime
         settings["Telegram:BotToken"] = FakeBotApi.Token;
         settings["Telegram:ApiBaseUrl"] = _api!.BaseUrl;
         settings["Telegram:AllowedChatIds:0"] = Allowed.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings["Telegram:AllowedChatIds:1"] = Neighbour.ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["Telegram:Mode"] = mode;
         settings["Telegram:WebhookSecret"] = Secret;
         _host = TasksHost.Create(await postgres.CreateDatabaseAsync(), settings, agent);
@@ -123,6 +125,60 @@ public sealed class TelegramTests(PostgresFixture postgres) : IAsyncLifetime
         approval.GetProperty("status").GetString().ShouldBe("approved");
         approval.GetProperty("decidedBy").GetString().ShouldBe("telegram:tester");
     }
+
+    [Fact]
+    public async Task Cancel_takes_an_id_or_a_unique_prefix_of_this_chats_tasks_and_says_what_happened()
+    {
+        var host = await StartAsync("Polling");
+        using var client = host.CreateAuthenticatedClient();
+        var first = await CreateFromChatAsync("Open the calculator");
+        var second = await CreateFromChatAsync("Open the text editor");
+        var common = new string([.. first.ToString().Zip(second.ToString()).TakeWhile(p => p.First == p.Second)
+            .Select(p => p.First)]);
+        common.ShouldNotBeEmpty("v7 ids made a moment apart share their time prefix");
+
+        // Another allowed chat cannot cancel it, even with its whole id.
+        _api!.Queue(_api.Text(Neighbour, $"/cancel {first}"));
+        (await _api.WaitForMessageAsync(Neighbour, "No task from this chat", TimeSpan.FromSeconds(30))).Text
+            .ShouldContain(first.ToString());
+        _api.Queue(_api.Text(Allowed, "/cancel"));
+        await _api.WaitForMessageAsync(Allowed, "Send /cancel ID", TimeSpan.FromSeconds(30));
+        _api.Queue(_api.Text(Allowed, "/cancel the-calculator"));
+        await _api.WaitForMessageAsync(Allowed, "\"the-calculator\" is not a task id", TimeSpan.FromSeconds(30));
+        _api.Queue(_api.Text(Allowed, $"/cancel {common}"));
+        await _api.WaitForMessageAsync(Allowed, $"2 tasks from this chat have ids starting with {common}",
+            TimeSpan.FromSeconds(30));
+        (await StatusAsync(client, first)).ShouldBe("PENDING");
+
+        var prefix = first.ToString()[..Math.Min(36, common.Length + 4)].ToUpperInvariant();
+        _api.Queue(_api.Text(Allowed, $"/cancel {prefix}"));
+        await _api.WaitForMessageAsync(Allowed, $"Cancelled: task {first} (it was PENDING).", TimeSpan.FromSeconds(30));
+        (await StatusAsync(client, first)).ShouldBe("CANCELLED");
+        (await StatusAsync(client, second)).ShouldBe("PENDING");
+
+        _api.Queue(_api.Text(Allowed, $"/cancel {first}"));
+        (await _api.WaitForMessageAsync(Allowed, $"Not cancelled: task {first}", TimeSpan.FromSeconds(30))).Text
+            .ShouldContain("already CANCELLED");
+        _api.Queue(_api.Text(Allowed, "/tasks"));
+        (await _api.WaitForMessageAsync(Allowed, "Latest tasks:", TimeSpan.FromSeconds(30))).Text
+            .ShouldContain($"CANCELLED {first}");
+        // The chat's own /cancel was the answer; the cancelled event did not tell it twice.
+        _api.Sent.Count(m => m.Text.StartsWith($"Cancelled: task {first}", StringComparison.Ordinal)).ShouldBe(1);
+    }
+
+    private async Task<Guid> CreateFromChatAsync(string text)
+    {
+        var before = _api!.Sent.Count(m => m.Text.StartsWith("Accepted: task ", StringComparison.Ordinal));
+        _api.Queue(_api.Text(Allowed, text));
+        await TasksHost.WaitUntilAsync(() => Task.FromResult(
+            _api.Sent.Count(m => m.Text.StartsWith("Accepted: task ", StringComparison.Ordinal)) > before),
+            TimeSpan.FromSeconds(30));
+        var accepted = _api.Sent.Where(m => m.Text.StartsWith("Accepted: task ", StringComparison.Ordinal)).Last();
+        return Guid.Parse(accepted.Text["Accepted: task ".Length..]);
+    }
+
+    private static async Task<string?> StatusAsync(HttpClient client, Guid id) =>
+        (await client.GetFromJsonAsync<JsonElement>($"/api/tasks/{id}", Ct)).GetProperty("status").GetString();
 
     [Fact]
     public async Task Webhook_mode_refuses_a_missing_or_wrong_secret_token_with_403_and_creates_nothing()

@@ -99,7 +99,43 @@ public sealed class WebhookTests(PostgresFixture postgres) : IAsyncLifetime
         await witness.WaitForAsync(1, TimeSpan.FromSeconds(30));
         await Task.Delay(TimeSpan.FromSeconds(1), Ct);
         receiver.Received.Count.ShouldBe(1);
+        (await PostTestAsync(client, subscription.ToString())).StatusCode.ShouldBe(HttpStatusCode.Conflict);
     }
+
+    [Fact]
+    public async Task A_test_delivery_goes_to_that_subscription_only_signed_whatever_events_it_names()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var bystander = await WebhookReceiver.StartAsync();
+        using var client = _host!.CreateAuthenticatedClient();
+        var subscription = await SubscribeAsync(client, receiver.Url, "task.failed");
+        await SubscribeAsync(client, bystander.Url);
+
+        using var response = await PostTestAsync(client, subscription.ToString());
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var messageId = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("messageId").GetString();
+        var received = (await receiver.WaitForAsync(1, TimeSpan.FromSeconds(30))).Single();
+        received.Verified.ShouldBeTrue();
+        received.Id.ShouldBe(messageId);
+        using (var payload = JsonDocument.Parse(received.Payload))
+        {
+            payload.RootElement.GetProperty("type").GetString().ShouldBe("webhook.test");
+            payload.RootElement.GetProperty("data").GetProperty("subscriptionId").GetGuid().ShouldBe(subscription);
+        }
+        var attempt = (await DeliveriesAsync(client, subscription, 1)).Single();
+        attempt.GetProperty("event").GetString().ShouldBe("webhook.test");
+        attempt.GetProperty("outcome").GetString().ShouldBe("delivered");
+        bystander.Received.ShouldBeEmpty();
+        (await PostTestAsync(client, Guid.NewGuid().ToString())).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        using var invalid = await PostTestAsync(client, "nope");
+        invalid.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await invalid.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors").TryGetProperty("id", out _)
+            .ShouldBeTrue();
+    }
+
+    private static Task<HttpResponseMessage> PostTestAsync(HttpClient client, string id) =>
+        client.PostAsync(new Uri($"/api/webhooks/{id}/test", UriKind.Relative), null, Ct);
 
     [Fact]
     public async Task Subscriptions_are_checked_field_by_field_listed_without_secrets_and_deleted()

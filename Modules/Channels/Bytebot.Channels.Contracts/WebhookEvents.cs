@@ -30,7 +30,11 @@ public static class WebhookEvents
     /// <summary>A task's tool call was approved, denied or its approval expired.</summary>
     public const string ApprovalDecided = "approval.decided";
 
-    /// <summary>Every event type, in the order above.</summary>
+    /// <summary>A test delivery asked for by hand (<c>POST /api/webhooks/{id}/test</c>); sent whatever a
+    /// subscription names, never by an event.</summary>
+    public const string Test = "webhook.test";
+
+    /// <summary>Every event type a subscription can name, in the order above (not <see cref="Test"/>).</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         TaskCreated, TaskStarted, TaskNeedsHelp, TaskCompleted, TaskFailed, TaskCancelled, ApprovalRequested,

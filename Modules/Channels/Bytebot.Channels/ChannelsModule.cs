@@ -84,6 +84,11 @@ public static class ChannelsModule
             .WithSummary("Every delivery attempt of the subscription, newest first (at most 200).")
             .Produces<IReadOnlyList<WebhookAttemptView>>().ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
+        webhooks.MapPost("/{id}/test", TestWebhook.SendAsync)
+            .WithName("TestWebhook")
+            .WithSummary("Queues a signed webhook.test message to the subscription; its attempts show in its deliveries.")
+            .Produces<WebhookTestSent>(StatusCodes.Status202Accepted).ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         // Anonymous to the host's auth: Telegram cannot send a bearer token; the secret token header is its proof.
         endpoints.MapPost("/api/channels/telegram", TelegramWebhook.ReceiveAsync).AllowAnonymous()
             .WithTags("Channels").WithName("ReceiveTelegramUpdate")

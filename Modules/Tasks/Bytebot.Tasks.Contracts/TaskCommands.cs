@@ -57,3 +57,16 @@ public sealed class TaskRefusedException : Exception
 /// <summary>The id of a created task.</summary>
 /// <param name="TaskId">The new task.</param>
 public sealed record TaskCreatedReply(Guid TaskId);
+
+/// <summary>
+/// Cancels one task in-process (a channel's <c>/cancel</c>), by the same rule as <c>POST /api/tasks/{id}/cancel</c>:
+/// answered with <see cref="TaskCancelledReply"/>, or refused with <see cref="TaskRefusedException"/> when no such task
+/// exists (field <c>taskId</c>) or it has already finished.
+/// </summary>
+/// <param name="TaskId">The task; no other is touched.</param>
+public sealed record CancelTaskCommand(Guid TaskId);
+
+/// <summary>A task was cancelled.</summary>
+/// <param name="TaskId">The task.</param>
+/// <param name="WasStatus">Its status before (PENDING, RUNNING, NEEDS_HELP, …).</param>
+public sealed record TaskCancelledReply(Guid TaskId, string WasStatus);

@@ -51,6 +51,7 @@ public static class TasksModule
         services.AddSingleton<TaskFacts>();
         services.AddSingleton<ITaskRunWindows>(sp => sp.GetRequiredService<TaskFacts>());
         services.AddSingleton<IBlobReferences>(sp => sp.GetRequiredService<TaskFacts>());
+        services.AddSingleton<ITaskReports>(sp => sp.GetRequiredService<TaskFacts>());
         services.AddSingleton<TaskQueue>();
         services.AddSingleton<IRunningTasks, RunningTasks>();
         services.AddHostedService<NodeLossWatch>();

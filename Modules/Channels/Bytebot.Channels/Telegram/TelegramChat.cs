@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using System.Text.RegularExpressions;
 using Bytebot.Agent.Contracts;
 using Bytebot.Tasks.Contracts;
 using Marten;
@@ -13,7 +14,8 @@ namespace Bytebot.Channels.Telegram;
 
 /// <summary>
 /// One update from Telegram, however it came (long polling or the webhook): an allowed chat's text becomes a task,
-/// <c>/status</c> and <c>/tasks</c> answer from this chat's tasks, a button decides an approval. Other chats get
+/// <c>/status</c> and <c>/tasks</c> answer from this chat's tasks, <c>/cancel ID</c> cancels one of them, a button
+/// decides an approval. Other chats get
 /// nothing, and nothing is created. Services over the store are resolved per use: the polling hosted service that
 /// holds this is built before the database is up.
 /// </summary>
@@ -25,6 +27,10 @@ internal sealed partial class TelegramChat(
     public const string Deny = "deny:";
 
     private readonly ConcurrentDictionary<long, Queue<DateTimeOffset>> _recent = new();
+    private readonly ConcurrentDictionary<Guid, byte> _cancelledHere = new();
+
+    /// <summary>True once for a task a chat's /cancel cancelled: that chat has had its answer.</summary>
+    public bool CancelledHere(Guid taskId) => _cancelledHere.TryRemove(taskId, out _);
 
     public async Task HandleAsync(Update update, CancellationToken cancellationToken)
     {
@@ -51,8 +57,16 @@ internal sealed partial class TelegramChat(
             await bot.SendMessage(chatId, await StatusAsync(store, chatId, cancellationToken), cancellationToken: cancellationToken);
         else if (command.StartsWith("/tasks", StringComparison.OrdinalIgnoreCase))
             await bot.SendMessage(chatId, await TasksAsync(store, chatId, cancellationToken), cancellationToken: cancellationToken);
+        else if (command.StartsWith("/cancel", StringComparison.OrdinalIgnoreCase))
+        {
+            var answer = await CancelAsync(store, chatId, command["/cancel".Length..].Trim(), cancellationToken);
+            await bot.SendMessage(chatId, answer, cancellationToken: cancellationToken);
+        }
         else if (command.StartsWith('/'))
-            await bot.SendMessage(chatId, "Send a task as text, or /status, /tasks.", cancellationToken: cancellationToken);
+        {
+            await bot.SendMessage(chatId, "Send a task as text, or /status, /tasks, /cancel ID.",
+                cancellationToken: cancellationToken);
+        }
         else
             await CreateAsync(store, chatId, command, cancellationToken);
     }
@@ -105,6 +119,39 @@ internal sealed partial class TelegramChat(
         await bot.SendMessage(chatId, $"Accepted: task {created.TaskId}", cancellationToken: cancellationToken);
     }
 
+    // Only this chat's tasks are looked at, so another chat's id is "no such task" here, whoever knows it.
+    private async Task<string> CancelAsync(
+        IDocumentStore store, long chatId, string id, CancellationToken cancellationToken)
+    {
+        if (id.Length == 0)
+            return "Send /cancel ID: a task id from /tasks, or its start.";
+        if (!TaskIdPrefix().IsMatch(id))
+            return $"\"{Shorten(id)}\" is not a task id: send /cancel with an id from /tasks, or its start.";
+        List<Guid> ids;
+        await using (var session = store.QuerySession())
+            ids = [.. await session.Query<TelegramTask>().Where(t => t.ChatId == chatId).Select(t => t.Id)
+                .ToListAsync(cancellationToken)];
+        var matches = ids.Where(t => t.ToString().StartsWith(id, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (matches.Count == 0)
+            return $"No task from this chat has an id starting with {id}; /tasks lists them.";
+        if (matches.Count > 1)
+            return $"{matches.Count} tasks from this chat have ids starting with {id}; send more of the id.";
+        var taskId = matches[0];
+        _cancelledHere[taskId] = 0;
+        await using var scope = services.CreateAsyncScope();
+        try
+        {
+            var cancelled = await scope.ServiceProvider.GetRequiredService<IMessageBus>()
+                .InvokeAsync<TaskCancelledReply>(new CancelTaskCommand(taskId), cancellationToken);
+            return $"Cancelled: task {taskId} (it was {cancelled.WasStatus}).";
+        }
+        catch (TaskRefusedException refused)
+        {
+            _cancelledHere.TryRemove(taskId, out _);
+            return $"Not cancelled: task {taskId}: {refused.Message}";
+        }
+    }
+
     private static async Task<string> StatusAsync(IDocumentStore store, long chatId, CancellationToken cancellationToken)
     {
         await using var session = store.QuerySession();
@@ -145,6 +192,9 @@ internal sealed partial class TelegramChat(
             return true;
         }
     }
+
+    [GeneratedRegex("^[0-9A-Fa-f-]{1,36}$")]
+    private static partial Regex TaskIdPrefix();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Telegram chat {ChatId} is not allowed; ignored")]
     private static partial void LogRefusedChat(ILogger logger, long chatId);

@@ -1,22 +1,24 @@
 using System.Text.Json;
+using Bytebot.Files.Contracts;
 using Bytebot.Tasks.Contracts;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Telegram.Bot;
+using Telegram.Bot.Types;
 using Telegram.Bot.Types.ReplyMarkups;
 
 namespace Bytebot.Channels.Telegram;
 
 /// <summary>
-/// Tells a chat what became of the tasks it created (started, needs help, completed, failed, cancelled) and asks for
-/// approvals with Approve/Deny buttons.
+/// Tells a chat what became of the tasks it created (started, needs help, completed, failed, cancelled), with the
+/// task's last screenshot as a photo when it needs help or completes, and asks for approvals with Approve/Deny buttons.
 /// </summary>
 /// <remarks>The store is resolved when it runs: hosted services are built before the database is up.</remarks>
 internal sealed partial class TelegramReplies(
-    ITaskNotifications notifications, ITelegramBotClient bot, TelegramOptions options, IServiceProvider services,
-    ILogger<TelegramReplies> logger) : BackgroundService
+    ITaskNotifications notifications, ITelegramBotClient bot, TelegramOptions options, TelegramChat chat,
+    IServiceProvider services, ILogger<TelegramReplies> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -39,8 +41,13 @@ internal sealed partial class TelegramReplies(
                 task.Status = status;
                 session.Store(task);
                 await session.SaveChangesAsync(stoppingToken);
+                // A /cancel from the chat has been answered already, with what the task was doing.
+                if (notification.Type == TaskEventNames.TaskCancelled && chat.CancelledHere(task.Id))
+                    continue;
                 await bot.SendMessage(task.ChatId, $"{text}\n{TelegramChat.Shorten(task.Description)}",
                     cancellationToken: stoppingToken);
+                if (notification.Type is TaskEventNames.TaskCompleted or TaskEventNames.TaskNeedsHelp)
+                    await SendScreenshotAsync(task, notification.Type, stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -73,6 +80,22 @@ internal sealed partial class TelegramReplies(
         {
             LogReplyFailed(logger, notification.TaskId, e.GetType().Name);
         }
+    }
+
+    private async Task SendScreenshotAsync(TelegramTask task, string type, CancellationToken cancellationToken)
+    {
+        var report = await services.GetRequiredService<ITaskReports>().GetAsync(task.Id, cancellationToken);
+        if (report?.LastScreenshot is not { } shot)
+            return;
+        await using var bytes = services.GetRequiredService<IBlobStore>().OpenRead(shot.Sha256);
+        if (bytes is null)
+            return;
+        var extension = shot.MediaType == "image/jpeg" ? "jpg" : "png";
+        var caption = type == TaskEventNames.TaskCompleted
+            ? $"Final screen: task {task.Id}"
+            : $"The screen now: task {task.Id}";
+        await bot.SendPhoto(task.ChatId, InputFile.FromStream(bytes, $"task-{task.Id}.{extension}"), caption,
+            cancellationToken: cancellationToken);
     }
 
     private static (string? Status, string? Text) Reply(TaskNotification notification) => notification.Type switch

@@ -35,6 +35,7 @@ internal sealed class WebhookFanOut(
         using var subscription = notifications.Subscribe(null);
         var store = services.GetRequiredService<IDocumentStore>();
         var history = services.GetRequiredService<ITaskHistory>();
+        var reports = services.GetRequiredService<ITaskReports>();
         await SeedAsync(store, stoppingToken);
         await foreach (var notification in subscription.Reader.ReadAllAsync(stoppingToken))
         {
@@ -48,7 +49,8 @@ internal sealed class WebhookFanOut(
             }
             if (receivers.Count == 0)
                 continue;
-            var payload = await PayloadAsync(history, notification, mapped.Event, mapped.Status, stoppingToken);
+            var payload = await PayloadAsync(
+                history, reports, notification, mapped.Event, mapped.Status, stoppingToken);
             // One transaction for all of an event's deliveries, not one persisted publish per receiver.
             await using var scope = services.CreateAsyncScope();
             var outbox = scope.ServiceProvider.GetRequiredService<IMartenOutbox>();
@@ -85,7 +87,8 @@ internal sealed class WebhookFanOut(
     }
 
     private async Task<string> PayloadAsync(
-        ITaskHistory history, TaskNotification notification, string type, string? status, CancellationToken cancellationToken)
+        ITaskHistory history, ITaskReports reports, TaskNotification notification, string type, string? status,
+        CancellationToken cancellationToken)
     {
         var data = notification.Data;
         var description = Text(data, "description");
@@ -111,8 +114,23 @@ internal sealed class WebhookFanOut(
             body["reason"] = Text(data, "reason");
         if (type is WebhookEvents.ApprovalRequested or WebhookEvents.ApprovalDecided)
             body["approval"] = JsonNode.Parse(data.GetRawText());
-        if (options.DashboardUrl is { } dashboard)
-            body["dashboardUrl"] = $"{dashboard.AbsoluteUri.TrimEnd('/')}/tasks/{notification.TaskId}";
+        var host = options.DashboardUrl?.AbsoluteUri.TrimEnd('/');
+        if (host is not null)
+            body["dashboardUrl"] = $"{host}/tasks/{notification.TaskId}";
+        // A created task has run nothing yet, and creation is the busiest event: no report for it.
+        if (type != WebhookEvents.TaskCreated
+            && await reports.GetAsync(notification.TaskId, cancellationToken) is { } report)
+        {
+            body["totals"] = new JsonObject
+            {
+                ["steps"] = report.Steps,
+                ["inputTokens"] = report.InputTokens,
+                ["outputTokens"] = report.OutputTokens,
+                ["cost"] = report.Cost,
+            };
+            if (report.LastScreenshotPath is { } path)
+                body["screenshotUrl"] = host + path;
+        }
         var envelope = new JsonObject
         {
             ["type"] = type,

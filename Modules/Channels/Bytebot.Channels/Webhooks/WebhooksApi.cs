@@ -100,9 +100,9 @@ internal static class WebhooksApi
     private static string? String(JsonElement body, string name) =>
         body.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    private static ValidationProblem InvalidId() => Invalid("id", "Must be a subscription's id (a GUID).");
+    internal static ValidationProblem InvalidId() => Invalid("id", "Must be a subscription's id (a GUID).");
 
-    private static ProblemHttpResult NotFound(Guid id) =>
+    internal static ProblemHttpResult NotFound(Guid id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Subscription not found",
             detail: $"No webhook subscription has id {id}.");
 

@@ -28,6 +28,12 @@ internal sealed record NewTask(
     string Description, string Priority, TaskModel? Model, DateTimeOffset? ScheduledFor,
     IReadOnlyList<IBrowserFile> Files, long MaxBytes);
 
+internal sealed record WebhookItem(
+    Guid Id, string Url, IReadOnlyList<string> Events, string Source, bool Enabled, string? DisabledReason);
+
+internal sealed record WebhookAttempt(
+    string MessageId, string Event, int Attempt, DateTimeOffset At, int? StatusCode, string? Error, string Outcome);
+
 internal static class JsonShapes
 {
     public static string? String(this JsonElement element, string name) =>

@@ -91,6 +91,17 @@ internal sealed class HostApi
             Content = JsonContent.Create(new { note }),
         }, ct);
 
+    public Task<List<WebhookItem>> ListWebhooksAsync(CancellationToken ct) =>
+        SendAsync<List<WebhookItem>>(new HttpRequestMessage(HttpMethod.Get, "/api/webhooks"), ct);
+
+    /// <summary>Queues a signed <c>webhook.test</c> message to the subscription; answers its <c>webhook-id</c>.</summary>
+    public async Task<string> TestWebhookAsync(Guid id, CancellationToken ct) =>
+        (await SendAsync<JsonElement>(new HttpRequestMessage(HttpMethod.Post, $"/api/webhooks/{id}/test"), ct))
+        .String("messageId") ?? "";
+
+    public Task<List<WebhookAttempt>> WebhookDeliveriesAsync(Guid id, CancellationToken ct) =>
+        SendAsync<List<WebhookAttempt>>(new HttpRequestMessage(HttpMethod.Get, $"/api/webhooks/{id}/deliveries"), ct);
+
     public Task<TaskFileList> TaskFilesAsync(Guid id, CancellationToken ct) =>
         SendAsync<TaskFileList>(new HttpRequestMessage(HttpMethod.Get, $"/api/tasks/{id}/files"), ct);
 

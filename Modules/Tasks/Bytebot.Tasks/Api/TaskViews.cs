@@ -224,7 +224,8 @@ internal sealed class TaskViews(BytebotDatabase database, INodeDirectory nodes)
             var screenshot = reader.IsDBNull(8) ? null : JsonSerializer.Deserialize<BlobReference>(reader.GetString(8), JsonSerializerOptions.Web);
             steps.Add(new StepView(reader.GetGuid(0), reader.GetInt32(1), started, (ended - started)?.TotalMilliseconds,
                 NullableString(reader, 4), NullableString(reader, 5), reader.IsDBNull(6) ? null : JsonElementOf(reader.GetString(6)),
-                NullableString(reader, 7), screenshot, screenshot is null ? null : $"/api/tasks/{taskId}/blobs/{screenshot.Sha256}",
+                NullableString(reader, 7), screenshot,
+                screenshot is null ? null : TaskFacts.BlobPath(taskId, screenshot.Sha256),
                 reader.GetInt64(9), reader.GetInt64(10), reader.IsDBNull(11) ? null : reader.GetDecimal(11),
                 NullableString(reader, 12), NullableDouble(reader, 13), reader.GetInt64(14), reader.GetInt64(15), reader.GetInt32(16),
                 NullableDouble(reader, 17), NullableDouble(reader, 18)));

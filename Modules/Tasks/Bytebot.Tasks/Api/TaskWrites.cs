@@ -15,18 +15,28 @@ internal static class TaskWrites
     public static async Task<IResult?> AppendAsync(
         IDocumentStore store, Guid taskId, Func<TaskState, TaskDecision> decide, CancellationToken cancellationToken)
     {
+        var (before, refusal) = await DecideAndAppendAsync(store, taskId, decide, cancellationToken);
+        return !before.Exists ? TaskProblems.NotFound(taskId)
+            : refusal is not null ? TaskProblems.From(refusal)
+            : null;
+    }
+
+    /// <summary>The state decided on (not <c>Exists</c>: no such task) and the refusal, if any.</summary>
+    public static async Task<(TaskState Before, TaskRefusal? Refusal)> DecideAndAppendAsync(
+        IDocumentStore store, Guid taskId, Func<TaskState, TaskDecision> decide, CancellationToken cancellationToken)
+    {
         for (var attempt = 1; ; attempt++)
         {
             var state = await TaskState.LoadAsync(store, taskId, cancellationToken);
             if (!state.Exists)
-                return TaskProblems.NotFound(taskId);
+                return (state, null);
             var decision = decide(state);
             if (decision.Refusal is { } refusal)
-                return TaskProblems.From(refusal);
+                return (state, refusal);
             try
             {
                 await TaskStreams.AppendAsync(store, taskId, state.Version, null, [.. decision.Events], cancellationToken);
-                return null;
+                return (state, null);
             }
             catch (ConcurrencyException) when (attempt < Attempts)
             {
