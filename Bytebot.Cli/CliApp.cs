@@ -38,7 +38,7 @@ internal static class CliApp
         {
             options.Url, options.Token, options.Json,
             Login.Command(options), RunTask.Command(options), ShowStatus.Command(options), ListTasks.Command(options),
-            CancelTask.Command(options),
+            CancelTask.Command(options), ListNodes.Command(options), DrainNode.Command(options),
         };
         return root;
     }

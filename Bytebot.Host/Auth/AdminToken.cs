@@ -1,20 +1,25 @@
 using System.Security.Cryptography;
 using System.Text;
+using Bytebot.Nodes.Contracts;
 using Bytebot.Platform;
 
 namespace Bytebot.Host.Auth;
 
 /// <summary>The bootstrap admin API token: BYTEBOT_TOKEN, else generated once into {DataDir}/admin-token (0600).</summary>
-internal sealed class AdminToken
+/// <remarks>It is also the credential this node presents to the other nodes on its database (ADR 0059).</remarks>
+internal sealed class AdminToken : INodeCredential
 {
     private readonly byte[] _hash;
 
     private AdminToken(string token, string? path)
     {
+        Token = token;
         _hash = SHA256.HashData(Encoding.UTF8.GetBytes(token));
         FilePath = path;
         Id = Convert.ToHexStringLower(_hash)[..12];
     }
+
+    public string Token { get; }
 
     /// <summary>Where the generated token lives; null when it came from BYTEBOT_TOKEN.</summary>
     public string? FilePath { get; }

@@ -17,6 +17,7 @@ internal static class AuthSetup
     public static IServiceCollection AddBytebotAuth(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(sp => AdminToken.Load(configuration["BYTEBOT_TOKEN"], sp.GetRequiredService<DataDirectory>()));
+        services.AddSingleton<Nodes.Contracts.INodeCredential>(sp => sp.GetRequiredService<AdminToken>());
 
         // Session cookies must survive a restart, so the key ring lives in the data dir rather than in memory.
         services.AddDataProtection().SetApplicationName("bytebot");

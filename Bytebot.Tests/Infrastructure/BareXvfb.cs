@@ -18,7 +18,11 @@ public sealed class BareXvfb : IAsyncDisposable
     public static async Task<BareXvfb> StartAsync(int width, int height, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo("Xvfb") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in new[] { "-displayfd", "1", "-screen", "0", $"{width}x{height}x24", "-nolisten", "tcp", "-nolisten", "local", "-noreset" })
+        // An explicit number whose socket is free: this Xvfb writes no lock file here, so -displayfd alone gave two
+        // servers started one after the other the same display, the second taking over the first one's socket.
+        var number = Enumerable.Range(Random.Shared.Next(300, 900), 100)
+            .First(n => !File.Exists($"/tmp/.X11-unix/X{n}") && !File.Exists($"/tmp/.X{n}-lock"));
+        foreach (var arg in new[] { ":" + number, "-displayfd", "1", "-screen", "0", $"{width}x{height}x24", "-nolisten", "tcp", "-nolisten", "local", "-noreset" })
             start.ArgumentList.Add(arg);
         var process = Process.Start(start)!;
         return new BareXvfb(process, ":" + (await process.StandardOutput.ReadLineAsync(cancellationToken))!.Trim());

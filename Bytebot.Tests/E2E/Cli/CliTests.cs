@@ -149,6 +149,42 @@ public sealed partial class CliTests(AgentHost host) : IClassFixture<AgentHost>,
     }
 
     [Fact]
+    public async Task Nodes_lists_this_node_as_a_table_and_as_json_and_node_drain_and_undrain_switch_its_status()
+    {
+        var nodes = await host.Client.GetFromJsonAsync<JsonElement>("/api/nodes", TestContext.Current.CancellationToken);
+        var here = nodes.EnumerateArray().First(n => n.GetProperty("status").GetString() == "online").GetProperty("name").GetString()!;
+
+        using var table = await CliProcess.RunAsync(Env(), "nodes");
+        using var json = await CliProcess.RunAsync(Env(), "nodes", "--json");
+        table.ExitCode.ShouldBe(0, table.ToString());
+        table.Stdout.ShouldContain(l => l.Contains(here, StringComparison.Ordinal) && l.Contains("online", StringComparison.Ordinal));
+        json.ExitCode.ShouldBe(0, json.ToString());
+        var listed = JsonDocument.Parse(string.Join('\n', json.Stdout)).RootElement.EnumerateArray()
+            .Single(n => n.GetProperty("name").GetString() == here);
+        listed.GetProperty("status").GetString().ShouldBe("online");
+        listed.GetProperty("url").GetString().ShouldBe(host.BaseUrl.TrimEnd('/') + "/");
+
+        try
+        {
+            using var drain = await CliProcess.RunAsync(Env(), "node", "drain", here);
+            drain.ExitCode.ShouldBe(0, drain.ToString());
+            drain.Stdout.ShouldHaveSingleItem().ShouldBe($"{here} draining");
+            using var drained = await CliProcess.RunAsync(Env(), "nodes", "--json");
+            JsonDocument.Parse(string.Join('\n', drained.Stdout)).RootElement.EnumerateArray()
+                .Single(n => n.GetProperty("name").GetString() == here).GetProperty("status").GetString().ShouldBe("draining");
+        }
+        finally
+        {
+            using var undrain = await CliProcess.RunAsync(Env(), "node", "undrain", here, "--json");
+            undrain.ExitCode.ShouldBe(0, undrain.ToString());
+            JsonDocument.Parse(string.Join('\n', undrain.Stdout)).RootElement.GetProperty("status").GetString().ShouldBe("online");
+        }
+        using var unknown = await CliProcess.RunAsync(Env(), "node", "drain", "no-such-node");
+        unknown.ExitCode.ShouldBe(2, unknown.ToString());
+        unknown.Stderr.ShouldHaveSingleItem().ShouldContain("No node named no-such-node");
+    }
+
+    [Fact]
     public async Task Cancel_stops_a_detached_task_and_a_run_following_it_exits_1()
     {
         Llm.Reset();

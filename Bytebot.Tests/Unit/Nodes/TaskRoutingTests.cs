@@ -8,7 +8,7 @@ namespace Bytebot.Tests.Unit.Nodes;
 public sealed class TaskRoutingTests
 {
     private static NodePresence Node(string name, params string[] capabilities) =>
-        new(name, capabilities, NodeStatus.Online, DateTimeOffset.UnixEpoch, 1280, 960, "1");
+        new(name, capabilities, NodeStatus.Online, DateTimeOffset.UnixEpoch, 1280, 960, "1", null);
 
     private static TaskView Pending(string? node, string[]? capabilities = null, string[]? fallbacks = null) =>
         new(Guid.Empty, "x", "IMMEDIATE", "PENDING", "MEDIUM", "ASSISTANT", DateTimeOffset.UnixEpoch, "USER", null,

@@ -31,9 +31,10 @@ public static class NodeStatus
 /// <param name="Width">Its desktop's width in pixels.</param>
 /// <param name="Height">Its desktop's height in pixels.</param>
 /// <param name="Version">The host's version.</param>
+/// <param name="Url">The base URL other nodes reach it at (<c>Node:Url</c>, else its listening address).</param>
 public sealed record NodePresence(
     string Name, IReadOnlyList<string> Capabilities, string Status, DateTimeOffset LastSeenAt, int Width, int Height,
-    string Version)
+    string Version, Uri? Url)
 {
     /// <summary>True when the node claims new tasks.</summary>
     public bool TakesTasks => Status == NodeStatus.Online;
@@ -44,4 +45,14 @@ public interface INodeDirectory
 {
     /// <summary>All nodes, by name; a node's status is computed against the database clock at the read.</summary>
     Task<IReadOnlyList<NodePresence>> ListAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// What this node presents to another node it calls (the live view of a task on that node). Every node on one
+/// database shares <c>BYTEBOT_TOKEN</c>, so this is that token (ADR 0059).
+/// </summary>
+public interface INodeCredential
+{
+    /// <summary>The bearer token sent to other nodes.</summary>
+    string Token { get; }
 }

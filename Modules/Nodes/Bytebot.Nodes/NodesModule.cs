@@ -18,7 +18,7 @@ public static class NodesModule
         var options = NodesOptions.FromConfiguration(configuration);
         services.AddSingleton(options);
         services.AddSingleton<INodeIdentity>(options);
-        services.AddMigrations(NodesSchema.Module, NodesSchema.Registry);
+        services.AddMigrations(NodesSchema.Module, NodesSchema.Registry, NodesSchema.Url);
         services.AddSingleton<NodeRegistry>();
         services.AddSingleton<INodeDirectory>(sp => sp.GetRequiredService<NodeRegistry>());
         services.AddHostedService<NodeHeartbeat>();

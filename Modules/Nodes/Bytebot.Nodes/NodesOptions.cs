@@ -10,6 +10,9 @@ internal sealed class NodesOptions : INodeIdentity
     /// <summary>The configured capabilities; the installed applications join them at the first heartbeat.</summary>
     public IReadOnlyList<string> Capabilities { get; set; } = [];
 
+    /// <summary><c>Node:Url</c>: the base URL other nodes reach this one at; null derives it from the listening address.</summary>
+    public Uri? Url { get; set; }
+
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
@@ -26,6 +29,12 @@ internal sealed class NodesOptions : INodeIdentity
         options.Name = section["Name"] is { Length: > 0 } name ? name
             : configuration["Tasks:DesktopId"] is { Length: > 0 } desktop ? desktop : options.Name;
         options.Capabilities = Normalise(section.GetSection("Capabilities").Get<string[]>() ?? []);
+        if (section["Url"] is { Length: > 0 } url)
+        {
+            options.Url = Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https"
+                ? parsed
+                : throw new InvalidOperationException($"Node:Url must be an absolute http(s) URL, but is '{url}'.");
+        }
         options.HeartbeatInterval = section.GetValue(nameof(HeartbeatInterval), options.HeartbeatInterval);
         options.OfflineAfter = section.GetValue(nameof(OfflineAfter), options.OfflineAfter);
         if (options.HeartbeatInterval <= TimeSpan.Zero || options.OfflineAfter <= options.HeartbeatInterval)

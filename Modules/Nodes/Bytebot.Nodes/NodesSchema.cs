@@ -18,4 +18,7 @@ internal static class NodesSchema
             stopped boolean not null default false,
             draining boolean not null default false);
         """);
+
+    // The base URL other nodes reach this one at (the live view of a task on another node is bridged to it).
+    public static readonly Migration Url = new(2, "node url", "alter table nodes add column url text;");
 }

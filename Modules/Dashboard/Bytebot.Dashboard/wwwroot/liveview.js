@@ -6,13 +6,17 @@ import RFB from '/novnc/core/rfb.js';
 const sessions = new WeakMap();
 const probeEvery = 2000;
 
-export function connect(element, viewOnly, fit, listener) {
+// With a node, the host relays that node's desktop (a task running there); without, it shows its own.
+export function connect(element, viewOnly, fit, listener, node) {
   // A page left before its first render finished hands over an element that is already gone.
   if (!element) return;
   disconnect(element);
   element.dataset.viewOnly = String(viewOnly);
   const scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
-  const rfb = new RFB(element, scheme + location.host + '/websockify' + (viewOnly ? '?viewOnly=true' : ''), {
+  const query = new URLSearchParams();
+  if (viewOnly) query.set('viewOnly', 'true');
+  if (node) query.set('node', node);
+  const rfb = new RFB(element, scheme + location.host + '/websockify' + (query.size ? '?' + query : ''), {
     wsProtocols: ['binary'],
     shared: true,
   });
@@ -35,7 +39,7 @@ export function connect(element, viewOnly, fit, listener) {
     // A restarted VNC server or a dropped network comes back by itself; a page that closed the view does not.
     if (!session.closing) {
       setTimeout(() => {
-        if (element.isConnected && sessions.get(element) === session) connect(element, viewOnly, fit, listener);
+        if (element.isConnected && sessions.get(element) === session) connect(element, viewOnly, fit, listener, node);
       }, 1000);
     }
   });

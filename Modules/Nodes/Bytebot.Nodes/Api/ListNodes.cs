@@ -9,7 +9,7 @@ internal sealed record DesktopSize(int Width, int Height);
 
 internal sealed record NodeView(
     string Name, IReadOnlyList<string> Capabilities, string Status, DateTimeOffset LastSeenAt, DesktopSize Desktop,
-    int RunningTasks, string Version);
+    int RunningTasks, string Version, Uri? Url);
 
 internal static class ListNodes
 {
@@ -19,7 +19,8 @@ internal static class ListNodes
         var nodes = await registry.ListAsync(cancellationToken);
         var counts = await running.CountByNodeAsync(cancellationToken);
         return TypedResults.Ok<IReadOnlyList<NodeView>>([.. nodes.Select(n => new NodeView(n.Name, n.Capabilities,
-            n.Status, n.LastSeenAt, new DesktopSize(n.Width, n.Height), counts.GetValueOrDefault(n.Name), n.Version))]);
+            n.Status, n.LastSeenAt, new DesktopSize(n.Width, n.Height), counts.GetValueOrDefault(n.Name), n.Version,
+            n.Url))]);
     }
 
     /// <summary>Draining: the node finishes what it runs and claims nothing new, until undrained.</summary>

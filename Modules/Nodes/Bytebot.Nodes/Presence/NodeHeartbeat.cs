@@ -1,5 +1,7 @@
 using System.Reflection;
 using Bytebot.Desktop.Contracts;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -13,7 +15,7 @@ namespace Bytebot.Nodes.Presence;
 /// </summary>
 internal sealed partial class NodeHeartbeat(
     NodeRegistry registry, NodesOptions options, IDesktopEnvironment desktop, IServiceScopeFactory scopes,
-    ILogger<NodeHeartbeat> logger)
+    IServer server, ILogger<NodeHeartbeat> logger)
     : BackgroundService
 {
     private static readonly string Version = typeof(NodeHeartbeat).Assembly
@@ -27,8 +29,9 @@ internal sealed partial class NodeHeartbeat(
         {
             try
             {
-                await registry.HeartbeatAsync(
-                    options.Capabilities, desktop.Width, desktop.Height, Version, stoppingToken);
+                await registry.HeartbeatAsync(options.Capabilities, desktop.Width, desktop.Height, Version,
+                    options.Url ?? ListeningUrl(server.Features.Get<IServerAddressesFeature>()?.Addresses),
+                    stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -51,6 +54,20 @@ internal sealed partial class NodeHeartbeat(
         {
             LogHeartbeatFailed(logger, e);
         }
+    }
+
+    /// <summary>
+    /// The first listening address, a wildcard host replaced by the machine's name. Hosted services start before
+    /// the server, so the first beats may have none yet; each beat reads it again.
+    /// </summary>
+    internal static Uri? ListeningUrl(ICollection<string>? addresses)
+    {
+        // Kestrel lists what it bound: "http://[::]:9990" for "http://+:9990".
+        if (addresses?.FirstOrDefault() is not { } address || !Uri.TryCreate(address, UriKind.Absolute, out var uri))
+            return null;
+        return uri.Host is "0.0.0.0" or "[::]"
+            ? new UriBuilder(uri) { Host = System.Net.Dns.GetHostName() }.Uri
+            : uri;
     }
 
     // "desktop" is the launcher's way back to the desktop, not an application a task could need.

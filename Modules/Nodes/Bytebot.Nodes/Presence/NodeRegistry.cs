@@ -8,14 +8,17 @@ namespace Bytebot.Nodes.Presence;
 internal sealed class NodeRegistry(BytebotDatabase database, NodesOptions options) : INodeDirectory
 {
     public async Task HeartbeatAsync(
-        IReadOnlyList<string> capabilities, int width, int height, string version, CancellationToken cancellationToken)
+        IReadOnlyList<string> capabilities, int width, int height, string version, Uri? url,
+        CancellationToken cancellationToken)
     {
         await ExecuteAsync("""
-            insert into nodes (name, capabilities, version, width, height, last_seen_at, stopped)
-            values ($1, $2, $3, $4, $5, clock_timestamp(), false)
+            insert into nodes (name, capabilities, version, width, height, last_seen_at, stopped, url)
+            values ($1, $2, $3, $4, $5, clock_timestamp(), false, $6)
             on conflict (name) do update set capabilities = excluded.capabilities, version = excluded.version,
-                width = excluded.width, height = excluded.height, last_seen_at = excluded.last_seen_at, stopped = false
-            """, cancellationToken, options.Name, capabilities.ToArray(), version, width, height);
+                width = excluded.width, height = excluded.height, last_seen_at = excluded.last_seen_at, stopped = false,
+                url = excluded.url
+            """, cancellationToken, options.Name, capabilities.ToArray(), version, width, height,
+            url?.ToString() ?? (object)DBNull.Value);
     }
 
     public Task MarkStoppedAsync(CancellationToken cancellationToken) =>
@@ -29,7 +32,7 @@ internal sealed class NodeRegistry(BytebotDatabase database, NodesOptions option
     {
         await using var command = database.DataSource.CreateCommand("""
             select name, capabilities, version, width, height, last_seen_at,
-                   stopped or last_seen_at < clock_timestamp() - $1, draining
+                   stopped or last_seen_at < clock_timestamp() - $1, draining, url
             from nodes order by name
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = options.OfflineAfter });
@@ -40,7 +43,8 @@ internal sealed class NodeRegistry(BytebotDatabase database, NodesOptions option
             var status = reader.GetBoolean(6) ? NodeStatus.Offline
                 : reader.GetBoolean(7) ? NodeStatus.Draining : NodeStatus.Online;
             nodes.Add(new NodePresence(reader.GetString(0), reader.GetFieldValue<string[]>(1), status,
-                reader.GetFieldValue<DateTimeOffset>(5), reader.GetInt32(3), reader.GetInt32(4), reader.GetString(2)));
+                reader.GetFieldValue<DateTimeOffset>(5), reader.GetInt32(3), reader.GetInt32(4), reader.GetString(2),
+                reader.IsDBNull(8) ? null : new Uri(reader.GetString(8))));
         }
         return nodes;
     }

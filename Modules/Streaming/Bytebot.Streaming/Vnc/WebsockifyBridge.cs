@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using Bytebot.Desktop.Contracts;
+using Bytebot.Nodes.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -22,18 +23,24 @@ internal static partial class WebsockifyBridge
     public static IEndpointRouteBuilder MapWebsockify(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/websockify", BridgeAsync).WithName("Websockify").WithTags("Streaming")
-            .WithSummary("The desktop's VNC (RFB) over a WebSocket, for noVNC; input passes only while the user has control.")
+            .WithSummary("The desktop's VNC (RFB) over a WebSocket, for noVNC; input passes only while the user has control. "
+                + "With node, the desktop of that node, relayed to its own /websockify.")
             .Produces(StatusCodes.Status101SwitchingProtocols)
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status502BadGateway).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return endpoints;
     }
 
     private static async Task<IResult> BridgeAsync(
-        HttpContext context, IDesktopEnvironment desktop, IDesktopControl control, ILoggerFactory loggers, bool? viewOnly)
+        HttpContext context, IDesktopEnvironment desktop, IDesktopControl control, INodeIdentity self,
+        INodeDirectory nodes, INodeCredential credential, ILoggerFactory loggers, bool? viewOnly, string? node)
     {
         if (!context.WebSockets.IsWebSocketRequest)
             return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "WebSocket upgrade required",
                 detail: "Connect to /websockify with a WebSocket (noVNC does).");
+        var logger = loggers.CreateLogger("Bytebot.Streaming.Vnc");
+        if (node is { Length: > 0 } && node != self.Name)
+            return await NodeBridge.BridgeAsync(context, node, viewOnly == true, nodes, credential, logger);
         if (desktop.VncPort == 0)
             return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Live view is off",
                 detail: "This desktop has no VNC server (Desktop:Vnc is false).");
@@ -53,7 +60,6 @@ internal static partial class WebsockifyBridge
 
         var protocol = context.WebSockets.WebSocketRequestedProtocols.Contains("binary") ? "binary" : null;
         using var socket = await context.WebSockets.AcceptWebSocketAsync(protocol);
-        var logger = loggers.CreateLogger("Bytebot.Streaming.Vnc");
         var viewer = context.User.Identity?.Name ?? "unknown";
         LiveViewOpened(logger, viewer, viewOnly == true);
         var filter = new RfbClientFilter();
@@ -97,7 +103,7 @@ internal static partial class WebsockifyBridge
         }
     }
 
-    private static async Task CloseQuietlyAsync(WebSocket socket, Exception? reason)
+    internal static async Task CloseQuietlyAsync(WebSocket socket, Exception? reason)
     {
         if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
             return;

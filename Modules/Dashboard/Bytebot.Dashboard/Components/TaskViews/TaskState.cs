@@ -31,6 +31,9 @@ internal sealed class TaskState
     public long OutputTokens { get; private set; }
     public decimal Cost { get; private set; }
 
+    /// <summary>The node whose desktop the task is on: where it started, else the node it asks for (null: any).</summary>
+    public string? Node { get; private set; }
+
     /// <summary>Moves whenever the task's files may have changed: an action completed or the status changed.</summary>
     public int FileChanges { get; private set; }
 
@@ -57,11 +60,15 @@ internal sealed class TaskState
             case TaskEventNames.TaskCreated:
                 Description = data.GetProperty("description").GetString() ?? "";
                 CreatedAt = notification.CreatedAt;
+                Node = data.String("node");
                 break;
             case TaskEventNames.MessageAdded:
                 AddMessage(data);
                 break;
-            case TaskEventNames.TaskStarted or TaskEventNames.TaskResumed:
+            case TaskEventNames.TaskStarted:
+                (Status, Control, Node) = ("RUNNING", "ASSISTANT", data.String("desktopId") ?? Node);
+                break;
+            case TaskEventNames.TaskResumed:
                 (Status, Control) = ("RUNNING", "ASSISTANT");
                 break;
             case TaskEventNames.StepStarted:
