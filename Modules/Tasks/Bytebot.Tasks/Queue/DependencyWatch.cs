@@ -4,7 +4,6 @@ using Bytebot.Tasks.Decisions;
 using Bytebot.Tasks.ReadModels;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Bytebot.Tasks.Queue;
@@ -16,27 +15,13 @@ namespace Bytebot.Tasks.Queue;
 /// </summary>
 internal sealed partial class DependencyWatch(
     BytebotDatabase database, IServiceProvider services, TasksOptions options, TimeProvider clock,
-    ILogger<DependencyWatch> logger) : BackgroundService
+    ILogger<DependencyWatch> logger) : PollingWatch(options.PollInterval)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (options.OnDependencyFailure != DependencyFailure.Fail)
-            return;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            await Task.Delay(options.PollInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            if (stoppingToken.IsCancellationRequested)
-                return;
-            try
-            {
-                await FailAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogWatchFailed(logger, e);
-            }
-        }
-    }
+    protected override bool Enabled => options.OnDependencyFailure == DependencyFailure.Fail;
+
+    protected override Task LookAsync(CancellationToken cancellationToken) => FailAsync(cancellationToken);
+
+    protected override void LogFailed(Exception exception) => LogWatchFailed(logger, exception);
 
     private async Task FailAsync(CancellationToken cancellationToken)
     {
