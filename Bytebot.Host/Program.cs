@@ -10,6 +10,7 @@ using Bytebot.Host.Security;
 using Bytebot.Host.Telemetry;
 using Bytebot.Nodes;
 using Bytebot.Platform;
+using Bytebot.Secrets;
 using Bytebot.Streaming;
 using Bytebot.Tasks;
 using JasperFx;
@@ -35,6 +36,7 @@ builder.Services.AddAgentModule(builder.Configuration);
 builder.Services.AddFilesModule(builder.Configuration);
 builder.Services.AddStreamingModule(builder.Configuration);
 builder.Services.AddChannelsModule(builder.Configuration);
+builder.Services.AddSecretsModule(builder.Configuration);
 builder.Services.AddDashboardModule(builder.Configuration);
 
 var app = builder.Build();
@@ -62,6 +64,7 @@ app.MapAgentEndpoints();
 app.MapFilesEndpoints();
 app.MapStreamingEndpoints();
 app.MapChannelsEndpoints();
+app.MapSecretsEndpoints();
 app.MapDashboardEndpoints();
 
 // `codegen write` (build/codegen) writes Wolverine's handler adapters into Internal/Generated, compiled into this host.

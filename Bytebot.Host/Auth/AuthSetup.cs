@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.Repositories;
 
 namespace Bytebot.Host.Auth;
 
@@ -19,13 +18,11 @@ internal static class AuthSetup
         services.AddSingleton(sp => AdminToken.Load(configuration["BYTEBOT_TOKEN"], sp.GetRequiredService<DataDirectory>()));
         services.AddSingleton<Nodes.Contracts.INodeCredential>(sp => sp.GetRequiredService<AdminToken>());
 
-        // Session cookies must survive a restart, so the key ring lives in the data dir rather than in memory.
+        // Session cookies and the secrets vault's values must survive a restart, so the key ring lives in the data dir
+        // rather than in memory (ADR 0060).
         services.AddDataProtection().SetApplicationName("bytebot");
         services.AddOptions<KeyManagementOptions>().Configure<DataDirectory, ILoggerFactory>((options, dataDir, loggers) =>
-        {
-            var keys = Directory.CreateDirectory(dataDir.Combine("keys"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            options.XmlRepository = new FileSystemXmlRepository(keys, loggers);
-        });
+            options.XmlRepository = PrivateKeyRing.In(dataDir.Combine("keys"), loggers));
 
         var allowAnonymousLoopback = configuration.GetValue("Auth:AllowAnonymousLoopback", false);
         services.AddAuthentication(PolicyScheme)

@@ -8,7 +8,34 @@ namespace Bytebot.Tests.E2E;
 /// <summary>The task views in Debian's Chromium against the real host, tasks driven by the scripted agent.</summary>
 public sealed partial class TaskPageTests(DashboardHost host) : IClassFixture<DashboardHost>
 {
+    private static readonly string[] Tags = ["Q3", "finance"];
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task The_task_list_shows_a_tasks_tags_and_marks_it_overdue_past_its_due_date()
+    {
+        using var client = host.Factory.CreateAuthenticatedClient();
+        using var response = await client.PostAsJsonAsync("/api/tasks", new
+        {
+            description = "File the quarterly report steps:1 hold:1", tags = Tags, dueAt = DateTimeOffset.UtcNow.AddHours(-2),
+        }, Ct);
+        response.EnsureSuccessStatusCode();
+        var taskId = (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(Ct)).GetProperty("id").GetGuid();
+        try
+        {
+            var list = await host.OpenAsync("/tasks");
+
+            var row = list.Locator($"[data-task-id='{taskId}']");
+            await Assertions.Expect(row.Locator("[data-tag]")).ToHaveTextAsync(["finance", "q3"]);
+            await Assertions.Expect(row.Locator("[data-overdue]")).ToHaveTextAsync("overdue");
+            await Screenshots.SaveAsync(list, "tasks-tags-overdue");
+        }
+        finally
+        {
+            host.Agent.Release(taskId);
+        }
+    }
 
     [Fact]
     public async Task A_task_created_on_the_home_page_shows_up_in_the_list_and_completes_there_without_a_reload()

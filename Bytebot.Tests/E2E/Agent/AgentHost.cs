@@ -3,6 +3,8 @@ using System.Text.Json;
 using Bytebot.Tests.Fakes.Llm;
 using Bytebot.Tests.Infrastructure;
 using Bytebot.Tests.Integration.Tasks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Bytebot.Tests.E2E.Agent;
 
@@ -24,6 +26,9 @@ public sealed class AgentHost(PostgresFixture postgres) : IAsyncLifetime
     private BytebotHostFactory? _factory;
 
     internal FakeLlmServer Llm { get; private set; } = null!;
+
+    /// <summary>Every entry the host logged.</summary>
+    public CapturedLogs Logs { get; } = new();
 
     public BytebotHostFactory Factory => _factory ?? throw new InvalidOperationException("Not started.");
 
@@ -83,7 +88,12 @@ public sealed class AgentHost(PostgresFixture postgres) : IAsyncLifetime
             ["Agent:Limits:MaxSteps"] = MaxSteps.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Tasks:MaxConcurrentTasks"] = "2",
             ["Security:RateLimitBurst"] = "100000",
-        });
+        })
+        {
+            // What the host logs with its own appsettings (Information), and its modules' Debug entries besides.
+            TestServices = services => services.AddLogging(logging => logging.AddProvider(Logs)
+                .AddFilter<CapturedLogs>(null, LogLevel.Information).AddFilter<CapturedLogs>("Bytebot", LogLevel.Debug)),
+        };
         BaseUrl = _factory.StartKestrel();
         Client = _factory.CreateAuthenticatedClient();
         (await HostFixture.WaitUntilReadyAsync(Client, TimeSpan.FromSeconds(90))).EnsureSuccessStatusCode();

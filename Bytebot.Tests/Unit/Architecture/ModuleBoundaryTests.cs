@@ -6,7 +6,7 @@ namespace Bytebot.Tests.Unit.Architecture;
 /// <summary>DESIGN.md §2: a module references its own Contracts, other modules' Contracts and Platform; Contracts reference only the BCL; only the Host references implementations.</summary>
 public sealed class ModuleBoundaryTests
 {
-    private static readonly string[] Modules = ["Desktop", "Tasks", "Agent", "Files", "Streaming", "Nodes", "Channels"];
+    private static readonly string[] Modules = ["Desktop", "Tasks", "Agent", "Files", "Streaming", "Nodes", "Channels", "Secrets"];
 
     private static IEnumerable<string> BytebotReferences(Assembly assembly) =>
         assembly.GetReferencedAssemblies()

@@ -14,8 +14,9 @@ internal static class TestDesktopActions
 {
     public static DesktopActions With(
         ActionQueue queue, IDesktopDriver? driver = null, ICommandRunner? runner = null,
-        IDesktopEnvironment? environment = null, ComputerUseOptions? options = null) =>
+        IDesktopEnvironment? environment = null, ComputerUseOptions? options = null,
+        Bytebot.Secrets.Contracts.ISecretValues? secrets = null) =>
         new(driver ?? Substitute.For<IDesktopDriver>(), queue, null!, runner ?? Substitute.For<ICommandRunner>(),
             environment ?? Substitute.For<IDesktopEnvironment>(), Options.Create(options ?? new ComputerUseOptions()),
-            TimeProvider.System, NullLoggerFactory.Instance, null!, null!);
+            TimeProvider.System, NullLoggerFactory.Instance, null!, null!, secrets);
 }

@@ -58,7 +58,7 @@ public static class DesktopModule
             sp.GetRequiredService<ICommandRunner>(), sp.GetRequiredService<IDesktopEnvironment>(),
             sp.GetRequiredService<IOptions<ComputerUseOptions>>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<ScreenReader>(),
-            sp.GetRequiredService<Accessibility.AtSpiBus>()));
+            sp.GetRequiredService<Accessibility.AtSpiBus>(), sp.GetService<Bytebot.Secrets.Contracts.ISecretValues>()));
         return services.AddMessageHandlers(typeof(DesktopModule).Assembly);
     }
 

@@ -14,10 +14,14 @@ namespace Bytebot.Tasks.Contracts;
 /// <param name="Node">The node that must run it; absent means any node.</param>
 /// <param name="Capabilities">Capabilities the running node must all have (<c>firefox</c>, <c>gpu</c>).</param>
 /// <param name="FallbackNodes">Nodes that may run it, not yet started, while <paramref name="Node"/> is offline.</param>
+/// <param name="Tags">Labels to filter by (<c>GET /api/tasks?tag=</c>); trimmed and lower-cased.</param>
+/// <param name="DueAt">ISO 8601; past it, an unfinished task is overdue.</param>
+/// <param name="DependsOn">Ids of existing tasks that must all be COMPLETED before this one is claimed.</param>
 public sealed record TaskDraft(
     string? Description, string? Type = null, string? Priority = null, string? ScheduledFor = null,
     string? CreatedBy = null, TaskModel? Model = null, string? Node = null, IReadOnlyList<string>? Capabilities = null,
-    IReadOnlyList<string>? FallbackNodes = null);
+    IReadOnlyList<string>? FallbackNodes = null, IReadOnlyList<string>? Tags = null, string? DueAt = null,
+    IReadOnlyList<string>? DependsOn = null);
 
 /// <summary>
 /// Creates a task in-process (the agent's <c>create_task</c> tool); answered with <see cref="TaskCreatedReply"/> through the

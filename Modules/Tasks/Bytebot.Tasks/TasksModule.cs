@@ -31,7 +31,7 @@ public static class TasksModule
         services.AddMigrations(
             TasksSchema.Module, TasksSchema.ReadModels, TasksSchema.StepAccounting, TasksSchema.AppendFunctions,
             TasksSchema.ClaimIndexesAndCounterSlots, TasksSchema.BlobReferences,
-            TasksSchema.Approvals, TasksSchema.Routing);
+            TasksSchema.Approvals, TasksSchema.Routing, TasksSchema.Links);
         services.AddTaskEvents();
         var committed = new CommittedEvents();
         services.AddSingleton(committed);
@@ -55,6 +55,7 @@ public static class TasksModule
         services.AddSingleton<TaskQueue>();
         services.AddSingleton<IRunningTasks, RunningTasks>();
         services.AddHostedService<NodeLossWatch>();
+        services.AddHostedService<DependencyWatch>();
         services.AddSingleton<TaskWakeUp>();
         services.AddScoped<TaskCreator>();
         // A SCHEDULED task's wake-up survives a crash: its envelope is stored with the task, in the same transaction.
@@ -77,9 +78,10 @@ public static class TasksModule
             .DescribesBody(("application/json", TaskSchemas.CreateJson), ("multipart/form-data", TaskSchemas.CreateForm))
             .Produces<TaskView>(StatusCodes.Status201Created).ProducesValidationProblem().DisableAntiforgery();
         tasks.MapGet("/", (TaskViews views, string? page, string? limit, string? status, string? statuses, string? search,
-                CancellationToken ct) => ReadTasks.ListAsync(views, page, limit, status, statuses, search, ct))
+                string? tag, CancellationToken ct) => ReadTasks.ListAsync(views, page, limit, status, statuses, search, tag, ct))
             .WithName("ListTasks")
-            .WithSummary("Lists tasks, newest first, with counts per status; search: text the description contains.")
+            .WithSummary("Lists tasks, newest first, with counts per status; search: text the description contains; "
+                + "tag: tasks carrying that tag.")
             .Produces<TaskPage>().ProducesValidationProblem();
         tasks.MapGet("/models", ReadTasks.ModelsAsync)
             .WithName("ListModels")

@@ -22,6 +22,9 @@ internal sealed class TasksOptions
     /// </summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>What becomes of a task whose dependency FAILED or was CANCELLED (<c>Tasks:Dependencies:OnFailure</c>).</summary>
+    public DependencyFailure OnDependencyFailure { get; set; } = DependencyFailure.Hold;
+
     public static TasksOptions FromConfiguration(IConfiguration configuration, string? nodeName = null)
     {
         var section = configuration.GetSection("Tasks");
@@ -31,6 +34,21 @@ internal sealed class TasksOptions
         options.LeaseLength = section.GetValue(nameof(LeaseLength), options.LeaseLength);
         options.HeartbeatInterval = section.GetValue(nameof(HeartbeatInterval), options.HeartbeatInterval);
         options.PollInterval = section.GetValue(nameof(PollInterval), options.PollInterval);
+        if (section["Dependencies:OnFailure"] is { Length: > 0 } onFailure)
+        {
+            options.OnDependencyFailure = Enum.TryParse<DependencyFailure>(onFailure, ignoreCase: true, out var parsed)
+                && Enum.IsDefined(parsed)
+                ? parsed
+                : throw new InvalidOperationException(
+                    $"Tasks:Dependencies:OnFailure is '{onFailure}'; it must be Hold or Fail.");
+        }
         return options;
     }
+}
+
+/// <summary>A dependency FAILED or was CANCELLED: the dependent waits, visibly (Hold), or fails with the reason (Fail).</summary>
+internal enum DependencyFailure
+{
+    Hold,
+    Fail,
 }

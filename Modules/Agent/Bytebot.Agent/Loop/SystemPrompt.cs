@@ -24,12 +24,16 @@ internal static class SystemPrompt
         4. Verify every step on the next screenshot. If something fails, read the error, try again, then try two other ways
            before asking for help.
         5. Stay within the task; never invent data the user did not give you. Never repeat secrets; type them with isSensitive.
+           A stored secret appears as {SecretReference}: type that reference exactly as written, and the desktop types its
+           value, which you never see.
         6. For repetitive work keep count, work in batches, keep going past single failures and report them at the end.
         7. Use computer_read_file to read a file into the conversation; create_task to queue follow-up work.
         8. When the task is done and verified, call set_task_status with status "completed" and a short description of the result.
            If a human must act (a login, a captcha, an unclear request), call set_task_status with "needs_help" and say what you need.
         Do not ask the user follow-up questions in text; use the tools.
         """;
+
+    private const string SecretReference = "{{secret:name}}";
 
     private const string FunctionTyping = """
         Type short text with computer_type_text, long text with computer_paste_text, shortcuts with computer_type_keys

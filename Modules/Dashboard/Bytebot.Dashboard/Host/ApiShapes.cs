@@ -9,7 +9,8 @@ namespace Bytebot.Dashboard.Host;
 
 internal sealed record TaskItem(
     Guid Id, string Description, string Status, string Priority, string Control, DateTimeOffset CreatedAt,
-    DateTimeOffset? ScheduledFor, string? Error, TaskModel? Model, string? WaitingFor = null, LostNode? NodeLost = null);
+    DateTimeOffset? ScheduledFor, string? Error, TaskModel? Model, string? WaitingFor = null, LostNode? NodeLost = null,
+    IReadOnlyList<string>? Tags = null, DateTimeOffset? DueAt = null, bool Overdue = false);
 
 internal sealed record LostNode(string Node, DateTimeOffset At);
 

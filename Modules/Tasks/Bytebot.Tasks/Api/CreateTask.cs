@@ -13,7 +13,8 @@ internal sealed record IncomingFile(string? Name, string? Base64, string? Type, 
 internal sealed record CreateTaskRequest(
     string? Description, string? Type, string? ScheduledFor, string? Priority, string? CreatedBy, TaskModel? Model,
     IReadOnlyList<IncomingFile>? Files, string? Node = null, IReadOnlyList<string>? Capabilities = null,
-    IReadOnlyList<string>? FallbackNodes = null);
+    IReadOnlyList<string>? FallbackNodes = null, IReadOnlyList<string>? Tags = null, string? DueAt = null,
+    IReadOnlyList<string>? DependsOn = null);
 
 internal static class CreateTask
 {
@@ -88,7 +89,8 @@ internal static class CreateTask
         }
         var body = new CreateTaskRequest(fields.GetValueOrDefault("description"), Empty(fields, "type"), Empty(fields, "scheduledFor"),
             Empty(fields, "priority"), Empty(fields, "createdBy"), model, null, Empty(fields, "node"),
-            List(fields, "capabilities"), List(fields, "fallbackNodes"));
+            List(fields, "capabilities"), List(fields, "fallbackNodes"), List(fields, "tags"), Empty(fields, "dueAt"),
+            List(fields, "dependsOn"));
         return await CreateAsync(body, files, limits, creator, views, cancellationToken);
     }
 
@@ -146,7 +148,7 @@ internal static class CreateTask
             return TaskProblems.Invalid($"files[{large}]", $"Larger than {limits.MaxBytes} bytes.");
         var stored = files.Select(f => new StoredFile(Guid.CreateVersion7(), f.Name, f.Blob.MediaType, f.Blob.Size, f.Blob.Sha256)).ToList();
         var draft = new TaskDraft(body.Description, body.Type, body.Priority, body.ScheduledFor, body.CreatedBy, body.Model,
-            body.Node, body.Capabilities, body.FallbackNodes);
+            body.Node, body.Capabilities, body.FallbackNodes, body.Tags, body.DueAt, body.DependsOn);
         var (taskId, refusal) = await creator.CreateAsync(draft, stored, cancellationToken);
         if (refusal is not null)
             return TaskProblems.From(refusal);

@@ -1,6 +1,7 @@
 using Bytebot.Agent.Contracts;
 using Bytebot.Files.Contracts;
 using Bytebot.Tasks.Contracts;
+using Bytebot.Tasks.Decisions;
 using Bytebot.Tasks.ReadModels;
 using Microsoft.AspNetCore.Http;
 
@@ -11,7 +12,7 @@ internal static class ReadTasks
     public const int MaxLimit = 200;
 
     public static async Task<IResult> ListAsync(TaskViews views, string? page, string? limit, string? status, string? statuses,
-        string? search, CancellationToken cancellationToken)
+        string? search, string? tag, CancellationToken cancellationToken)
     {
         if (Paging(page, limit, 10) is { Error: { } error })
             return error;
@@ -29,7 +30,10 @@ internal static class ReadTasks
         }
         if (search is { Length: > 500 })
             return TaskProblems.Invalid("search", "At most 500 characters.");
-        return TypedResults.Ok(await views.ListAsync(pageNumber, size, wanted, search, cancellationToken));
+        string? normal = null;
+        if (tag is not null && (normal = TaskLinks.NormalTag(tag)) is null)
+            return TaskProblems.Invalid("tag", TaskLinks.TagRule);
+        return TypedResults.Ok(await views.ListAsync(pageNumber, size, wanted, search, cancellationToken, normal));
     }
 
     public static async Task<IResult> GetAsync(Guid id, TaskViews views, CancellationToken cancellationToken) =>

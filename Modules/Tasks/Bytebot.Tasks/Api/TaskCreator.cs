@@ -1,4 +1,5 @@
 using Bytebot.Agent.Contracts;
+using Bytebot.Platform.Postgres;
 using Bytebot.Tasks.Contracts;
 using Bytebot.Tasks.Decisions;
 using Bytebot.Tasks.Events;
@@ -15,7 +16,8 @@ namespace Bytebot.Tasks.Api;
 /// </summary>
 // Public because the create-task handler takes it and Wolverine's generated adapter names it from another assembly.
 public sealed class TaskCreator(
-    IDocumentStore store, IMartenOutbox outbox, IModelCatalog catalog, TimeProvider clock, TaskWakeUp wakeUp)
+    IDocumentStore store, IMartenOutbox outbox, IModelCatalog catalog, TimeProvider clock, TaskWakeUp wakeUp,
+    BytebotDatabase database)
 {
     internal async Task<(Guid TaskId, TaskRefusal? Refusal)> CreateAsync(
         TaskDraft draft, IReadOnlyList<StoredFile> files, CancellationToken cancellationToken)
@@ -24,8 +26,10 @@ public sealed class TaskCreator(
         var availability = draft.Model is { Provider: { Length: > 0 } provider, Name: { Length: > 0 } name }
             ? await catalog.CheckAsync(provider, name, cancellationToken)
             : ModelAvailability.Available;
+        var named = TaskLinks.Named(draft);
+        var existing = named.Count == 0 ? new HashSet<Guid>() : await TaskViews.ExistingAsync(database, named, cancellationToken);
         var decision = TaskDecisions.Create(
-            draft, files, TaskModels.Default(catalog), availability, taskId, clock.GetUtcNow());
+            draft, files, TaskModels.Default(catalog), availability, taskId, clock.GetUtcNow(), existing);
         if (decision.Refusal is { } refusal)
             return (taskId, refusal);
         await TaskStreams.StartAsync(store, outbox, decision.Events, cancellationToken);

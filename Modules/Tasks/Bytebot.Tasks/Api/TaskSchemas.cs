@@ -12,19 +12,26 @@ internal static class TaskSchemas
         "scheduledFor":{"type":"string","format":"date-time","description":"When a SCHEDULED task becomes due."},
         "priority":{"type":"string","enum":["LOW","MEDIUM","HIGH","URGENT"],"default":"MEDIUM"},
         "createdBy":{"type":"string","enum":["USER","ASSISTANT"],"default":"USER"},
-        "node":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$","description":"The node that must run it."}
+        "node":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$","description":"The node that must run it."},
+        "dueAt":{"type":"string","format":"date-time","description":"Past it, an unfinished task is overdue."}
         """;
 
     private const string RoutingLists = """
         "capabilities":{"type":"array","maxItems":32,"items":{"type":"string"},
           "description":"Capabilities the running node must all have."},
         "fallbackNodes":{"type":"array","maxItems":32,"items":{"type":"string"},
-          "description":"Nodes that may run it, not yet started, while node is offline."}
+          "description":"Nodes that may run it, not yet started, while node is offline."},
+        "tags":{"type":"array","maxItems":32,"items":{"type":"string","maxLength":64},
+          "description":"Labels (trimmed, lower-cased) to filter by with GET /api/tasks?tag="},
+        "dependsOn":{"type":"array","maxItems":32,"items":{"type":"string","format":"uuid"},
+          "description":"Existing tasks that must all be COMPLETED before this one runs."}
         """;
 
     private const string RoutingFields = """
         "capabilities":{"type":"string","description":"Comma-separated capabilities the running node must all have."},
-        "fallbackNodes":{"type":"string","description":"Comma-separated nodes standing in while node is offline."}
+        "fallbackNodes":{"type":"string","description":"Comma-separated nodes standing in while node is offline."},
+        "tags":{"type":"string","description":"Comma-separated labels."},
+        "dependsOn":{"type":"string","description":"Comma-separated ids of tasks that must all be COMPLETED first."}
         """;
 
     public const string CreateJson = """

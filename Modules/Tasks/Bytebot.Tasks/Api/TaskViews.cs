@@ -31,6 +31,18 @@ internal sealed record TaskView(
 
     /// <summary>Set while the node the started task is pinned to is offline: it waits for that node, or the user.</summary>
     public NodeLostView? NodeLost { get; init; }
+
+    /// <summary>Labels, lower-case and sorted.</summary>
+    public IReadOnlyList<string>? Tags { get; init; }
+
+    /// <summary>When it should be done by.</summary>
+    public DateTimeOffset? DueAt { get; init; }
+
+    /// <summary><see cref="DueAt"/> has passed and the task is not finished (COMPLETED, CANCELLED or FAILED).</summary>
+    public bool Overdue { get; init; }
+
+    /// <summary>Tasks that must all be COMPLETED before this one is claimed.</summary>
+    public IReadOnlyList<Guid>? DependsOn { get; init; }
 }
 
 internal sealed record NodeLostView(string Node, DateTimeOffset At);
@@ -61,12 +73,12 @@ internal sealed record StepApproval(
     Guid ApprovalId, string Tool, string Reason, DateTimeOffset? RequestedAt, DateTimeOffset? ExpiresAt,
     string? Decision, string? DecidedBy, string? DecidedReason, DateTimeOffset? DecidedAt);
 
-internal sealed class TaskViews(BytebotDatabase database, INodeDirectory nodes)
+internal sealed class TaskViews(BytebotDatabase database, INodeDirectory nodes, TimeProvider clock)
 {
     private const string TaskColumns = """
         id, description, type, status, priority, control, created_at, created_by, scheduled_for, updated_at,
         executed_at, completed_at, error, result::text, model::text, node, capabilities, fallback_nodes, lost_node,
-        node_lost_at
+        node_lost_at, tags, due_at, depends_on
         """;
 
     public async Task<TaskView?> GetAsync(Guid id, bool detailed, CancellationToken cancellationToken)
@@ -120,7 +132,7 @@ internal sealed class TaskViews(BytebotDatabase database, INodeDirectory nodes)
     }
 
     public async Task<TaskPage> ListAsync(int page, int limit, IReadOnlyList<string> statuses, string? search,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, string? tag = null)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         var conditions = new List<string>();
@@ -136,10 +148,15 @@ internal sealed class TaskViews(BytebotDatabase database, INodeDirectory nodes)
                 .Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal) + "%");
             conditions.Add($"description ilike ${values.Count}");
         }
+        if (tag is not null)
+        {
+            values.Add(new[] { tag });
+            conditions.Add($"tags @> ${values.Count}");
+        }
         var filter = conditions.Count == 0 ? "" : "where " + string.Join(" and ", conditions);
         // One round trip: the page, the maintained counts, and for a search (the dashboard's command palette, a few
         // words; it has no maintained count) the count of its matches. Listing never scans the table to count it.
-        var searching = !string.IsNullOrWhiteSpace(search);
+        var searching = !string.IsNullOrWhiteSpace(search) || tag is not null;
         await using var batch = new NpgsqlBatch(connection);
         var offset = (long)(page - 1) * limit;
         if (statuses.Count > 1 && !searching)
@@ -270,17 +287,55 @@ internal sealed class TaskViews(BytebotDatabase database, INodeDirectory nodes)
         FallbackNodes = reader.IsDBNull(17) ? null : reader.GetFieldValue<string[]>(17),
         NodeLost = reader.IsDBNull(18) ? null
             : new NodeLostView(reader.GetString(18), reader.GetFieldValue<DateTimeOffset>(19)),
+        Tags = reader.IsDBNull(20) ? null : reader.GetFieldValue<string[]>(20),
+        DueAt = NullableTime(reader, 21),
+        DependsOn = reader.IsDBNull(22) ? null : reader.GetFieldValue<Guid[]>(22),
     };
 
-    // Presence is read only when a routed task waits, so an unrouted list costs what it did.
+    // Presence is read only when a routed task waits, and dependencies only when a task has some, so a list of plain
+    // tasks costs what it did.
     private async Task<IReadOnlyList<TaskView>> WithWaitingAsync(
         IReadOnlyList<TaskView> tasks, CancellationToken cancellationToken)
     {
-        if (!tasks.Any(t => t.Status == "PENDING" && (t.Node is not null || t.Capabilities is { Count: > 0 })))
+        var now = clock.GetUtcNow();
+        tasks = [.. tasks.Select(t => t.DueAt is { } due && due < now && t.Status is not ("COMPLETED" or "CANCELLED" or "FAILED")
+            ? t with { Overdue = true } : t)];
+        var pending = tasks.Where(t => t.Status == "PENDING").ToList();
+        var dependencies = pending.SelectMany(t => t.DependsOn ?? []).Distinct().ToList();
+        var statuses = dependencies.Count == 0 ? new Dictionary<Guid, string>() : await StatusesAsync(dependencies, cancellationToken);
+        var routed = pending.Any(t => t.Node is not null || t.Capabilities is { Count: > 0 });
+        var available = routed ? (await nodes.ListAsync(cancellationToken)).Where(n => n.TakesTasks).ToList() : [];
+        if (dependencies.Count == 0 && !routed)
             return tasks;
-        var available = (await nodes.ListAsync(cancellationToken)).Where(n => n.TakesTasks).ToList();
-        return [.. tasks.Select(t =>
-            t.Status == "PENDING" ? t with { WaitingFor = TaskWaiting.Reason(t, available) } : t)];
+        return [.. tasks.Select(t => t.Status == "PENDING"
+            ? t with { WaitingFor = TaskWaiting.ForDependencies(t, statuses) ?? TaskWaiting.Reason(t, available) }
+            : t)];
+    }
+
+    private async Task<Dictionary<Guid, string>> StatusesAsync(IReadOnlyList<Guid> ids, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new Writer(connection, null, cancellationToken).Create(
+            "select id, status from tasks where id = any($1)", [ids.ToArray()]);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var statuses = new Dictionary<Guid, string>();
+        while (await reader.ReadAsync(cancellationToken))
+            statuses[reader.GetGuid(0)] = reader.GetString(1);
+        return statuses;
+    }
+
+    /// <summary>The ids among <paramref name="ids"/> that name a task (not deleted).</summary>
+    public static async Task<IReadOnlySet<Guid>> ExistingAsync(
+        BytebotDatabase database, IReadOnlyList<Guid> ids, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new Writer(connection, null, cancellationToken).Create(
+            "select id from tasks where id = any($1)", [ids.ToArray()]);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var existing = new HashSet<Guid>();
+        while (await reader.ReadAsync(cancellationToken))
+            existing.Add(reader.GetGuid(0));
+        return existing;
     }
 
     private static DateTimeOffset? NullableTime(NpgsqlDataReader reader, int ordinal) =>

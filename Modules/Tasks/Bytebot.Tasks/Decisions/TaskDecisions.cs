@@ -29,8 +29,9 @@ internal static class TaskDecisions
     public const int MaxText = 100_000;
 
     /// <summary>A new task; <paramref name="model"/> is what the model catalog says of the draft's model, if any.</summary>
+    /// <remarks><paramref name="existing"/>: the ids among the draft's dependencies that name a task.</remarks>
     public static TaskDecision Create(TaskDraft draft, IReadOnlyList<StoredFile> files, TaskModel defaultModel,
-        ModelAvailability model, Guid taskId, DateTimeOffset now)
+        ModelAvailability model, Guid taskId, DateTimeOffset now, IReadOnlySet<Guid>? existing = null)
     {
         var description = draft.Description?.Trim() ?? "";
         if (description.Length == 0)
@@ -79,10 +80,14 @@ internal static class TaskDecisions
         var (routing, misrouted) = TaskRouting.Decide(draft);
         if (misrouted is not null)
             return new TaskDecision([], misrouted);
+        var (links, unlinked) = TaskLinks.Decide(draft, taskId, existing ?? new HashSet<Guid>());
+        if (unlinked is not null)
+            return new TaskDecision([], unlinked);
         var text = description + string.Concat(files.Select(f => $"\n\nFile {f.Name} written to desktop."));
         return TaskDecision.Accept(
             new TaskCreated(taskId, description, resolved, priority, scheduledFor, createdBy, draft.Model ?? defaultModel, files, now,
-                routing.Node, routing.IsRouted ? routing.Capabilities : null, routing.Node is null ? null : routing.FallbackNodes),
+                routing.Node, routing.IsRouted ? routing.Capabilities : null, routing.Node is null ? null : routing.FallbackNodes,
+                links.Tags, links.DueAt, links.DependsOn),
             new MessageAdded(Guid.CreateVersion7(), TaskRole.User, [new TextContent(text)], now));
     }
 
@@ -104,6 +109,12 @@ internal static class TaskDecisions
     public static TaskDecision Cancel(TaskState state, DateTimeOffset now) =>
         state.IsFinished ? TaskDecision.Forbidden($"The task is already {Wire.Name(state.Status)}.")
         : TaskDecision.Accept(new TaskCancelled(now));
+
+    /// <summary>Under <c>Tasks:Dependencies:OnFailure=Fail</c>: a task still waiting fails with its dependency's end.</summary>
+    public static TaskDecision FailForDependency(TaskState state, Guid dependency, string status, DateTimeOffset now) =>
+        state.Status == AgentTaskStatus.Pending
+            ? TaskDecision.Accept(new TaskFailed($"Dependency {dependency} is {status}.", now))
+            : TaskDecision.Forbidden($"The task is {Wire.Name(state.Status)}, no longer waiting.");
 
     public static TaskDecision Delete(DateTimeOffset now) => TaskDecision.Accept(new TaskDeleted(now));
 

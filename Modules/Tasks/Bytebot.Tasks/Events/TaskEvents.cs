@@ -11,7 +11,8 @@ internal sealed record StoredFile(Guid Id, string Name, string MediaType, long S
 internal sealed record TaskCreated(
     Guid TaskId, string Description, AgentTaskType Type, AgentTaskPriority Priority, DateTimeOffset? ScheduledFor,
     TaskRole CreatedBy, TaskModel Model, IReadOnlyList<StoredFile> Files, DateTimeOffset At,
-    string? Node = null, IReadOnlyList<string>? Capabilities = null, IReadOnlyList<string>? FallbackNodes = null);
+    string? Node = null, IReadOnlyList<string>? Capabilities = null, IReadOnlyList<string>? FallbackNodes = null,
+    IReadOnlyList<string>? Tags = null, DateTimeOffset? DueAt = null, IReadOnlyList<Guid>? DependsOn = null);
 
 internal sealed record MessageAdded(Guid MessageId, TaskRole Role, IReadOnlyList<MessageContent> Content, DateTimeOffset At);
 

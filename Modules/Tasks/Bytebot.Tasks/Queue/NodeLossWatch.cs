@@ -3,7 +3,6 @@ using Bytebot.Tasks.Contracts;
 using Bytebot.Tasks.Events;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -22,28 +21,13 @@ internal sealed class RunningTasks(TaskQueue queue) : IRunningTasks
 /// </summary>
 internal sealed partial class NodeLossWatch(
     TaskQueue queue, INodeDirectory nodes, IServiceProvider services, TasksOptions options, TimeProvider clock,
-    ILogger<NodeLossWatch> logger) : BackgroundService
+    ILogger<NodeLossWatch> logger) : PollingWatch(options.PollInterval)
 {
     private const string AlreadyMarked = "BB002";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            await Task.Delay(options.PollInterval, stoppingToken)
-                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            if (stoppingToken.IsCancellationRequested)
-                return;
-            try
-            {
-                await MarkAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogWatchFailed(logger, e);
-            }
-        }
-    }
+    protected override Task LookAsync(CancellationToken cancellationToken) => MarkAsync(cancellationToken);
+
+    protected override void LogFailed(Exception exception) => LogWatchFailed(logger, exception);
 
     // The store is resolved when the watch runs: it is built from the data source, which exists once the database has
     // started, after the hosted services were constructed.

@@ -47,11 +47,12 @@ internal sealed class QueueProjection : IProjection
             case TaskCreated e:
                 operations.QueueSqlCommand("""
                     insert into task_queue (task_id, state, priority_rank, created_at, scheduled_for, node, capabilities,
-                        fallback_nodes)
-                    values (?, 'ready', ?, ?, ?::timestamptz, ?, ?::text[], ?::text[]) on conflict (task_id) do nothing
+                        fallback_nodes, depends_on)
+                    values (?, 'ready', ?, ?, ?::timestamptz, ?, ?::text[], ?::text[], ?::uuid[])
+                    on conflict (task_id) do nothing
                     """, taskId, Wire.Rank(e.Priority), e.At, (object?)e.ScheduledFor ?? DBNull.Value,
                     (object?)e.Node ?? DBNull.Value, (object?)e.Capabilities?.ToArray() ?? DBNull.Value,
-                    (object?)e.FallbackNodes?.ToArray() ?? DBNull.Value);
+                    (object?)e.FallbackNodes?.ToArray() ?? DBNull.Value, (object?)e.DependsOn?.ToArray() ?? DBNull.Value);
                 break;
             case TaskNodeLost e:
                 operations.QueueSqlCommand("select tasks_node_lost(?, ?)", taskId, e.Epoch);

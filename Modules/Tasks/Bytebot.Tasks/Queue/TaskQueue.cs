@@ -24,8 +24,8 @@ internal sealed class TaskQueue(BytebotDatabase database)
     /// <summary>
     /// Claims the next task: resumes this desktop's own tasks first, then by priority and age; a task never
     /// runs before <paramref name="now"/> reaches its <c>scheduled_for</c>. A started task is pinned to its
-    /// desktop; a task of this desktop leased by another worker process (the one before a restart) is taken
-    /// over at once, because a desktop has a single host.
+    /// desktop; a task waiting for others runs once they are all COMPLETED. A task of this desktop leased by another
+    /// worker process (the one before a restart) is taken over at once, because a desktop has a single host.
     /// </summary>
     public Task<Lease?> ClaimAsync(string workerId, string desktopId, DateTimeOffset now, TimeSpan leaseLength, CancellationToken cancellationToken) =>
         ClaimAsync(workerId, desktopId, now, leaseLength, ClaimScope.Unrouted, cancellationToken);
@@ -54,6 +54,8 @@ internal sealed class TaskQueue(BytebotDatabase database)
                   and not $5
                   and (node is null or node = $2 or ($2 = any(fallback_nodes) and not node = any($6)))
                   and (capabilities is null or capabilities <@ $7)
+                  and (depends_on is null or (select count(*) from tasks t
+                       where t.id = any(task_queue.depends_on) and t.status = 'COMPLETED') = cardinality(depends_on))
                 order by priority_rank desc, created_at, task_id
                 limit 1
                 for update skip locked),

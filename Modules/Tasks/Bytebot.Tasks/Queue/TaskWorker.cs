@@ -154,13 +154,14 @@ internal sealed partial class TaskWorker(
 
     /// <summary>
     /// Cancel, takeover, help requests and deletes stop the run of their task at once (and only that one); a task
-    /// created or resumed anywhere (another host on the same database too) wakes the worker.
+    /// created, resumed or completed anywhere (another host on the same database too) wakes the worker.
     /// </summary>
     private async Task WatchFeedAsync(TaskSubscription subscription, CancellationToken stoppingToken)
     {
         await foreach (var notification in subscription.Reader.ReadAllAsync(stoppingToken))
         {
-            if (notification.Type is TaskEventNames.TaskCreated or TaskEventNames.TaskResumed)
+            // A completed task may be the last dependency another one waited for.
+            if (notification.Type is TaskEventNames.TaskCreated or TaskEventNames.TaskResumed or TaskEventNames.TaskCompleted)
                 wakeUp.Signal();
             if (notification.Type is "tasks.task_cancelled" or "tasks.task_taken_over" or "tasks.task_deleted" or "tasks.task_needs_help"
                 && _running.TryGetValue(notification.TaskId, out var stop))

@@ -26,11 +26,14 @@ internal sealed class TaskReadModelProjection : IProjection
             case TaskCreated e:
                 db.Exec("""
                     insert into tasks (id, description, type, status, priority, control, created_by, model,
-                        scheduled_for, created_at, updated_at, node, capabilities, fallback_nodes)
-                    values (?, ?, ?, 'PENDING', ?, 'ASSISTANT', ?, ?::jsonb, ?::timestamptz, ?, ?, ?, ?::text[], ?::text[])
+                        scheduled_for, created_at, updated_at, node, capabilities, fallback_nodes, tags, due_at, depends_on)
+                    values (?, ?, ?, 'PENDING', ?, 'ASSISTANT', ?, ?::jsonb, ?::timestamptz, ?, ?, ?, ?::text[], ?::text[],
+                        ?::text[], ?::timestamptz, ?::uuid[])
                     """, id, e.Description, Wire.Name(e.Type), Wire.Name(e.Priority), Wire.Name(e.CreatedBy),
                     Wire.Json(e.Model), e.ScheduledFor, e.At, e.At, (object?)e.Node ?? DBNull.Value,
-                    (object?)e.Capabilities?.ToArray() ?? DBNull.Value, (object?)e.FallbackNodes?.ToArray() ?? DBNull.Value);
+                    (object?)e.Capabilities?.ToArray() ?? DBNull.Value, (object?)e.FallbackNodes?.ToArray() ?? DBNull.Value,
+                    (object?)e.Tags?.ToArray() ?? DBNull.Value, (object?)e.DueAt ?? DBNull.Value,
+                    (object?)e.DependsOn?.ToArray() ?? DBNull.Value);
                 db.Exec("select tasks_count('PENDING', 1)");
                 foreach (var file in e.Files)
                 {

@@ -208,4 +208,14 @@ internal static class TasksSchema
             end if;
         end $$;
         """);
+
+    // Existing rows get nulls: no tags, no due date, nothing to wait for, so they are claimed as before.
+    public static readonly Migration Links = new(8, "task tags, due dates and dependencies", """
+        alter table tasks
+            add column tags text[],
+            add column due_at timestamptz,
+            add column depends_on uuid[];
+        create index tasks_tags on tasks using gin (tags);
+        alter table task_queue add column depends_on uuid[];
+        """);
 }

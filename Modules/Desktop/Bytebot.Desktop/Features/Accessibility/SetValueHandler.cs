@@ -18,10 +18,11 @@ public static class SetValueHandler
         var violations = new Violations();
         TextRules.Check(violations, message.Value, "value");
         violations.ThrowIfAny();
+        var value = await desktop.RevealAsync(message.Value, "value", cancellationToken);
         var (atspi, element) = await Elements.FindAsync(message, message.Id, desktop, cancellationToken);
         if (element.Has("EditableText") && !element.States.Has(AccessibleStates.ReadOnly))
             return await desktop.Queue.RunAsync(message, async token =>
-                await atspi.SetTextAsync(element.Ref, message.Value, token)
+                await atspi.SetTextAsync(element.Ref, value, token)
                     ? ActionCompleted.Instance
                     : throw new ComputerActionRejectedException("id",
                         $"{Elements.Describe(element)} refused the text."),
@@ -29,7 +30,7 @@ public static class SetValueHandler
         if (!element.Has("Value"))
             throw new ComputerActionRejectedException("id",
                 $"{Elements.Describe(element)} holds no editable text or number.");
-        if (!double.TryParse(message.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
+        if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
             || !double.IsFinite(number))
             throw new ComputerActionRejectedException("value", $"{Elements.Describe(element)} takes a number, "
                 + $"but '{Elements.Shorten(message.Value)}' is not one.");

@@ -4,6 +4,7 @@ using Bytebot.Desktop.Driver;
 using Bytebot.Desktop.Features.Apps;
 using Bytebot.Desktop.Features.Files;
 using Bytebot.Desktop.Ocr;
+using Bytebot.Secrets.Contracts;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -18,8 +19,9 @@ public sealed class DesktopActions
     internal DesktopActions(
         IDesktopDriver driver, ActionQueue queue, Workspace workspace, ICommandRunner runner,
         IDesktopEnvironment environment, IOptions<ComputerUseOptions> options, TimeProvider time,
-        ILoggerFactory loggers, ScreenReader text, AtSpiBus accessibility)
+        ILoggerFactory loggers, ScreenReader text, AtSpiBus accessibility, ISecretValues? secrets)
     {
+        _secrets = secrets;
         Text = text;
         Accessibility = accessibility;
         Driver = driver;
@@ -51,4 +53,26 @@ public sealed class DesktopActions
     internal ScreenReader Text { get; }
 
     internal AtSpiBus Accessibility { get; }
+
+    private readonly ISecretValues? _secrets;
+
+    /// <summary>
+    /// The text to type with its <c>{{secret:name}}</c> references revealed: only here, at the moment of typing, so the
+    /// action the caller recorded (and the model saw) holds the reference. An unknown name refuses the whole action.
+    /// </summary>
+    internal async Task<string> RevealAsync(string text, string field, CancellationToken cancellationToken)
+    {
+        if (!SecretReferences.Any(text))
+            return text;
+        if (_secrets is null)
+            throw new ComputerActionRejectedException(field, "This host has no secrets vault to reveal {{secret:…}}.");
+        try
+        {
+            return await _secrets.RevealAsync(text, cancellationToken);
+        }
+        catch (UnknownSecretException unknown)
+        {
+            throw new ComputerActionRejectedException(field, unknown.Message);
+        }
+    }
 }

@@ -14,9 +14,10 @@ public static class TypeTextHandler
         var violations = new Violations().Range("delay", message.Delay, 0, TypeKeysHandler.MaxDelay);
         TextRules.Check(violations, message.Text);
         violations.ThrowIfAny();
+        var text = await desktop.RevealAsync(message.Text, "text", cancellationToken);
         return await desktop.Queue.RunAsync(message, async token =>
         {
-            await desktop.Driver.TypeTextAsync(message.Text, TimeSpan.FromMilliseconds(message.Delay), token);
+            await desktop.Driver.TypeTextAsync(text, TimeSpan.FromMilliseconds(message.Delay), token);
             return ActionCompleted.Instance;
         }, cancellationToken);
     }
