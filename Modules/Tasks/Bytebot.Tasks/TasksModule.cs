@@ -10,6 +10,7 @@ using Bytebot.Tasks.Events;
 using Bytebot.Tasks.Live;
 using Bytebot.Tasks.Queue;
 using Bytebot.Tasks.ReadModels;
+using Bytebot.Tasks.Schedules;
 using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.AspNetCore.Builder;
@@ -17,6 +18,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Wolverine;
 
 namespace Bytebot.Tasks;
@@ -60,13 +63,29 @@ public static class TasksModule
         services.AddScoped<TaskCreator>();
         // A SCHEDULED task's wake-up survives a crash: its envelope is stored with the task, in the same transaction.
         services.ConfigureWolverine(options => options.LocalQueueFor<TaskDue>().UseDurableInbox());
+        AddSchedules(services, configuration);
         services.AddMessageHandlers(typeof(TasksModule).Assembly);
         services.AddHostedService<TaskWorker>();
         return services;
     }
 
+    private static void AddSchedules(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddMigrations(SchedulesSchema.Module, SchedulesSchema.Schedules);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(ScheduleOptions.FromConfiguration(configuration));
+        services.AddSingleton<TaskSchedules>();
+        services.AddSingleton(sp => new ScheduleRunner(
+            sp.GetRequiredService<TaskSchedules>(), sp.GetRequiredService<IServiceScopeFactory>(),
+            sp.GetRequiredService<IDocumentStore>(), sp.GetRequiredService<ScheduleOptions>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ScheduleRunner>>()));
+        // An occurrence is a scheduled envelope in PostgreSQL, written with the schedule's change.
+        services.ConfigureWolverine(options => options.LocalQueueFor<FireSchedule>().UseDurableInbox());
+    }
+
     public static IEndpointRouteBuilder MapTasksEndpoints(this IEndpointRouteBuilder endpoints)
     {
+        MapScheduleEndpoints(endpoints);
         var tasks = endpoints.MapGroup("/api/tasks").WithTags("Tasks");
 
         tasks.MapPost("/", (HttpRequest request, TaskCreator creator, IBlobStore blobs, UploadLimits limits, TaskViews views,
@@ -136,5 +155,30 @@ public static class TasksModule
             .WithName("DownloadTaskBlob").WithSummary("Downloads a screenshot or document the task references.")
             .DescribesDownload(entityTag: true).ProducesProblem(StatusCodes.Status404NotFound);
         return endpoints;
+    }
+
+    private static void MapScheduleEndpoints(IEndpointRouteBuilder endpoints)
+    {
+        var schedules = endpoints.MapGroup("/api/schedules").WithTags("Schedules");
+        schedules.MapGet("/", SchedulesApi.ListAsync)
+            .WithName("ListSchedules").WithSummary("Recurring tasks, oldest first, each with its next occurrences.")
+            .Produces<IReadOnlyList<ScheduleView>>();
+        schedules.MapPost("/", SchedulesApi.CreateAsync)
+            .WithName("CreateSchedule")
+            .WithSummary("Adds a recurring task: at each occurrence of cron (in timeZone) a normal task is created.")
+            .DescribesBody(("application/json", SchedulesApi.CreateSchema))
+            .Produces<ScheduleView>(StatusCodes.Status201Created).ProducesValidationProblem();
+        schedules.MapGet("/{id:guid}", SchedulesApi.GetAsync)
+            .WithName("GetSchedule").WithSummary("One schedule with its latest occurrences and the tasks they created.")
+            .Produces<ScheduleView>().ProducesProblem(StatusCodes.Status404NotFound);
+        schedules.MapPost("/{id:guid}/pause", SchedulesApi.PauseAsync)
+            .WithName("PauseSchedule").WithSummary("Pauses a schedule: no occurrence runs until it is resumed.")
+            .Produces<ScheduleView>().ProducesProblem(StatusCodes.Status404NotFound);
+        schedules.MapPost("/{id:guid}/resume", SchedulesApi.ResumeAsync)
+            .WithName("ResumeSchedule").WithSummary("Resumes a schedule from its next occurrence after now.")
+            .Produces<ScheduleView>().ProducesProblem(StatusCodes.Status404NotFound);
+        schedules.MapDelete("/{id:guid}", SchedulesApi.DeleteAsync)
+            .WithName("DeleteSchedule").WithSummary("Deletes a schedule; the tasks it created stay.")
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
     }
 }

@@ -56,8 +56,14 @@ internal static class TaskStreams
     /// <see cref="TaskDue"/> is scheduled for its time in the same transaction, through Wolverine's outbox: the
     /// worker wakes at that time, also after a crash, instead of polling for it.
     /// </summary>
+    /// <param name="store">The event store.</param>
+    /// <param name="outbox">Enrolled in the stream's session.</param>
+    /// <param name="events">The decided events.</param>
+    /// <param name="alongside">More writes for the same transaction, given the task's id (a schedule's occurrence), or null.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
     public static async Task StartAsync(
-        IDocumentStore store, IMartenOutbox outbox, IReadOnlyList<object> events, CancellationToken cancellationToken)
+        IDocumentStore store, IMartenOutbox outbox, IReadOnlyList<object> events,
+        Func<IDocumentSession, IMartenOutbox, Guid, ValueTask>? alongside, CancellationToken cancellationToken)
     {
         var created = (TaskCreated)events[0];
         await using var session = store.LightweightSession();
@@ -65,6 +71,8 @@ internal static class TaskStreams
         session.Events.StartStream(created.TaskId, events);
         if (created.ScheduledFor is { } at)
             await outbox.ScheduleAsync(new TaskDue(created.TaskId), at);
+        if (alongside is not null)
+            await alongside(session, outbox, created.TaskId);
         await session.SaveChangesAsync(cancellationToken);
     }
 
