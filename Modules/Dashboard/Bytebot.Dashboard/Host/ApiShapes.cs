@@ -35,6 +35,16 @@ internal sealed record WebhookItem(
 internal sealed record WebhookAttempt(
     string MessageId, string Event, int Attempt, DateTimeOffset At, int? StatusCode, string? Error, string Outcome);
 
+internal sealed record ScheduleItem(
+    Guid Id, string Name, string Description, string Cron, string TimeZone, string Missed, bool Paused,
+    DateTimeOffset? NextRunAt, int Runs, int Skipped, DateTimeOffset? LastRunAt, Guid? LastTaskId, string? Priority,
+    IReadOnlyList<ScheduleRun>? Recent = null);
+
+internal sealed record ScheduleRun(
+    DateTimeOffset Occurrence, DateTimeOffset FiredAt, Guid? TaskId, string Outcome, string? Detail);
+
+internal sealed record NewSchedule(string Description, string Cron, string TimeZone, string Missed, string Priority);
+
 internal static class JsonShapes
 {
     public static string? String(this JsonElement element, string name) =>

@@ -140,6 +140,26 @@ internal sealed class HostApi
             Content = JsonContent.Create(new { width, height }),
         }, ct);
 
+    public Task<List<ScheduleItem>> ListSchedulesAsync(CancellationToken ct) =>
+        SendAsync<List<ScheduleItem>>(new HttpRequestMessage(HttpMethod.Get, "/api/schedules"), ct);
+
+    /// <summary>A schedule with its recent occurrences, newest first.</summary>
+    public Task<ScheduleItem> GetScheduleAsync(Guid id, CancellationToken ct) =>
+        SendAsync<ScheduleItem>(new HttpRequestMessage(HttpMethod.Get, $"/api/schedules/{id}"), ct);
+
+    public Task<ScheduleItem> CreateScheduleAsync(NewSchedule schedule, CancellationToken ct) =>
+        SendAsync<ScheduleItem>(new HttpRequestMessage(HttpMethod.Post, "/api/schedules")
+        {
+            Content = JsonContent.Create(schedule, options: JsonSerializerOptions.Web),
+        }, ct);
+
+    /// <summary>Pauses or resumes (<paramref name="action"/> <c>pause</c> or <c>resume</c>).</summary>
+    public Task<ScheduleItem> ControlScheduleAsync(Guid id, string action, CancellationToken ct) =>
+        SendAsync<ScheduleItem>(new HttpRequestMessage(HttpMethod.Post, $"/api/schedules/{id}/{action}"), ct);
+
+    public Task DeleteScheduleAsync(Guid id, CancellationToken ct) =>
+        SendAsync<JsonElement>(new HttpRequestMessage(HttpMethod.Delete, $"/api/schedules/{id}"), ct);
+
     private static string Escape(string value) => Uri.EscapeDataString(value);
 
     private static void AddFiles(MultipartFormDataContent form, IReadOnlyList<IBrowserFile> files, long maxBytes)
@@ -166,35 +186,44 @@ internal sealed class HostApi
                 throw new HostApiException("The session expired; sign in again.", 401);
             }
             if (!response.IsSuccessStatusCode)
-                throw new HostApiException(await ProblemTextAsync(response, ct), (int)response.StatusCode);
+            {
+                var (text, fields) = await ProblemAsync(response, ct);
+                throw new HostApiException(text, (int)response.StatusCode) { Fields = fields };
+            }
             if (response.Content.Headers.ContentLength == 0 || response.StatusCode == HttpStatusCode.NoContent)
                 return default!;
             return (await response.Content.ReadFromJsonAsync<T>(JsonSerializerOptions.Web, ct))!;
         }
     }
 
-    private static async Task<string> ProblemTextAsync(HttpResponseMessage response, CancellationToken ct)
+    private static async Task<(string Text, IReadOnlyDictionary<string, string> Fields)> ProblemAsync(
+        HttpResponseMessage response, CancellationToken ct)
     {
         try
         {
             var problem = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
             if (problem.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object)
             {
-                return string.Join("; ", errors.EnumerateObject().Select(field =>
-                    $"{field.Name}: {string.Join(' ', field.Value.EnumerateArray().Select(m => m.GetString()))}"));
+                var fields = errors.EnumerateObject().ToDictionary(field => field.Name, field =>
+                    field.Value.ValueKind == JsonValueKind.Array
+                        ? string.Join(' ', field.Value.EnumerateArray().Select(m => m.GetString()))
+                        : field.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+                return (string.Join("; ", fields.Select(field => $"{field.Key}: {field.Value}")), fields);
             }
             foreach (var name in new[] { "detail", "title" })
             {
                 if (problem.TryGetProperty(name, out var text) && text.GetString() is { Length: > 0 } message)
-                    return message;
+                    return (message, NoFields);
             }
         }
         catch (JsonException)
         {
             // Not problem+json: the status line says enough.
         }
-        return $"{(int)response.StatusCode} {response.ReasonPhrase}";
+        return ($"{(int)response.StatusCode} {response.ReasonPhrase}", NoFields);
     }
+
+    private static readonly IReadOnlyDictionary<string, string> NoFields = new Dictionary<string, string>();
 
     private static Uri LoopbackAddress(IServer server)
     {
@@ -213,4 +242,7 @@ internal sealed class HostApi
 internal sealed class HostApiException(string message, int status) : Exception(message)
 {
     public int Status { get; } = status;
+
+    /// <summary>The problem's <c>errors</c>, field name (case-insensitive) to message; empty when it named none.</summary>
+    public IReadOnlyDictionary<string, string> Fields { get; init; } = new Dictionary<string, string>();
 }
