@@ -13,8 +13,8 @@ public sealed class SchedulesPageTests(DashboardHost host) : IClassFixture<Dashb
     {
         var page = await host.OpenAsync("/schedules");
         await Assertions.Expect(page.Locator("[data-schedules][data-loaded='true']")).ToBeVisibleAsync();
-        await page.Locator("[data-schedule-description] textarea").FillAsync("Check the inbox every two seconds");
-        await page.Locator("[data-schedule-cron] input").FillAsync("*/2 * * * * *");
+        await page.Locator("[data-schedule-description] textarea, textarea[data-schedule-description]").FillAsync("Check the inbox every two seconds");
+        await page.Locator("[data-schedule-cron] input, input[data-schedule-cron]").FillAsync("*/2 * * * * *");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create schedule" }).ClickAsync();
 
         var row = page.Locator("[data-schedule]").Filter(new() { HasText = "Check the inbox every two seconds" });
@@ -43,10 +43,10 @@ public sealed class SchedulesPageTests(DashboardHost host) : IClassFixture<Dashb
         api.GetProperty("paused").GetBoolean().ShouldBeTrue();
         await Screenshots.SaveAsync(page, "dashboard-schedules");
 
-        await page.Locator("[data-schedule-description] textarea").FillAsync("Never valid");
-        await page.Locator("[data-schedule-cron] input").FillAsync("every tuesday");
+        await page.Locator("[data-schedule-description] textarea, textarea[data-schedule-description]").FillAsync("Never valid");
+        await page.Locator("[data-schedule-cron] input, input[data-schedule-cron]").FillAsync("every tuesday");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create schedule" }).ClickAsync();
-        await Assertions.Expect(page.Locator("[data-schedule-cron]").Locator("xpath=ancestor::div[contains(@class,'mud-input-control')][1]"))
+        await Assertions.Expect(page.Locator(".mud-input-control").Filter(new() { Has = page.Locator("[data-schedule-cron], input[data-schedule-cron]") }))
             .ToContainTextAsync("Not a cron expression");
         await Assertions.Expect(page.Locator("[data-schedules-error]")).ToHaveCountAsync(0);
         (await client.GetFromJsonAsync<JsonElement>("/api/schedules", ct)).GetArrayLength().ShouldBe(1);
