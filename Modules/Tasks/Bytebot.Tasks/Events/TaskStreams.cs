@@ -83,13 +83,5 @@ internal static class TaskStreams
         return await session.Events.FetchStreamAsync(taskId, fromVersion: fromVersion, token: cancellationToken);
     }
 
-    private static PostgresException? Refusal(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is PostgresException { SqlState: LeaseLostState } refusal)
-                return refusal;
-        }
-        return null;
-    }
+    private static PostgresException? Refusal(Exception exception) => PostgresErrors.Find(exception, LeaseLostState);
 }

@@ -4,7 +4,6 @@ using Bytebot.Tasks.Events;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace Bytebot.Tasks.Queue;
 
@@ -53,15 +52,7 @@ internal sealed partial class NodeLossWatch(
         }
     }
 
-    private static bool IsAlreadyMarked(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is PostgresException { SqlState: AlreadyMarked })
-                return true;
-        }
-        return false;
-    }
+    private static bool IsAlreadyMarked(Exception exception) => PostgresErrors.Find(exception, AlreadyMarked) is not null;
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Task {TaskId}: its node {Node} went offline; the task waits for it.")]

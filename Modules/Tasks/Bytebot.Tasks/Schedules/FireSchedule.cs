@@ -1,9 +1,9 @@
 using Bytebot.Tasks.Api;
+using Bytebot.Tasks.Events;
 using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using Wolverine.Marten;
 
 namespace Bytebot.Tasks.Schedules;
@@ -116,15 +116,8 @@ public sealed partial class ScheduleRunner
         await session.SaveChangesAsync(cancellationToken);
     }
 
-    private static bool IsStale(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is PostgresException { SqlState: SchedulesSchema.StaleOccurrence })
-                return true;
-        }
-        return false;
-    }
+    private static bool IsStale(Exception exception) =>
+        PostgresErrors.Find(exception, SchedulesSchema.StaleOccurrence) is not null;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Schedule {ScheduleId}: occurrence {Occurrence} created task {TaskId}")]
     private static partial void LogCreated(ILogger logger, Guid scheduleId, DateTimeOffset occurrence, Guid taskId);
