@@ -68,7 +68,7 @@ public sealed class CrossNodeLiveViewTests(PostgresFixture postgres) : IAsyncLif
         var betaUrl = await WaitForUrlAsync(alpha, "beta");
         betaUrl.ShouldBe(beta.Client.BaseAddress!.ToString().TrimEnd('/') + "/", "a node advertises where it listens");
 
-        var id = await TasksHost.CreateTaskAsync(alpha.Client, new { description = "steps:60", node = "beta" });
+        var id = await TasksHost.CreateTaskAsync(alpha.Client, new { description = "steps:600", node = "beta" });
         await TasksHost.WaitUntilAsync(async () => (await alpha.Client.GetFromJsonAsync<JsonElement>($"/api/tasks/{id}", Ct))
             .GetProperty("status").GetString() == "RUNNING", TimeSpan.FromSeconds(60));
 
