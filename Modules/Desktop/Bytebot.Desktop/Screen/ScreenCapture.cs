@@ -1,3 +1,4 @@
+using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using Bytebot.Desktop.X11;
 
@@ -55,11 +56,18 @@ internal sealed unsafe class ScreenCapture : IDisposable
     /// <see cref="ScreenBuffers.Pool"/>: a fresh 4.9 MB array per screenshot went to the large object heap and
     /// brought gen-2 collections with it.
     /// </summary>
-    public ScreenFrame Rent() => Read((pixels, stride) =>
+    /// <remarks>
+    /// The frame's XXH3 hash comes with it; when it equals <paramref name="unchanged"/> nothing is copied and the frame
+    /// is null (the caller still holds what it made of that frame).
+    /// </remarks>
+    public (ulong Hash, ScreenFrame? Frame) Rent(ulong? unchanged) => Read((pixels, stride) =>
     {
+        var hash = XxHash3.HashToUInt64(pixels);
+        if (hash == unchanged)
+            return (hash, (ScreenFrame?)null);
         var buffer = ScreenBuffers.Pool.Rent(pixels.Length);
         pixels.CopyTo(buffer);
-        return new ScreenFrame(buffer, _session.Width, _session.Height, stride);
+        return (hash, new ScreenFrame(buffer, _session.Width, _session.Height, stride));
     });
 
     public void Dispose()
