@@ -68,6 +68,7 @@ public sealed class UsageTests(AgentHost host) : IClassFixture<AgentHost>
     [Theory]
     [InlineData("?by=month", "by")]
     [InlineData("?by=1", "by")]
+    [InlineData("?by=day,week", "by")]
     [InlineData("?tz=Mars/Olympus_Mons", "tz")]
     [InlineData("?from=2026-13-01", "from")]
     [InlineData("?from=yesterday", "from")]

@@ -55,9 +55,15 @@ internal sealed record UsageQuery(DateOnly From, DateOnly To, UsageGrouping By, 
         if (tz is { Length: > 0 } && !TimeZoneInfo.TryFindSystemTimeZoneById(tz, out zone))
             return (null, "tz", $"'{tz}' is not a time zone; use an IANA id such as Europe/Lisbon (default UTC).");
         var grouping = UsageGrouping.Day;
-        if (by is { Length: > 0 } && !(Enum.TryParse(by, ignoreCase: true, out grouping) && Enum.IsDefined(grouping)
-            && !int.TryParse(by, out _)))
-            return (null, "by", $"'{by}' is not a grouping; use day, week or model.");
+        if (by is { Length: > 0 })
+        {
+            // By name only: Enum.TryParse also takes numbers and comma-separated lists.
+            var named = Enum.GetValues<UsageGrouping>()
+                .Where(g => string.Equals(g.ToString(), by, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (named.Count == 0)
+                return (null, "by", $"'{by}' is not a grouping; use day, week or model.");
+            grouping = named[0];
+        }
         DateOnly? first = null, last = null;
         foreach (var (field, value) in new[] { ("from", from), ("to", to) })
         {
