@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Bytebot.Tests.Fakes.Llm;
 using Bytebot.Tests.Infrastructure;
+using Microsoft.Playwright;
 
 namespace Bytebot.Tests.E2E.Agent;
 
@@ -62,5 +63,10 @@ public sealed class MonthlyBudgetTests(BudgetAgentHost host) : IClassFixture<Bud
         var listed = await host.Client.GetFromJsonAsync<JsonElement>("/api/tasks?status=PENDING", ct);
         listed.GetProperty("tasks")[0].GetProperty("waitingFor").GetString().ShouldStartWith(Reason);
         host.Llm.Bodies(FakeLlmServer.AnthropicMessages).Count.ShouldBe(2);
+
+        await using var browser = await Browsers.LaunchChromiumAsync();
+        var page = await browser.NewPageAsync();
+        await DashboardBrowser.SignInAsync(page, host.BaseUrl, host.Factory.Token, "/tasks");
+        await Assertions.Expect(page.Locator($"[data-task-id='{next}'] .waiting-for")).ToContainTextAsync(Reason);
     }
 }
