@@ -75,7 +75,7 @@ internal static class NodesBench
     /// <summary>Each node claims until the queue has nothing for it; returns claims per second over all nodes.</summary>
     private static async Task<double> ClaimAllAsync(TaskQueue queue, string[] nodes, bool routedTo)
     {
-        var scope = new ClaimScope([], nodes, Draining: false);
+        var scope = new ClaimScope([], nodes, NoNewRuns: false);
         var claimed = 0;
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(nodes.Select(node => Task.Run(async () =>

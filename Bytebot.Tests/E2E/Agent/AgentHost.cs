@@ -12,7 +12,7 @@ namespace Bytebot.Tests.E2E.Agent;
 /// The real host with its managed desktop (Xvfb + XFCE) and the real agent loop, whose three providers all point at one
 /// loopback fake LLM server. Retries are fast (50 ms base) so fault tests measure Retry-After, not the backoff.
 /// </summary>
-public sealed class AgentHost(PostgresFixture postgres) : IAsyncLifetime
+public class AgentHost(PostgresFixture postgres) : IAsyncLifetime
 {
     public const string Claude = "claude-sonnet-4-20250514";
     public const string Gpt = "gpt-4.1-2025-04-14";
@@ -88,7 +88,7 @@ public sealed class AgentHost(PostgresFixture postgres) : IAsyncLifetime
             ["Agent:Limits:MaxSteps"] = MaxSteps.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Tasks:MaxConcurrentTasks"] = "2",
             ["Security:RateLimitBurst"] = "100000",
-        })
+        }.Concat(Settings).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value))
         {
             // What the host logs with its own appsettings (Information), and its modules' Debug entries besides.
             TestServices = services => services.AddLogging(logging => logging.AddProvider(Logs)
@@ -99,6 +99,9 @@ public sealed class AgentHost(PostgresFixture postgres) : IAsyncLifetime
         (await HostFixture.WaitUntilReadyAsync(Client, TimeSpan.FromSeconds(90))).EnsureSuccessStatusCode();
     }
 
+    /// <summary>Settings a derived fixture adds or overrides.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
+
     public async ValueTask DisposeAsync()
     {
         Client?.Dispose();
@@ -106,6 +109,7 @@ public sealed class AgentHost(PostgresFixture postgres) : IAsyncLifetime
             await _factory.DisposeAsync();
         if (Llm is not null)
             await Llm.DisposeAsync();
+        GC.SuppressFinalize(this);
     }
 
     public Task<Guid> CreateTaskAsync(string description, string provider, string model) =>

@@ -30,6 +30,10 @@ public static class AgentModule
         services.AddSingleton<IModelCatalog>(sp => sp.GetRequiredService<ModelCatalog>());
         services.AddHostedService<ModelListRefresher>();
         services.AddSingleton(_ => AgentOptions.FromConfiguration(configuration));
+        // Read here, not when first resolved: a bad budget stops the start with the setting's name.
+        AgentOptions.MonthlyCost(configuration["Agent:Limits:MonthlyCost"]);
+        services.AddSingleton<MonthlyBudget>();
+        services.AddSingleton<IRunBudget>(sp => sp.GetRequiredService<MonthlyBudget>());
         services.AddSingleton<ModelRouter>();
         services.AddSingleton<ToolKernel>();
         services.AddSingleton<ToolRunner>();

@@ -5,8 +5,9 @@ using Microsoft.Extensions.Configuration;
 
 namespace Bytebot.Agent;
 
-/// <summary>Per-task limits; null means no limit.</summary>
-internal sealed record AgentLimits(int MaxSteps, long? MaxTokens, decimal? MaxCost, TimeSpan? MaxDuration);
+/// <summary>Per-task limits, and <c>MonthlyCost</c> for all tasks of a calendar month (UTC); null: no limit.</summary>
+internal sealed record AgentLimits(
+    int MaxSteps, long? MaxTokens, decimal? MaxCost, TimeSpan? MaxDuration, decimal? MonthlyCost = null);
 
 /// <summary>The loop's settings, from the <c>Agent</c> section (<c>Agent__KeepImages</c>, <c>Agent__Limits__MaxSteps</c>, …).</summary>
 internal sealed record AgentOptions
@@ -71,13 +72,21 @@ internal sealed record AgentOptions
                 limits.GetValue("MaxSteps", defaults.Limits.MaxSteps),
                 limits.GetValue<long?>("MaxTokens", defaults.Limits.MaxTokens),
                 Decimal(limits["MaxCost"]) ?? defaults.Limits.MaxCost,
-                limits.GetValue("MaxDuration", defaults.Limits.MaxDuration)),
+                limits.GetValue("MaxDuration", defaults.Limits.MaxDuration),
+                MonthlyCost(limits["MonthlyCost"])),
             LoopThreshold = section.GetValue("LoopThreshold", defaults.LoopThreshold),
             MaxTurnsWithoutTools = section.GetValue("MaxTurnsWithoutTools", defaults.MaxTurnsWithoutTools),
             Settle = SettleWindows.Bind(section.GetSection("Settle")),
             Prices = prices,
         };
     }
+
+    /// <summary>Unset or empty: no budget; anything else must be a number of US dollars above 0.</summary>
+    public static decimal? MonthlyCost(string? value) =>
+        value is not { Length: > 0 } ? null
+        : Decimal(value) is { } cost && cost > 0 ? cost
+        : throw new InvalidOperationException(
+            $"Agent:Limits:MonthlyCost is '{value}'; it must be a number of US dollars above 0, such as 50 or 12.5.");
 
     private static decimal? Decimal(string? value) =>
         decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed) ? parsed : null;

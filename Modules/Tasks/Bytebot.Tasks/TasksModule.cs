@@ -11,6 +11,7 @@ using Bytebot.Tasks.Live;
 using Bytebot.Tasks.Queue;
 using Bytebot.Tasks.ReadModels;
 using Bytebot.Tasks.Schedules;
+using Bytebot.Tasks.Usage;
 using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.AspNetCore.Builder;
@@ -34,7 +35,7 @@ public static class TasksModule
         services.AddMigrations(
             TasksSchema.Module, TasksSchema.ReadModels, TasksSchema.StepAccounting, TasksSchema.AppendFunctions,
             TasksSchema.ClaimIndexesAndCounterSlots, TasksSchema.BlobReferences,
-            TasksSchema.Approvals, TasksSchema.Routing, TasksSchema.Links);
+            TasksSchema.Approvals, TasksSchema.Routing, TasksSchema.Links, TasksSchema.Usage);
         services.AddTaskEvents();
         var committed = new CommittedEvents();
         services.AddSingleton(committed);
@@ -55,6 +56,9 @@ public static class TasksModule
         services.AddSingleton<ITaskRunWindows>(sp => sp.GetRequiredService<TaskFacts>());
         services.AddSingleton<IBlobReferences>(sp => sp.GetRequiredService<TaskFacts>());
         services.AddSingleton<ITaskReports>(sp => sp.GetRequiredService<TaskFacts>());
+        services.AddSingleton<UsageReports>();
+        services.AddSingleton<IUsageTotals>(sp => sp.GetRequiredService<UsageReports>());
+        services.TryAddSingleton<IRunBudget, UnlimitedRuns>();
         services.AddSingleton<TaskQueue>();
         services.AddSingleton<IRunningTasks, RunningTasks>();
         services.AddHostedService<NodeLossWatch>();
@@ -86,6 +90,11 @@ public static class TasksModule
     public static IEndpointRouteBuilder MapTasksEndpoints(this IEndpointRouteBuilder endpoints)
     {
         MapScheduleEndpoints(endpoints);
+        endpoints.MapGet("/api/usage", UsageApi.GetAsync).WithTags("Usage")
+            .WithName("GetUsage")
+            .WithSummary("Tokens, cost, model and action time and steps per day, week (from, to: ISO dates; tz: IANA "
+                + "zone, default UTC; default the last 30 days) or model, with the tasks created per period by status.")
+            .Produces<UsageReport>().ProducesValidationProblem();
         var tasks = endpoints.MapGroup("/api/tasks").WithTags("Tasks");
 
         tasks.MapPost("/", (HttpRequest request, TaskCreator creator, IBlobStore blobs, UploadLimits limits, TaskViews views,

@@ -16,4 +16,4 @@ internal sealed class AgentLoop(AgentParts parts) : ITaskAgent
 /// <summary>What every run of the agent uses, shared by all tasks.</summary>
 internal sealed record AgentParts(
     ModelCatalog Catalog, ModelRouter Router, ToolRunner Tools, AgentOptions Options, IDesktopEnvironment Desktop, IBlobStore Blobs,
-    TimeProvider Time, ILogger<AgentRun> Logger);
+    TimeProvider Time, MonthlyBudget Budget, ILogger<AgentRun> Logger);

@@ -39,6 +39,8 @@ internal sealed partial class AgentRun(AgentParts parts, ITaskRunView context, I
             context, recorder, new ScreenView(model.ScreenshotLimit.Width, model.ScreenshotLimit.Height, parts.Desktop), _blobs);
         if (Guards.OverBudget(context, Options.Limits, parts.Time.GetUtcNow()) is { } overBudget)
             return StepOutcome.Fail(overBudget);
+        if (await parts.Budget.RefusalAsync(cancellationToken) is { } spent)
+            return StepOutcome.Fail($"The {spent}.");
 
         if (!_observed && (context.Resumed || context.ResumedByUser))
             await ObserveAsync(scope, cancellationToken);

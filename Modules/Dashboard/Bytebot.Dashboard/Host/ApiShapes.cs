@@ -45,6 +45,13 @@ internal sealed record ScheduleRun(
 
 internal sealed record NewSchedule(string Description, string Cron, string TimeZone, string Missed, string Priority);
 
+internal sealed record UsageReportItem(
+    string From, string To, string By, string TimeZone, IReadOnlyList<UsageRowItem> Rows, UsageRowItem Total);
+
+internal sealed record UsageRowItem(
+    string? Period, string? Model, long Steps, long Actions, long InputTokens, long OutputTokens, long CacheReadTokens,
+    long CacheWriteTokens, decimal Cost, double ModelMs, double ActionMs, IReadOnlyDictionary<string, long>? Tasks);
+
 internal static class JsonShapes
 {
     public static string? String(this JsonElement element, string name) =>

@@ -140,6 +140,10 @@ internal sealed class HostApi
             Content = JsonContent.Create(new { width, height }),
         }, ct);
 
+    /// <summary>The last 30 days (UTC) per day or per model (<paramref name="by"/> <c>day</c> or <c>model</c>).</summary>
+    public Task<UsageReportItem> GetUsageAsync(string by, CancellationToken ct) =>
+        SendAsync<UsageReportItem>(new HttpRequestMessage(HttpMethod.Get, $"/api/usage?by={by}"), ct);
+
     public Task<List<ScheduleItem>> ListSchedulesAsync(CancellationToken ct) =>
         SendAsync<List<ScheduleItem>>(new HttpRequestMessage(HttpMethod.Get, "/api/schedules"), ct);
 

@@ -26,7 +26,10 @@ internal sealed record TaskView(
     /// <summary>Nodes that may run it while <see cref="Node"/> is offline and it has not started.</summary>
     public IReadOnlyList<string>? FallbackNodes { get; init; }
 
-    /// <summary>Why a PENDING task is not claimed: no eligible node takes tasks ("waiting for node beta").</summary>
+    /// <summary>
+    /// Why a PENDING task is not claimed: the run budget is spent ("monthly budget of $5 reached"), a dependency, or no
+    /// eligible node takes tasks ("waiting for node beta").
+    /// </summary>
     public string? WaitingFor { get; init; }
 
     /// <summary>Set while the node the started task is pinned to is offline: it waits for that node, or the user.</summary>
@@ -73,7 +76,7 @@ internal sealed record StepApproval(
     Guid ApprovalId, string Tool, string Reason, DateTimeOffset? RequestedAt, DateTimeOffset? ExpiresAt,
     string? Decision, string? DecidedBy, string? DecidedReason, DateTimeOffset? DecidedAt);
 
-internal sealed class TaskViews(BytebotDatabase database, INodeDirectory nodes, TimeProvider clock)
+internal sealed class TaskViews(BytebotDatabase database, INodeDirectory nodes, IRunBudget budget, TimeProvider clock)
 {
     private const string TaskColumns = """
         id, description, type, status, priority, control, created_at, created_by, scheduled_for, updated_at,
@@ -292,8 +295,8 @@ internal sealed class TaskViews(BytebotDatabase database, INodeDirectory nodes, 
         DependsOn = reader.IsDBNull(22) ? null : reader.GetFieldValue<Guid[]>(22),
     };
 
-    // Presence is read only when a routed task waits, and dependencies only when a task has some, so a list of plain
-    // tasks costs what it did.
+    // Presence is read only when a routed task waits, dependencies only when a task has some, and the budget only when
+    // a task waits (a query only with a budget set), so a list of plain tasks costs what it did.
     private async Task<IReadOnlyList<TaskView>> WithWaitingAsync(
         IReadOnlyList<TaskView> tasks, CancellationToken cancellationToken)
     {
@@ -305,10 +308,14 @@ internal sealed class TaskViews(BytebotDatabase database, INodeDirectory nodes, 
         var statuses = dependencies.Count == 0 ? new Dictionary<Guid, string>() : await StatusesAsync(dependencies, cancellationToken);
         var routed = pending.Any(t => t.Node is not null || t.Capabilities is { Count: > 0 });
         var available = routed ? (await nodes.ListAsync(cancellationToken)).Where(n => n.TakesTasks).ToList() : [];
-        if (dependencies.Count == 0 && !routed)
+        var refused = pending.Count == 0 ? null : await budget.RefusalAsync(cancellationToken);
+        if (dependencies.Count == 0 && !routed && refused is null)
             return tasks;
         return [.. tasks.Select(t => t.Status == "PENDING"
-            ? t with { WaitingFor = TaskWaiting.ForDependencies(t, statuses) ?? TaskWaiting.Reason(t, available) }
+            ? t with
+            {
+                WaitingFor = refused ?? TaskWaiting.ForDependencies(t, statuses) ?? TaskWaiting.Reason(t, available),
+            }
             : t)];
     }
 

@@ -8,9 +8,10 @@ internal sealed record Lease(Guid TaskId, long Epoch, string WorkerId, string De
 /// <summary>
 /// What this node may claim besides its own started tasks: routed tasks it is eligible for, given its capabilities
 /// and the nodes taking tasks now (a fallback stands in only while the named node is not among them); nothing new
-/// while it drains.
+/// while it drains or the run budget refuses new runs (<see cref="NoNewRuns"/>).
 /// </summary>
-internal sealed record ClaimScope(IReadOnlyList<string> Capabilities, IReadOnlyList<string> AvailableNodes, bool Draining)
+internal sealed record ClaimScope(
+    IReadOnlyList<string> Capabilities, IReadOnlyList<string> AvailableNodes, bool NoNewRuns)
 {
     /// <summary>Unrouted tasks only (and this desktop's own): the queue as it was before nodes.</summary>
     public static readonly ClaimScope Unrouted = new([], [], false);
@@ -64,7 +65,7 @@ internal sealed class TaskQueue(BytebotDatabase database)
             set lease_epoch = q.lease_epoch + 1, worker_id = $3, desktop_id = $2, lease_expires_at = clock_timestamp() + $4
             from next where q.task_id = next.task_id
             returning q.task_id, q.lease_epoch
-            """, [now, desktopId, workerId, leaseLength, scope.Draining, scope.AvailableNodes.ToArray(),
+            """, [now, desktopId, workerId, leaseLength, scope.NoNewRuns, scope.AvailableNodes.ToArray(),
                 scope.Capabilities.ToArray()]);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)

@@ -39,7 +39,7 @@ public sealed class TaskWakeUp : IDisposable
 internal sealed partial class TaskWorker(
     IServiceProvider services, TaskQueue queue, TasksOptions options, TimeProvider clock, TaskWakeUp wakeUp,
     ITaskNotifications notifications, IDesktopControl desktop, INodeIdentity node, INodeDirectory nodes,
-    ILogger<TaskWorker> logger) : BackgroundService
+    IRunBudget budget, ILogger<TaskWorker> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<Guid, CancellationTokenSource> _running = new();
 
@@ -121,12 +121,16 @@ internal sealed partial class TaskWorker(
         }
     }
 
-    // Read at each claim, not cached: a fallback must not claim a task the moment its node is back.
+    // Read at each claim, not cached: a fallback must not claim a task the moment its node is back. Over budget, this
+    // desktop's started tasks are still claimed: their next step fails them with the budget's reason, instead of
+    // leaving them RUNNING with no run.
     private async Task<ClaimScope> ScopeAsync(CancellationToken cancellationToken)
     {
         var presence = await nodes.ListAsync(cancellationToken);
         var draining = presence.Any(n => n.Name == options.DesktopId && n.Status == NodeStatus.Draining);
-        return new ClaimScope(node.Capabilities, [.. presence.Where(n => n.TakesTasks).Select(n => n.Name)], draining);
+        var refused = await budget.RefusalAsync(cancellationToken) is not null;
+        return new ClaimScope(
+            node.Capabilities, [.. presence.Where(n => n.TakesTasks).Select(n => n.Name)], draining || refused);
     }
 
     private async Task HeartbeatAsync(Lease lease, CancellationTokenSource stop)

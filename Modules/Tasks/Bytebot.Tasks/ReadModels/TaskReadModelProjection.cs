@@ -8,7 +8,8 @@ namespace Bytebot.Tasks.ReadModels;
 
 /// <summary>
 /// Task list, status counts, messages, summaries, files and the step timeline, as plain tables the list page
-/// reads with one indexed query. Every value comes from the event (times included), never from the clock.
+/// reads with one indexed query, and the usage per quarter hour (<c>task_usage</c>, see
+/// <see cref="TasksSchema.Usage"/>). Every value comes from the event (times included), never from the clock.
 /// </summary>
 internal sealed class TaskReadModelProjection : IProjection
 {
@@ -109,10 +110,12 @@ internal sealed class TaskReadModelProjection : IProjection
                 break;
             case StepCompleted e:
                 db.Exec("update task_steps set ended_at = ?, outcome = 'completed' where id = ?", e.At, e.StepId);
+                db.Exec("select tasks_usage_add(?, ?)", id, e.StepId);
                 break;
             case StepInterrupted e:
                 db.Exec("update task_steps set ended_at = ?, outcome = 'interrupted: ' || ? where id = ?",
                     e.At, e.Reason, e.StepId);
+                db.Exec("select tasks_usage_add(?, ?)", id, e.StepId);
                 break;
             case ApprovalRequested e:
                 db.Exec("""
@@ -147,28 +150,36 @@ internal sealed class TaskReadModelProjection : IProjection
                 SetStatus(db, id, AgentTaskStatus.Pending, e.At);
                 break;
             case TaskNeedsHelp e:
+                CountOpenSteps(db, id);
                 // The reason travels in `error` so API clients and the dashboard can show why help is needed.
                 db.Exec("update tasks set control = 'USER', error = ? where id = ?", e.Reason, id);
                 SetStatus(db, id, AgentTaskStatus.NeedsHelp, e.At);
                 break;
             case TaskCompleted e:
+                CountOpenSteps(db, id);
                 SetStatus(db, id, AgentTaskStatus.Completed, e.At);
                 db.Exec("update tasks set completed_at = ?, result = ?::jsonb where id = ?",
                     e.At, e.Result is { } result ? result.GetRawText() : null, id);
                 break;
             case TaskFailed e:
+                CountOpenSteps(db, id);
                 SetStatus(db, id, AgentTaskStatus.Failed, e.At);
                 db.Exec("update tasks set error = ? where id = ?", e.Error, id);
                 break;
             case TaskCancelled e:
+                CountOpenSteps(db, id);
                 SetStatus(db, id, AgentTaskStatus.Cancelled, e.At);
                 break;
             case TaskDeleted:
+                CountOpenSteps(db, id);
                 db.Exec("select tasks_delete(?)", id);
                 db.Exec("delete from task_approvals where task_id = ?", id);
                 break;
         }
     }
+
+    // A step whose end was never recorded (a run stopped between its start and its end) counts when its task stops.
+    private static void CountOpenSteps(QueuedSql db, Guid id) => db.Exec("select tasks_usage_add(?, null)", id);
 
     private static void SetStatus(QueuedSql db, Guid id, AgentTaskStatus status, DateTimeOffset at) =>
         db.Exec("select tasks_set_status(?, ?, ?)", id, Wire.Name(status), at);

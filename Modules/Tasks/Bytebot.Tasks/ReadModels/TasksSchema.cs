@@ -218,4 +218,51 @@ internal static class TasksSchema
         create index tasks_tags on tasks using gin (tags);
         alter table task_queue add column depends_on uuid[];
         """);
+
+    // A step's figures enter the usage table once, when it ends (or, for a step that never ended, when its task
+    // does), under the step's model and the quarter hour it started in: quarter hours, because every time zone's
+    // offset today is a multiple of 15 minutes, so days and weeks in any zone are sums of whole buckets. The rows
+    // outlive the task (money spent stays spent when a task is deleted). Existing steps are backfilled here.
+    public static readonly Migration Usage = new(9, "usage per quarter hour and model, from the steps", """
+        alter table task_steps add column in_usage boolean not null default false;
+        create table task_usage (
+            bucket timestamptz not null,
+            model text not null,
+            slot int not null,
+            steps bigint not null default 0,
+            actions bigint not null default 0,
+            input_tokens bigint not null default 0,
+            output_tokens bigint not null default 0,
+            cache_read_tokens bigint not null default 0,
+            cache_write_tokens bigint not null default 0,
+            cost numeric not null default 0,
+            model_ms double precision not null default 0,
+            action_ms double precision not null default 0,
+            settle_ms double precision not null default 0,
+            primary key (bucket, model, slot));
+        create function tasks_usage_add(p_task uuid, p_step uuid) returns void language sql as $$
+            with counted as (
+                update task_steps set in_usage = true
+                where task_id = p_task and (p_step is null or id = p_step) and not in_usage
+                returning started_at, model, actions, input_tokens, output_tokens, cache_read_tokens,
+                    cache_write_tokens, cost, model_ms, action_ms, settle_ms)
+            insert into task_usage as u (bucket, model, slot, steps, actions, input_tokens, output_tokens,
+                cache_read_tokens, cache_write_tokens, cost, model_ms, action_ms, settle_ms)
+            select date_bin('15 minutes', started_at, timestamptz '2000-01-01 00:00:00+00'), coalesce(model, ''),
+                pg_backend_pid() % 16, count(*), sum(actions), sum(input_tokens), sum(output_tokens),
+                sum(cache_read_tokens), sum(cache_write_tokens), coalesce(sum(cost), 0), coalesce(sum(model_ms), 0),
+                coalesce(sum(action_ms), 0), coalesce(sum(settle_ms), 0)
+            from counted group by 1, 2
+            on conflict (bucket, model, slot) do update set steps = u.steps + excluded.steps,
+                actions = u.actions + excluded.actions, input_tokens = u.input_tokens + excluded.input_tokens,
+                output_tokens = u.output_tokens + excluded.output_tokens,
+                cache_read_tokens = u.cache_read_tokens + excluded.cache_read_tokens,
+                cache_write_tokens = u.cache_write_tokens + excluded.cache_write_tokens,
+                cost = u.cost + excluded.cost, model_ms = u.model_ms + excluded.model_ms,
+                action_ms = u.action_ms + excluded.action_ms, settle_ms = u.settle_ms + excluded.settle_ms
+        $$;
+        select tasks_usage_add(s.task_id, s.id) from task_steps s
+        join tasks t on t.id = s.task_id
+        where s.ended_at is not null or t.status not in ('RUNNING', 'PENDING');
+        """);
 }
