@@ -1,0 +1,125 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Bytebot.Secrets.Contracts;
+using Bytebot.Tests.E2E.Agent;
+using Bytebot.Tests.E2E.Cli;
+using Bytebot.Tests.Fakes.Llm;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Bytebot.Tests.E2E.Backup;
+
+/// <summary>
+/// Issue 20, acceptance 5: <c>bytebot backup</c> (the built CLI) against a real host while a task runs,
+/// <c>bytebot restore</c> into a fresh data dir, and a second real host started on it.
+/// </summary>
+[Collection(AgentLoopAlone.Name)]
+public sealed partial class BackupRestoreTests : IDisposable
+{
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(120);
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private readonly string _scratch = Directory.CreateTempSubdirectory("bytebot-backup-test-").FullName;
+
+    private string Config => Path.Combine(_scratch, "config");
+
+    [Fact]
+    public async Task A_backup_taken_while_a_task_runs_restores_every_task_message_blob_and_secret_into_a_new_data_dir()
+    {
+        var secret = "s3cret-" + Guid.NewGuid().ToString("N")[..12];
+        var notes = Encoding.UTF8.GetBytes("backup marker " + Guid.NewGuid());
+        var archive = Path.Combine(_scratch, "bytebot.tar");
+        var restored = Path.Combine(_scratch, "restored");
+        Dictionary<Guid, string> messagesBefore = [];
+        Dictionary<string, byte[]> blobsBefore = [];
+        Guid finished, running;
+        await using (var source = await BackupHost.StartAsync())
+        {
+            (await source.Client.PostAsJsonAsync("/api/secrets", new { name = "bank", value = secret }, Ct)).EnsureSuccessStatusCode();
+            source.Script(Call(new ScriptedCall("computer_screenshot", new { }), 0), Call(AgentScripts.Complete("Read the notes."), 1));
+            finished = await source.CreateTaskAsync("read the notes", ("notes.txt", notes));
+            (await source.WaitForAsync(finished, Generous, IsFinished)).GetProperty("status").GetString().ShouldBe("COMPLETED");
+
+            // The second task's next answer is held back: it is RUNNING, one step done, while the backup is taken.
+            source.Script(Call(new ScriptedCall("computer_screenshot", new { }), 0),
+                Call(AgentScripts.Complete(), 1) with { Delay = TimeSpan.FromMinutes(5) });
+            running = await source.CreateTaskAsync("look at the screen twice");
+            await source.WaitForAsync(running, Generous, _ => source.Llm.Bodies(FakeLlmServer.ChatCompletions).Count >= 4);
+            await Task.Delay(TimeSpan.FromSeconds(1), Ct);
+
+            foreach (var id in new[] { finished, running })
+            {
+                messagesBefore[id] = (await source.GetAsync($"/api/tasks/{id}/messages")).GetRawText();
+                foreach (var url in await BlobUrlsAsync(source, id))
+                    blobsBefore[url] = await source.Client.GetByteArrayAsync(url, Ct);
+            }
+            using var backup = await CliProcess.RunAsync(source.CliEnvironment(Config), "backup", archive, "--json");
+            backup.ExitCode.ShouldBe(0, backup.ToString());
+            var counts = JsonDocument.Parse(string.Join('\n', backup.Stdout)).RootElement.GetProperty("counts");
+            counts.GetProperty("events").GetInt64().ShouldBeGreaterThan(0);
+            // At least the notes and one screenshot (equal screenshots are one blob), each with its media type sidecar.
+            counts.GetProperty("blobs/sha256").GetInt64().ShouldBeGreaterThanOrEqualTo(4);
+            counts.GetProperty("keys").GetInt64().ShouldBeGreaterThan(0);
+            (await source.GetAsync($"/api/tasks/{running}")).GetProperty("status").GetString().ShouldBe("RUNNING");
+        }
+        blobsBefore.Keys.ShouldContain(url => url.Contains("/files/", StringComparison.Ordinal));
+        blobsBefore.Keys.ShouldContain(url => url.Contains("/blobs/", StringComparison.Ordinal));
+        File.GetUnixFileMode(archive).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        using (var restore = await CliProcess.RunAsync(new Dictionary<string, string?> { ["XDG_CONFIG_HOME"] = Config }, "restore", archive, "--data-dir", restored))
+            restore.ExitCode.ShouldBe(0, restore.ToString());
+        File.GetUnixFileMode(Path.Combine(restored, "keys")).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Directory.EnumerateFiles(Path.Combine(restored, "keys")).ShouldNotBeEmpty();
+        Directory.EnumerateFiles(Path.Combine(restored, "keys"))
+            .ShouldAllBe(key => File.GetUnixFileMode(key) == (UnixFileMode.UserRead | UnixFileMode.UserWrite));
+
+        // A new call id: the restored conversation already holds call_000 and call_001.
+        await using var target = await BackupHost.StartAsync(restored, Call(AgentScripts.Complete("Finished after the restore."), 2));
+        (await target.GetAsync($"/api/tasks/{finished}")).GetProperty("status").GetString().ShouldBe("COMPLETED");
+        (await target.GetAsync($"/api/tasks/{finished}/messages")).GetRawText().ShouldBe(messagesBefore[finished]);
+        foreach (var (url, bytes) in blobsBefore)
+            (await target.Client.GetByteArrayAsync(url, Ct)).ShouldBe(bytes, url);
+        (await target.GetAsync("/api/secrets")).EnumerateArray().Select(s => s.GetProperty("name").GetString()).ShouldContain("bank");
+        (await target.Factory.Services.GetRequiredService<ISecretValues>().RevealAsync("{{secret:bank}}", Ct)).ShouldBe(secret);
+
+        // The task that was running when the backup was taken is taken over by the restored host and finishes there,
+        // its conversation up to the backup kept as it was.
+        var resumed = await target.WaitForAsync(running, Generous, IsFinished);
+        resumed.GetProperty("status").GetString().ShouldBe("COMPLETED", resumed.ToString());
+        var before = JsonDocument.Parse(messagesBefore[running]).RootElement.EnumerateArray().Select(m => m.GetRawText()).ToList();
+        var after = (await target.GetAsync($"/api/tasks/{running}/messages")).EnumerateArray().Select(m => m.GetRawText()).ToList();
+        before.ShouldNotBeEmpty();
+        after.Take(before.Count).ShouldBe(before);
+        after.Count.ShouldBeGreaterThan(before.Count);
+    }
+
+    private static ScriptedReply Call(ScriptedCall call, int index) => AgentScripts.Reply("openai-compatible", call, index);
+
+    private static bool IsFinished(JsonElement task) =>
+        task.GetProperty("status").GetString() is "COMPLETED" or "FAILED" or "CANCELLED" or "NEEDS_HELP";
+
+    /// <summary>Every blob the task's API documents link to: its files and its steps' screenshots.</summary>
+    private static async Task<IReadOnlyList<string>> BlobUrlsAsync(BackupHost host, Guid id)
+    {
+        var documents = string.Join('\n', (await host.GetAsync($"/api/tasks/{id}")).GetRawText(),
+            (await host.GetAsync($"/api/tasks/{id}/timeline")).GetRawText());
+        return [.. BlobUrl().Matches(documents).Select(m => m.Value).Where(url => url.Contains(id.ToString(), StringComparison.Ordinal))
+            .Distinct(StringComparer.Ordinal)];
+    }
+
+    [GeneratedRegex("/api/tasks/[0-9a-f-]{36}/(?:files/[0-9a-f-]{36}|blobs/[0-9a-f]{64})")]
+    private static partial Regex BlobUrl();
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_scratch, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A child that is still flushing a log can hold a file open for a moment; the temp dir is harmless.
+        }
+    }
+}
