@@ -25,7 +25,8 @@ internal static class RestoreBackup
             BackupManifest manifest;
             try
             {
-                manifest = await Platform.Backup.RestoreBackup.RunAsync(parse.GetValue(file)!.FullName, target, cancellationToken);
+                manifest = await Platform.Backup.RestoreBackup.RunAsync(
+                    parse.GetValue(file)!.FullName, target, cancellationToken);
             }
             catch (BackupRefusedException e)
             {
@@ -34,11 +35,13 @@ internal static class RestoreBackup
             }
             catch (InvalidOperationException e)
             {
-                throw new CliException($"the restore failed and left nothing in {target}: {e.Message}", ExitCodes.Failed);
+                throw new CliException(
+                    $"the restore failed and left nothing in {target}: {e.Message}", ExitCodes.Failed);
             }
             TakeBackup.Describe(parse.GetValue(options.Json), target, manifest);
             if (!parse.GetValue(options.Json))
-                Output.Markup($"Restored. Start the host on it: [bold]BYTEBOT_DATA_DIR={Output.Esc(target)} build/run[/]");
+                Output.Markup(
+                    $"Restored. Start the host on it: [bold]BYTEBOT_DATA_DIR={Output.Esc(target)} build/run[/]");
             return ExitCodes.Completed;
         });
         return command;

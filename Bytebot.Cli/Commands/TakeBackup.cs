@@ -13,7 +13,7 @@ internal static class TakeBackup
 
     public static Command Command(GlobalOptions options)
     {
-        var file = new Argument<FileInfo>("file") { Description = "Where to write the archive (a tar); must not exist." };
+        var file = new Argument<FileInfo>("file") { Description = "Where to write the archive (a tar); must be new." };
         var command = new Command("backup", "Takes a consistent backup of the host while it runs: database, blobs, " +
             "key ring, manifest with checksums.") { file };
         command.SetAction(async (parse, cancellationToken) =>
@@ -26,12 +26,15 @@ internal static class TakeBackup
             BackupManifest manifest;
             try
             {
-                using (var response = await client.OpenStreamAsync(new HttpRequestMessage(HttpMethod.Get, "api/admin/backup"),
-                    cancellationToken))
+                using (var response = await client.OpenStreamAsync(
+                    new HttpRequestMessage(HttpMethod.Get, "api/admin/backup"), cancellationToken))
                 // The archive holds the key ring that decrypts the secrets: readable by its owner only.
                 await using (var output = new FileStream(part, new FileStreamOptions
                 {
-                    Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerOnly, Options = FileOptions.Asynchronous,
+                    Mode = FileMode.CreateNew,
+                    Access = FileAccess.Write,
+                    UnixCreateMode = OwnerOnly,
+                    Options = FileOptions.Asynchronous,
                 }))
                 {
                     await response.Content.CopyToAsync(output, cancellationToken);
@@ -62,11 +65,13 @@ internal static class TakeBackup
     {
         if (json)
         {
-            Output.Document(new { file = path, manifest.CreatedAt, manifest.Counts, databaseBytes = manifest.Database.Size });
+            Output.Document(
+                new { file = path, manifest.CreatedAt, manifest.Counts, databaseBytes = manifest.Database.Size });
             return;
         }
         Output.Markup($"[bold]{Output.Esc(path)}[/]: backup of {manifest.CreatedAt:u}, " +
             Output.Esc(string.Join(", ", manifest.Counts.Select(c => $"{c.Value} {c.Key}"))) +
-            $", database dump {manifest.Database.Size} bytes (PostgreSQL {Output.Esc(manifest.Database.ServerVersion)})");
+            $", database dump {manifest.Database.Size} bytes " +
+            $"(PostgreSQL {Output.Esc(manifest.Database.ServerVersion)})");
     }
 }

@@ -69,7 +69,8 @@ internal sealed class BackupHost : IAsyncDisposable
         ["XDG_CONFIG_HOME"] = configDir,
     };
 
-    public void Script(ScriptedReply reply, params ScriptedReply[] more) => Llm.Script(FakeLlmServer.ChatCompletions, [reply, .. more]);
+    public void Script(ScriptedReply reply, params ScriptedReply[] more) =>
+        Llm.Script(FakeLlmServer.ChatCompletions, [reply, .. more]);
 
     public async Task<Guid> CreateTaskAsync(string description, params (string Name, byte[] Bytes)[] files)
     {
@@ -77,10 +78,12 @@ internal sealed class BackupHost : IAsyncDisposable
         {
             description,
             model = new { provider = "openai-compatible", name = Model, title = Model },
-            files = files.Select(f => new { name = f.Name, type = "text/plain", base64 = Convert.ToBase64String(f.Bytes) }),
+            files = files.Select(f =>
+                new { name = f.Name, type = "text/plain", base64 = Convert.ToBase64String(f.Bytes) }),
         }, TestContext.Current.CancellationToken);
         response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
+        var created = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        return created.GetProperty("id").GetGuid();
     }
 
     public async Task<JsonElement> GetAsync(string path) =>

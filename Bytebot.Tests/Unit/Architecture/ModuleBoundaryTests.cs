@@ -78,7 +78,7 @@ public sealed class ModuleBoundaryTests
     {
         var project = Path.Combine(RepositoryRoot.Find(), "Bytebot.Cli", "Bytebot.Cli.csproj");
 
-        // The offline restore initialises the managed cluster with the Platform's code (ADR 0063); no module, no Contracts.
+        // The offline restore starts the managed cluster with the Platform's code (ADR 0063); no module, no Contracts.
         System.Xml.Linq.XDocument.Load(project).Descendants("ProjectReference")
             .Select(element => Path.GetFileNameWithoutExtension(element.Attribute("Include")!.Value))
             .ShouldBe(["Bytebot.Platform"]);

@@ -35,13 +35,15 @@ public static class BackupArchive
     /// Reads the whole archive, checking every entry against the manifest; with a <paramref name="destination"/> also
     /// writes the entries there (<c>database.dump</c>, <c>files/…</c>). Returns the manifest once all checks pass.
     /// </summary>
-    public static async Task<BackupManifest> ReadAsync(string archivePath, string? destination, CancellationToken cancellationToken)
+    public static async Task<BackupManifest> ReadAsync(
+        string archivePath, string? destination, CancellationToken cancellationToken)
     {
         if (!File.Exists(archivePath))
             throw new BackupRefusedException($"There is no archive at {archivePath}.", BackupRefusal.ArchiveMissing);
         try
         {
-            await using var file = new FileStream(archivePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, true);
+            await using var file = new FileStream(
+                archivePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
             await using var tar = new TarReader(file);
             var read = new Dictionary<string, (long Size, string Sha256)>(StringComparer.Ordinal);
             BackupManifest? manifest = null;
@@ -49,11 +51,13 @@ public static class BackupArchive
             {
                 if (manifest is not null)
                     throw Damaged($"'{entry.Name}' follows the manifest.");
-                if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || entry.DataStream is null)
+                if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile)
+                    || entry.DataStream is null)
                     throw Damaged($"'{entry.Name}' is not a regular file.");
                 if (entry.Name == ManifestEntry)
                 {
-                    manifest = await JsonSerializer.DeserializeAsync<BackupManifest>(entry.DataStream, Json, cancellationToken);
+                    manifest = await JsonSerializer.DeserializeAsync<BackupManifest>(
+                        entry.DataStream, Json, cancellationToken);
                     continue;
                 }
                 var relative = RelativePathOf(entry.Name);
@@ -75,7 +79,8 @@ public static class BackupArchive
         if (entryName == DatabaseEntry)
             return DatabaseEntry;
         var segments = entryName.StartsWith(FilesPrefix, StringComparison.Ordinal) ? entryName.Split('/')[1..] : [];
-        if (segments.Length == 0 || segments.Any(s => s is "" or "." or ".." || s.Contains('\\', StringComparison.Ordinal)))
+        if (segments.Length == 0
+            || segments.Any(s => s is "" or "." or ".." || s.Contains('\\', StringComparison.Ordinal)))
             throw Damaged($"'{entryName}' is not an entry a backup writes.");
         return Path.Combine(["files", .. segments]);
     }
@@ -102,7 +107,8 @@ public static class BackupArchive
     }
 
     /// <summary>Copies (or, without a target, only reads) a stream, returning its length and SHA-256.</summary>
-    internal static async Task<(long Size, string Sha256)> CopyAsync(Stream source, string? target, CancellationToken cancellationToken)
+    internal static async Task<(long Size, string Sha256)> CopyAsync(
+        Stream source, string? target, CancellationToken cancellationToken)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);

@@ -30,7 +30,8 @@ public sealed record BackupFile(string Path, long Size, string Sha256);
 
 public static class BackupRegistration
 {
-    /// <summary>Puts a directory of the data dir into every backup; a restore puts it back with the same modes.</summary>
-    public static IServiceCollection AddBackupDirectory(this IServiceCollection services, string path, bool ownerOnly) =>
+    /// <summary>Puts a directory of the data dir into every backup; a restore puts it back with its modes.</summary>
+    public static IServiceCollection AddBackupDirectory(
+        this IServiceCollection services, string path, bool ownerOnly) =>
         services.AddSingleton(new BackupDirectory(path, ownerOnly));
 }

@@ -14,12 +14,14 @@ internal static class DatabaseDump
 {
     public sealed record Taken(string ServerVersion, long Events, long Streams);
 
-    public static async Task<Taken> WriteAsync(BytebotDatabase database, string file, CancellationToken cancellationToken)
+    public static async Task<Taken> WriteAsync(
+        BytebotDatabase database, string file, CancellationToken cancellationToken)
     {
         var connectionString = database.ConnectionString
             ?? throw new InvalidOperationException("The database is not started yet.");
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var snapshot = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        await using var snapshot = await connection.BeginTransactionAsync(
+            IsolationLevel.RepeatableRead, cancellationToken);
         var snapshotId = await ScalarAsync(connection, snapshot, "select pg_export_snapshot()", cancellationToken);
         var taken = new Taken(
             await ScalarAsync(connection, snapshot, "show server_version", cancellationToken),
@@ -28,7 +30,8 @@ internal static class DatabaseDump
             long.Parse(await ScalarAsync(connection, snapshot, "select count(*) from mt_streams", cancellationToken),
                 CultureInfo.InvariantCulture));
         // The Debian 15 tools, as the managed cluster uses; an external server newer than 15 needs newer tools.
-        await PostgresClientTool.RunAsync(Path.Combine(ManagedPostgresOptions.DebianBinDirectory, "pg_dump"), connectionString,
+        await PostgresClientTool.RunAsync(
+            Path.Combine(ManagedPostgresOptions.DebianBinDirectory, "pg_dump"), connectionString,
             ["--format=custom", "--no-owner", "--no-privileges", "--snapshot=" + snapshotId, "--file=" + file],
             cancellationToken);
         await snapshot.CommitAsync(cancellationToken);

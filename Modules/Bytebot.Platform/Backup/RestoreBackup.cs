@@ -13,12 +13,16 @@ public static class RestoreBackup
     private const UnixFileMode OwnerDirectory = OwnerFile | UnixFileMode.UserExecute;
     private const string Staging = ".restoring";
 
-    public static async Task<BackupManifest> RunAsync(string archivePath, string dataDirectory, CancellationToken cancellationToken)
+    public static async Task<BackupManifest> RunAsync(
+        string archivePath, string dataDirectory, CancellationToken cancellationToken)
     {
         var target = Path.GetFullPath(dataDirectory);
         if (File.Exists(target) || (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any()))
-            throw new BackupRefusedException($"{target} is not an empty directory; restore only into a new or empty one.",
+        {
+            throw new BackupRefusedException(
+                $"{target} is not an empty directory; restore only into a new or empty one.",
                 BackupRefusal.DataDirectoryNotEmpty);
+        }
         if (!File.Exists(archivePath))
             throw new BackupRefusedException($"There is no archive at {archivePath}.", BackupRefusal.ArchiveMissing);
         var created = !Directory.Exists(target);
@@ -58,7 +62,8 @@ public static class RestoreBackup
 
     private static async Task LoadDatabaseAsync(string target, string dump, CancellationToken cancellationToken)
     {
-        await using var cluster = await ManagedPostgres.StartAsync(new ManagedPostgresOptions(target), null, cancellationToken);
+        await using var cluster = await ManagedPostgres.StartAsync(
+            new ManagedPostgresOptions(target), null, cancellationToken);
         // --single-transaction: a dump that fails part-way leaves an empty database, never half of one.
         await PostgresClientTool.RunAsync(Path.Combine(ManagedPostgresOptions.DebianBinDirectory, "pg_restore"),
             cluster.ConnectionString(),

@@ -19,7 +19,8 @@ internal static class TakeBackup
         IEnumerable<BackupDirectory> directories, TimeProvider clock, ILogger<BackupDirectory> logger,
         CancellationToken cancellationToken)
     {
-        var staging = Directory.CreateDirectory(dataDirectory.Combine("backup-staging"), OwnerOnly | UnixFileMode.UserExecute);
+        var staging = Directory.CreateDirectory(
+            dataDirectory.Combine("backup-staging"), OwnerOnly | UnixFileMode.UserExecute);
         var dump = Path.Combine(staging.FullName, $"{Guid.CreateVersion7():N}.dump");
         try
         {
@@ -44,7 +45,8 @@ internal static class TakeBackup
                 foreach (var file in present)
                 {
                     var relative = Path.GetRelativePath(dataDirectory.Path, file).Replace('\\', '/');
-                    if (await AddAsync(tar, file, BackupArchive.FilesPrefix + relative, cancellationToken) is var (size, sha256))
+                    var added = await AddAsync(tar, file, BackupArchive.FilesPrefix + relative, cancellationToken);
+                    if (added is var (size, sha256))
                         files.Add(new BackupFile(relative, size, sha256));
                     else
                         logger.BackupFileVanished(relative);
@@ -67,7 +69,7 @@ internal static class TakeBackup
         }
     }
 
-    /// <summary>Adds one file; null when it is gone (the blob collector deleted an unreferenced blob meanwhile).</summary>
+    /// <summary>Adds one file; null when it is gone (the blob collector deleted an unreferenced blob).</summary>
     private static async Task<(long Size, string Sha256)?> AddAsync(
         TarWriter tar, string path, string entryName, CancellationToken cancellationToken)
     {
