@@ -79,14 +79,21 @@ public static class BackupArchive
         if (entryName == DatabaseEntry)
             return DatabaseEntry;
         var segments = entryName.StartsWith(FilesPrefix, StringComparison.Ordinal) ? entryName.Split('/')[1..] : [];
-        if (segments.Length == 0
-            || segments.Any(s => s is "" or "." or ".." || s.Contains('\\', StringComparison.Ordinal)))
+        if (!IsRelativePath(segments))
             throw Damaged($"'{entryName}' is not an entry a backup writes.");
         return Path.Combine(["files", .. segments]);
     }
 
+    private static bool IsRelativePath(string[] segments) =>
+        segments.Length > 0 && !segments.Any(s => s is "" or "." or ".." || s.Contains('\\', StringComparison.Ordinal));
+
     private static BackupManifest Verified(BackupManifest manifest, Dictionary<string, (long Size, string Sha256)> read)
     {
+        // A manifest is JSON from outside: missing parts or a directory that steps out of the data dir are damage.
+        if (manifest.Database is null || manifest.Files is null || manifest.Directories is null
+            || manifest.Counts is null
+            || manifest.Directories.Any(d => d?.Path is null || !IsRelativePath(d.Path.Split('/'))))
+            throw Damaged("its manifest is incomplete.");
         if (manifest.Format != BackupManifest.FormatName || manifest.Version != BackupManifest.CurrentVersion)
             throw Damaged($"its format is {manifest.Format} {manifest.Version}, not {BackupManifest.FormatName} " +
                 $"{BackupManifest.CurrentVersion}.");
