@@ -48,9 +48,9 @@ public sealed partial class BackupRestoreTests : IDisposable
             source.Script(Call(Screenshot, 0),
                 Call(AgentScripts.Complete(), 1) with { Delay = TimeSpan.FromMinutes(5) });
             running = await source.CreateTaskAsync("look at the screen twice");
+            // Its second request to the model (the 4th in all) goes out after its first step is committed.
             await source.WaitForAsync(running, Generous,
                 _ => source.Llm.Bodies(FakeLlmServer.ChatCompletions).Count >= 4);
-            await Task.Delay(TimeSpan.FromSeconds(1), Ct);
 
             foreach (var id in new[] { finished, running })
             {
