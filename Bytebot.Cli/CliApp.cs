@@ -39,6 +39,7 @@ internal static class CliApp
             options.Url, options.Token, options.Json,
             Login.Command(options), RunTask.Command(options), ShowStatus.Command(options), ListTasks.Command(options),
             CancelTask.Command(options), ListNodes.Command(options), DrainNode.Command(options),
+            TakeBackup.Command(options), RestoreBackup.Command(options),
         };
         return root;
     }

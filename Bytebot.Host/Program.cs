@@ -56,6 +56,7 @@ app.UseAntiforgery();
 app.MapBytebotHealth();
 app.MapOpenApi("/openapi/v1.json");
 app.MapLogin();
+app.MapPlatformEndpoints();
 app.MapStaticAssets();
 app.MapDesktopEndpoints();
 app.MapTasksEndpoints();

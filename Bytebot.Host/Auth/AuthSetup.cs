@@ -1,4 +1,5 @@
 using Bytebot.Platform;
+using Bytebot.Platform.Backup;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
@@ -22,7 +23,8 @@ internal static class AuthSetup
         // rather than in memory (ADR 0060).
         services.AddDataProtection().SetApplicationName("bytebot");
         services.AddOptions<KeyManagementOptions>().Configure<DataDirectory, ILoggerFactory>((options, dataDir, loggers) =>
-            options.XmlRepository = PrivateKeyRing.In(dataDir.Combine("keys"), loggers));
+            options.XmlRepository = PrivateKeyRing.In(dataDir.Combine(PrivateKeyRing.DirectoryName), loggers));
+        services.AddBackupDirectory(PrivateKeyRing.DirectoryName, ownerOnly: true);
 
         var allowAnonymousLoopback = configuration.GetValue("Auth:AllowAnonymousLoopback", false);
         services.AddAuthentication(PolicyScheme)

@@ -9,6 +9,8 @@ namespace Bytebot.Host.Auth;
 /// </summary>
 internal sealed class PrivateKeyRing(DirectoryInfo directory, ILoggerFactory loggers) : IXmlRepository
 {
+    public const string DirectoryName = "keys";
+
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     private readonly FileSystemXmlRepository _files = new(directory, loggers);

@@ -27,4 +27,10 @@ internal static partial class PlatformLog
 
     [LoggerMessage(LogLevel.Information, "Applied migration {Module} {Version} ({Name})")]
     public static partial void MigrationApplied(this ILogger logger, string module, int version, string name);
+
+    [LoggerMessage(LogLevel.Information, "Backup written: {Events} events, {Files} files, a dump of {DumpBytes} bytes")]
+    public static partial void BackupWritten(this ILogger logger, long events, int files, long dumpBytes);
+
+    [LoggerMessage(LogLevel.Warning, "A backup could not copy {File}: it went away while the backup ran")]
+    public static partial void BackupFileVanished(this ILogger logger, string file);
 }

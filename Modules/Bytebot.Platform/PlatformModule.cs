@@ -1,8 +1,12 @@
 using System.Reflection;
+using Bytebot.Platform.Backup;
 using Bytebot.Platform.Events;
 using Bytebot.Platform.Files;
 using Bytebot.Platform.Messaging;
 using Bytebot.Platform.Postgres;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -31,5 +35,16 @@ public static class PlatformModule
 
         services.AddBytebotMessaging(generatedCode);
         return services;
+    }
+
+    public static IEndpointRouteBuilder MapPlatformEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        // The archive holds the key ring, which decrypts the secrets vault: an admin's only.
+        endpoints.MapGet("/api/admin/backup", TakeBackup.HandleAsync).WithTags("Admin")
+            .WithName("TakeBackup")
+            .WithSummary("Streams a consistent backup (tar): database dump, blobs, key ring, manifest with checksums.")
+            .RequireAuthorization(policy => policy.RequireRole("admin"))
+            .Produces(StatusCodes.Status200OK, contentType: "application/x-tar");
+        return endpoints;
     }
 }

@@ -74,13 +74,14 @@ public sealed class ModuleBoundaryTests
     }
 
     [Fact]
-    public void The_cli_knows_a_host_only_through_its_HTTP_API()
+    public void The_cli_knows_a_host_only_through_its_HTTP_API_and_a_data_dir_only_through_the_Platform()
     {
         var project = Path.Combine(RepositoryRoot.Find(), "Bytebot.Cli", "Bytebot.Cli.csproj");
 
+        // The offline restore starts the managed cluster with the Platform's code (ADR 0063); no module, no Contracts.
         System.Xml.Linq.XDocument.Load(project).Descendants("ProjectReference")
-            .Select(element => element.Attribute("Include")!.Value)
-            .ShouldBeEmpty();
+            .Select(element => Path.GetFileNameWithoutExtension(element.Attribute("Include")!.Value))
+            .ShouldBe(["Bytebot.Platform"]);
     }
 
     [Fact]

@@ -15,12 +15,20 @@ public sealed class BytebotDatabase
 
     public bool IsManaged { get; internal set; }
 
-    internal void Attach(NpgsqlDataSource dataSource) => _dataSource = dataSource;
+    /// <summary>The connection string with its password, for the PostgreSQL tools (pg_dump) the backup runs.</summary>
+    internal string? ConnectionString { get; private set; }
+
+    internal void Attach(NpgsqlDataSource dataSource, string connectionString)
+    {
+        _dataSource = dataSource;
+        ConnectionString = connectionString;
+    }
 
     internal NpgsqlDataSource? Detach()
     {
         var dataSource = _dataSource;
         _dataSource = null;
+        ConnectionString = null;
         return dataSource;
     }
 }

@@ -72,7 +72,7 @@ internal static class ClusterUser
         return exitCode == 0;
     }
 
-    private static async Task<(int ExitCode, string Output)> RunProcessAsync(
+    internal static async Task<(int ExitCode, string Output)> RunProcessAsync(
         ProcessStartInfo startInfo, CancellationToken cancellationToken)
     {
         startInfo.RedirectStandardOutput = true;

@@ -35,7 +35,7 @@ internal sealed class DatabaseLifecycle(
             connectionString = _managed.ConnectionString();
         }
         database.IsManaged = _managed is not null;
-        database.Attach(NpgsqlDataSource.Create(WithPreparedStatements(connectionString)));
+        database.Attach(NpgsqlDataSource.Create(WithPreparedStatements(connectionString)), connectionString);
         await migrations.ApplyAsync(database.DataSource, cancellationToken);
     }
 

@@ -10,7 +10,9 @@ namespace Bytebot.Platform.Postgres;
 public sealed record ManagedPostgresOptions(string DataDirectory)
 {
     public int? Port { get; init; }
-    public string BinDirectory { get; init; } = "/usr/lib/postgresql/15/bin";
+    public const string DebianBinDirectory = "/usr/lib/postgresql/15/bin";
+
+    public string BinDirectory { get; init; } = DebianBinDirectory;
 }
 
 /// <summary>

@@ -2,6 +2,7 @@ using Bytebot.Files.Blobs;
 using Bytebot.Files.Contracts;
 using Bytebot.Files.TaskFiles;
 using Bytebot.Files.Workspace;
+using Bytebot.Platform.Backup;
 using Bytebot.Platform.Files;
 using Bytebot.Platform.Http;
 using Bytebot.Platform.Postgres;
@@ -25,6 +26,7 @@ public static class FilesModule
         services.AddMigrations(FilesSchema.Module, FilesSchema.TaskInputs);
         services.AddSingleton<DataDirectoryBlobStore>();
         services.AddSingleton<IBlobStore>(sp => sp.GetRequiredService<DataDirectoryBlobStore>());
+        services.AddBackupDirectory(DataDirectoryBlobStore.StoredBlobs, ownerOnly: false);
         services.AddSingleton<BlobCollector>();
         services.AddHostedService(sp => sp.GetRequiredService<BlobCollector>());
         services.AddSingleton<ITaskPreparation, WriteTaskInputs>();

@@ -15,13 +15,16 @@ internal sealed class DataDirectoryBlobStore : IBlobStore
 {
     public const string FallbackMediaType = "application/octet-stream";
 
+    /// <summary>The stored blobs relative to the data dir (what a backup copies; <c>blobs/tmp</c> is not).</summary>
+    public const string StoredBlobs = "blobs/sha256";
+
     private readonly Lock _gate = new();
     private readonly TimeProvider _clock;
 
     public DataDirectoryBlobStore(DataDirectory dataDirectory, TimeProvider clock)
     {
         _clock = clock;
-        Root = dataDirectory.Combine("blobs", "sha256");
+        Root = dataDirectory.Combine(StoredBlobs.Split('/'));
         Temp = dataDirectory.Combine("blobs", "tmp");
         Directory.CreateDirectory(Root);
         Directory.CreateDirectory(Temp);
