@@ -45,6 +45,12 @@ internal sealed record ScheduleRun(
 
 internal sealed record NewSchedule(string Description, string Cron, string TimeZone, string Missed, string Priority);
 
+internal sealed record NodeItem(
+    string Name, IReadOnlyList<string> Capabilities, string Status, DateTimeOffset LastSeenAt, NodeDesktop Desktop,
+    int RunningTasks, string Version, Uri? Url);
+
+internal sealed record NodeDesktop(int Width, int Height);
+
 internal static class JsonShapes
 {
     public static string? String(this JsonElement element, string name) =>
