@@ -20,7 +20,8 @@ internal sealed class NodeCredentialHandler(
     public const string SchemeName = NodeCredentialScheme.Name;
 
     public static bool Applies(HttpContext context) =>
-        context.Request.Headers.Authorization.ToString().StartsWith(SchemeName + " ", StringComparison.OrdinalIgnoreCase);
+        context.Request.Headers.Authorization.ToString()
+            .StartsWith(SchemeName + " ", StringComparison.OrdinalIgnoreCase);
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {

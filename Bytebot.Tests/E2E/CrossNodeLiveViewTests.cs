@@ -148,11 +148,13 @@ public sealed class CrossNodeLiveViewTests(PostgresFixture postgres) : IAsyncLif
             .ShouldBe(HttpStatusCode.SwitchingProtocols);
 
         // On the wire: alpha's own credential opens beta's desktop; alpha's admin token does not.
-        var secret = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_workDir, "alpha", "node-credential"), Ct))
-            .RootElement.GetProperty("Secret").GetString()!;
-        (await UpgradeAsync(beta, "/websockify", "Node alpha:" + secret)).Status.ShouldBe(HttpStatusCode.SwitchingProtocols);
+        var stored = await File.ReadAllTextAsync(Path.Combine(_workDir, "alpha", "node-credential"), Ct);
+        var secret = JsonDocument.Parse(stored).RootElement.GetProperty("Secret").GetString()!;
+        (await UpgradeAsync(beta, "/websockify", "Node alpha:" + secret)).Status
+            .ShouldBe(HttpStatusCode.SwitchingProtocols);
         (await UpgradeAsync(beta, "/websockify", "Bearer " + AlphaToken)).Status.ShouldBe(HttpStatusCode.Unauthorized);
-        var used = (await beta.Client.GetFromJsonAsync<JsonElement>("/api/nodes/credentials", Ct)).EnumerateArray().Single();
+        var used = (await beta.Client.GetFromJsonAsync<JsonElement>("/api/nodes/credentials", Ct))
+            .EnumerateArray().Single();
         used.GetProperty("name").GetString().ShouldBe("alpha");
         used.GetProperty("lastUsedAt").ValueKind.ShouldBe(JsonValueKind.String);
 
@@ -205,7 +207,8 @@ public sealed class CrossNodeLiveViewTests(PostgresFixture postgres) : IAsyncLif
 
     // An accepted upgrade has no body (the RFB bytes follow as WebSocket frames); a refusal ends with its JSON.
     private static bool IsWhole(string answer) =>
-        answer.StartsWith("HTTP/1.1 101", StringComparison.Ordinal) ? answer.Contains("\r\n\r\n", StringComparison.Ordinal)
+        answer.StartsWith("HTTP/1.1 101", StringComparison.Ordinal)
+            ? answer.Contains("\r\n\r\n", StringComparison.Ordinal)
             : answer.Contains('}', StringComparison.Ordinal);
 
     private static async Task<string> WaitForUrlAsync(HostProcess host, string node)

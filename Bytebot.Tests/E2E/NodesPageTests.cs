@@ -20,7 +20,8 @@ public sealed class NodesPageTests(DashboardHost host) : IClassFixture<Dashboard
         var database = host.Factory.Services.GetRequiredService<BytebotDatabase>();
         await using (var insert = database.DataSource.CreateCommand("""
             insert into nodes (name, capabilities, version, width, height, last_seen_at, url)
-            values ('gpu-box', '{gpu,firefox}', '1.0.0', 1920, 1080, now() - interval '5 minutes', 'http://gpu-box:9990/')
+            values ('gpu-box', '{gpu,firefox}', '1.0.0', 1920, 1080, now() - interval '5 minutes',
+                    'http://gpu-box:9990/')
             """))
             await insert.ExecuteNonQueryAsync(ct);
         using var client = host.Factory.CreateAuthenticatedClient();

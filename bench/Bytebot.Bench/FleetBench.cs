@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Bytebot.Platform.Postgres;
+using Microsoft.AspNetCore.Builder;
 
 namespace Bytebot.Bench;
 
@@ -68,7 +69,7 @@ internal static class FleetBench
         $"| {what} | {Report.Format(Report.Median(values))} | {Report.Format(Report.Percentile(values, 0.95))} |";
 
     private static async Task<HostProcess> StartAsync(
-        BenchArgs options, string name, string database, string dataDir, Microsoft.AspNetCore.Builder.WebApplication llm)
+        BenchArgs options, string name, string database, string dataDir, WebApplication llm)
     {
         var host = HostProcess.Start(options.HostDll, new Dictionary<string, string>
         {

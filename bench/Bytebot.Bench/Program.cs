@@ -1,7 +1,8 @@
 using System.Globalization;
 using Bytebot.Bench;
 
-// Side-by-side benchmarks. Usage: --mode startup|tasks|desktop|agent|nodes|fleet|webhooks --host path/Bytebot.Host.dll --out dir [--warm-runs N] [--runs N]
+// Side-by-side benchmarks. Usage: --mode startup|tasks|desktop|agent|nodes|fleet|webhooks
+// --host path/Bytebot.Host.dll --out dir [--warm-runs N] [--runs N]
 // [--only TEXT,TEXT] (desktop: only the operations whose name contains one of them)
 var options = BenchArgs.Parse(args);
 Directory.CreateDirectory(options.Out);
@@ -29,7 +30,8 @@ switch (options.Mode)
         await WebhookBench.RunAsync(options);
         break;
     default:
-        Console.Error.WriteLine($"unknown --mode {options.Mode}; use startup, tasks, desktop, agent, nodes, fleet or webhooks");
+        Console.Error.WriteLine(
+            $"unknown --mode {options.Mode}; use startup, tasks, desktop, agent, nodes, fleet or webhooks");
         return 2;
 }
 return 0;

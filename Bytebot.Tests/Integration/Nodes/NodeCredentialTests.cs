@@ -61,7 +61,7 @@ public sealed class NodeCredentialTests(PostgresFixture postgres) : IAsyncLifeti
         await TasksHost.ScalarAsync<long>(_connectionString, sql, values);
 
     [Fact]
-    public async Task A_join_token_is_exchanged_once_for_a_credential_of_the_node_and_reuse_expiry_or_another_name_is_refused()
+    public async Task A_join_token_is_exchanged_once_for_a_credential_and_reuse_expiry_or_another_name_is_refused()
     {
         using var admin = Host("alpha").CreateAuthenticatedClient();
         using var created = await admin.PostAsJsonAsync("/api/nodes/join-tokens", new { node = "beta" }, Ct);
@@ -70,7 +70,8 @@ public sealed class NodeCredentialTests(PostgresFixture postgres) : IAsyncLifeti
         var forBeta = token.GetProperty("token").GetString()!;
         forBeta.ShouldStartWith("bbj_");
         token.GetProperty("node").GetString().ShouldBe("beta");
-        (token.GetProperty("expiresAt").GetDateTimeOffset() - DateTimeOffset.UtcNow).TotalMinutes.ShouldBeInRange(50, 61);
+        (token.GetProperty("expiresAt").GetDateTimeOffset() - DateTimeOffset.UtcNow).TotalMinutes
+            .ShouldBeInRange(50, 61);
         (await CountAsync("select count(*) from node_join_tokens where hash = sha256(convert_to($1, 'UTF8'))", forBeta))
             .ShouldBe(1, "stored as its hash");
 
@@ -83,7 +84,8 @@ public sealed class NodeCredentialTests(PostgresFixture postgres) : IAsyncLifeti
         stored.GetProperty("Name").GetString().ShouldBe("beta");
         var secret = stored.GetProperty("Secret").GetString()!;
         secret.ShouldStartWith("bbn_");
-        (await CountAsync("select count(*) from node_credentials where name = 'beta' and hash = sha256(convert_to($1, 'UTF8'))",
+        (await CountAsync(
+            "select count(*) from node_credentials where name = 'beta' and hash = sha256(convert_to($1, 'UTF8'))",
             secret)).ShouldBe(1);
         (await CountAsync("select count(*) from node_join_tokens where used_by = 'beta'")).ShouldBe(1);
 
@@ -91,7 +93,8 @@ public sealed class NodeCredentialTests(PostgresFixture postgres) : IAsyncLifeti
         await beta.DisposeAsync();
         _hosts.Remove(beta);
         using (var again = Host("beta", forBeta).CreateAuthenticatedClient())
-            (await again.GetAsync(new Uri("/health/live", UriKind.Relative), Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+            (await again.GetAsync(new Uri("/health/live", UriKind.Relative), Ct)).StatusCode
+                .ShouldBe(HttpStatusCode.OK);
         (await StoredCredentialAsync("beta")).GetProperty("Secret").GetString().ShouldBe(secret);
 
         var anyName = await JoinTokenAsync(admin, new { });
@@ -113,7 +116,7 @@ public sealed class NodeCredentialTests(PostgresFixture postgres) : IAsyncLifeti
     }
 
     [Fact]
-    public async Task Join_tokens_and_credentials_are_for_the_admin_bad_fields_are_named_and_a_revoked_credential_is_listed()
+    public async Task Join_tokens_and_credentials_are_for_the_admin_bad_fields_are_named_and_revoking_is_listed()
     {
         using var admin = Host("alpha").CreateAuthenticatedClient();
         (string Body, string Field)[] cases =
@@ -126,11 +129,12 @@ public sealed class NodeCredentialTests(PostgresFixture postgres) : IAsyncLifeti
         foreach (var (body, field) in cases)
         {
             using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
-            using var response = await admin.PostAsync(new Uri("/api/nodes/join-tokens", UriKind.Relative), content, Ct);
+            using var response = await admin.PostAsync(
+                new Uri("/api/nodes/join-tokens", UriKind.Relative), content, Ct);
             response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, body);
             response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
-            (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors").TryGetProperty(field, out _)
-                .ShouldBeTrue(body);
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+            problem.GetProperty("errors").TryGetProperty(field, out _).ShouldBeTrue(body);
         }
         (await CountAsync("select count(*) from node_join_tokens")).ShouldBe(0);
 

@@ -68,11 +68,12 @@ public sealed class ThreeNodeAcceptanceTests(PostgresFixture postgres) : IAsyncL
         [.. (await host.Client.GetFromJsonAsync<JsonElement>("/api/nodes", Ct)).EnumerateArray()];
 
     private static async Task WaitForCompletedAsync(HostProcess host, Guid id) =>
-        await TasksHost.WaitUntilAsync(async () => (await host.Client.GetFromJsonAsync<JsonElement>($"/api/tasks/{id}", Ct))
-            .GetProperty("status").GetString() == "COMPLETED", TimeSpan.FromSeconds(90));
+        await TasksHost.WaitUntilAsync(async () =>
+            (await host.Client.GetFromJsonAsync<JsonElement>($"/api/tasks/{id}", Ct))
+                .GetProperty("status").GetString() == "COMPLETED", TimeSpan.FromSeconds(90));
 
     [Fact]
-    public async Task Three_nodes_with_their_own_desktops_list_each_other_online_and_run_tasks_by_name_and_by_capability()
+    public async Task Three_nodes_with_own_desktops_list_each_other_online_and_run_tasks_by_name_and_by_capability()
     {
         var hosts = new List<HostProcess>();
         try
@@ -98,7 +99,8 @@ public sealed class ThreeNodeAcceptanceTests(PostgresFixture postgres) : IAsyncL
 
             var (alpha, gamma) = (hosts[0], hosts[2]);
             var forBeta = await TasksHost.CreateTaskAsync(alpha.Client, new { description = "steps:2", node = "beta" });
-            var forGpu = await TasksHost.CreateTaskAsync(alpha.Client, new { description = "steps:2", capabilities = Gpu });
+            var forGpu = await TasksHost.CreateTaskAsync(
+                alpha.Client, new { description = "steps:2", capabilities = Gpu });
             await WaitForCompletedAsync(gamma, forBeta);
             await WaitForCompletedAsync(gamma, forGpu);
             (await StartedOnAsync(forBeta)).ShouldBe(["beta"]);

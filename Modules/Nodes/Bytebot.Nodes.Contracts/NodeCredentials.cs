@@ -6,7 +6,7 @@ namespace Bytebot.Nodes.Contracts;
 /// </summary>
 public interface INodeCredential
 {
-    /// <summary>The <c>Authorization</c> header value (<c>Node name:secret</c>); null while this node has not joined.</summary>
+    /// <summary>The <c>Authorization</c> header, <c>Node name:secret</c>; null until this node joined.</summary>
     string? Authorization { get; }
 }
 

@@ -24,7 +24,7 @@ internal static partial class ManageCredentials
         var expiresIn = DefaultExpiry;
         if (request?.ExpiresIn is { } text && (!TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out expiresIn)
             || expiresIn <= TimeSpan.Zero || expiresIn > MaxExpiry))
-            return Refuse("expiresIn", "A duration like 01:00:00 (hh:mm:ss, or d.hh:mm:ss), more than 0, at most 7 days.");
+            return Refuse("expiresIn", "A duration like 01:00:00 (hh:mm:ss or d.hh:mm:ss), > 0, 7 days at most.");
         var token = await store.CreateJoinTokenAsync(node, expiresIn, cancellationToken);
         return TypedResults.Created((string?)null, token);
     }
@@ -33,7 +33,8 @@ internal static partial class ManageCredentials
         CredentialStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok(await store.ListAsync(cancellationToken));
 
-    public static async Task<IResult> RevokeAsync(string name, CredentialStore store, CancellationToken cancellationToken) =>
+    public static async Task<IResult> RevokeAsync(
+        string name, CredentialStore store, CancellationToken cancellationToken) =>
         await store.RevokeAsync(name, cancellationToken)
             ? TypedResults.NoContent()
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Node credential not found",

@@ -17,7 +17,8 @@ internal sealed record NodeCredentialView(
 /// </summary>
 internal sealed class CredentialStore(BytebotDatabase database) : INodeAuthenticator
 {
-    public async Task<JoinToken> CreateJoinTokenAsync(string? node, TimeSpan expiresIn, CancellationToken cancellationToken)
+    public async Task<JoinToken> CreateJoinTokenAsync(
+        string? node, TimeSpan expiresIn, CancellationToken cancellationToken)
     {
         var token = NewSecret("bbj_");
         await using var command = database.DataSource.CreateCommand("""
@@ -33,7 +34,8 @@ internal sealed class CredentialStore(BytebotDatabase database) : INodeAuthentic
     /// Consumes the join token and stores the credential for <paramref name="name"/> in one transaction (replacing a
     /// revoked or lost one); returns null, or why the token was refused.
     /// </summary>
-    public async Task<string?> ExchangeAsync(string name, string joinToken, string secret, CancellationToken cancellationToken)
+    public async Task<string?> ExchangeAsync(
+        string name, string joinToken, string secret, CancellationToken cancellationToken)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -96,7 +98,8 @@ internal sealed class CredentialStore(BytebotDatabase database) : INodeAuthentic
     public static byte[] Hash(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
 
     private static async Task<string> RefusalAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string joinToken, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string joinToken,
+        CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             "select used_by, expires_at <= clock_timestamp(), node from node_join_tokens where hash = $1",
