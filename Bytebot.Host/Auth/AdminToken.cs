@@ -1,13 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
-using Bytebot.Nodes.Contracts;
 using Bytebot.Platform;
 
 namespace Bytebot.Host.Auth;
 
 /// <summary>The bootstrap admin API token: BYTEBOT_TOKEN, else generated once into {DataDir}/admin-token (0600).</summary>
-/// <remarks>It is also the credential this node presents to the other nodes on its database (ADR 0059).</remarks>
-internal sealed class AdminToken : INodeCredential
+/// <remarks>Not sent to other nodes: a node presents its own credential (ADR 0065).</remarks>
+internal sealed class AdminToken
 {
     private readonly byte[] _hash;
 

@@ -17,7 +17,6 @@ internal static class AuthSetup
     public static IServiceCollection AddBytebotAuth(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(sp => AdminToken.Load(configuration["BYTEBOT_TOKEN"], sp.GetRequiredService<DataDirectory>()));
-        services.AddSingleton<Nodes.Contracts.INodeCredential>(sp => sp.GetRequiredService<AdminToken>());
 
         // Session cookies and the secrets vault's values must survive a restart, so the key ring lives in the data dir
         // rather than in memory (ADR 0060).
@@ -30,10 +29,12 @@ internal static class AuthSetup
         services.AddAuthentication(PolicyScheme)
             .AddPolicyScheme(PolicyScheme, "Bearer token or dashboard cookie", options =>
                 options.ForwardDefaultSelector = context =>
-                    context.Request.Headers.ContainsKey("Authorization") ? BearerTokenHandler.SchemeName
+                    NodeCredentialHandler.Applies(context) ? NodeCredentialHandler.SchemeName
+                    : context.Request.Headers.ContainsKey("Authorization") ? BearerTokenHandler.SchemeName
                     : LoopbackClientHandler.Applies(context, allowAnonymousLoopback) ? LoopbackClientHandler.SchemeName
                     : CookieAuthenticationDefaults.AuthenticationScheme)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, NodeCredentialHandler>(NodeCredentialHandler.SchemeName, null)
             .AddScheme<AuthenticationSchemeOptions, LoopbackClientHandler>(LoopbackClientHandler.SchemeName, null)
             .AddCookie(CookieAuthenticationDefaults.AuthenticationScheme, options =>
             {

@@ -11,11 +11,13 @@ namespace Bytebot.Tests.E2E;
 /// <summary>
 /// Issue 15 acceptance 4: a task running on beta, opened in alpha's dashboard, paints beta's desktop, and takeover
 /// input sent through alpha reaches beta's desktop. Two host processes on one PostgreSQL, each with its own X server
-/// of a different size and root colour (and its own x11vnc), so a frame of the wrong desktop cannot pass.
+/// of a different size and root colour (and its own x11vnc), so a frame of the wrong desktop cannot pass. The two
+/// hosts have different admin tokens: alpha reaches beta with the node credential it got for a join token (ADR 0065).
 /// </summary>
 public sealed class CrossNodeLiveViewTests(PostgresFixture postgres) : IAsyncLifetime
 {
-    private const string Token = "bbt_test_nodes_live0123456789abcdef";
+    private const string AlphaToken = "bbt_test_nodes_live0123456789abcdef";
+    private const string BetaToken = "bbt_test_nodes_beta0123456789abcdef";
     private const string AlphaColour = "#1e6ed2";
     private const string BetaColour = "#c83264";
 
@@ -45,14 +47,15 @@ public sealed class CrossNodeLiveViewTests(PostgresFixture postgres) : IAsyncLif
         Directory.Delete(_workDir, recursive: true);
     }
 
-    private Dictionary<string, string?> Settings(string name, BareXvfb screen)
+    private Dictionary<string, string?> Settings(string name, BareXvfb screen, string? joinToken = null)
     {
         var settings = TasksHost.Settings(name, Path.Combine(_workDir, "actions.log"));
         settings["Node:Name"] = name;
         settings["Desktop:Vnc"] = "true";
         settings["DISPLAY"] = screen.Display;
         settings["ConnectionStrings:Bytebot"] = _connectionString;
-        settings["BYTEBOT_TOKEN"] = Token;
+        settings["BYTEBOT_TOKEN"] = name == "alpha" ? AlphaToken : BetaToken;
+        settings["Node:JoinToken"] = joinToken;
         settings["BYTEBOT_DATA_DIR"] = Path.Combine(_workDir, name);
         // Long enough that the task is still running on beta while the page is opened and taken over.
         settings["Scripted:ActionMs"] = "1000";
@@ -62,9 +65,11 @@ public sealed class CrossNodeLiveViewTests(PostgresFixture postgres) : IAsyncLif
     [Fact]
     public async Task A_task_on_beta_opened_in_alphas_dashboard_paints_betas_desktop_and_takeover_input_reaches_beta()
     {
-        await using var alpha = await HostProcess.StartAsync(Settings("alpha", _alphaScreen!), Ct);
         await using var beta = await HostProcess.StartAsync(Settings("beta", _betaScreen!), Ct);
-        await Task.WhenAll(alpha.WaitUntilReadyAsync(Ct), beta.WaitUntilReadyAsync(Ct));
+        await beta.WaitUntilReadyAsync(Ct);
+        await using var alpha = await HostProcess.StartAsync(
+            Settings("alpha", _alphaScreen!, await JoinTokenAsync(beta, "alpha")), Ct);
+        await alpha.WaitUntilReadyAsync(Ct);
         var betaUrl = await WaitForUrlAsync(alpha, "beta");
         betaUrl.ShouldBe(beta.Client.BaseAddress!.ToString().TrimEnd('/') + "/", "a node advertises where it listens");
 
@@ -76,7 +81,7 @@ public sealed class CrossNodeLiveViewTests(PostgresFixture postgres) : IAsyncLif
         var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1366, Height = 768 } });
         var page = await context.NewPageAsync();
         var alphaUrl = alpha.Client.BaseAddress!.ToString().TrimEnd('/');
-        await DashboardBrowser.SignInAsync(page, alphaUrl, Token, $"/tasks/{id}");
+        await DashboardBrowser.SignInAsync(page, alphaUrl, AlphaToken, $"/tasks/{id}");
         await Assertions.Expect(page.Locator("[data-live-pane] .live-desktop")).ToHaveAttributeAsync("data-node", "beta");
 
         var painted = await WaitForColourAsync(page, BetaColour);
@@ -113,33 +118,75 @@ public sealed class CrossNodeLiveViewTests(PostgresFixture postgres) : IAsyncLif
     }
 
     [Fact]
-    public async Task Another_nodes_live_view_is_refused_with_a_problem_when_that_node_is_unknown_or_rejects_the_token()
+    public async Task Another_nodes_live_view_needs_this_nodes_own_credential_and_is_refused_once_it_is_revoked()
     {
-        await using var alpha = await HostProcess.StartAsync(Settings("alpha", _alphaScreen!), Ct);
-        var impostor = Settings("beta", _betaScreen!);
-        impostor["BYTEBOT_TOKEN"] = "bbt_test_another_token_0123456789abc";
-        await using var beta = await HostProcess.StartAsync(impostor, Ct);
-        await Task.WhenAll(alpha.WaitUntilReadyAsync(Ct), beta.WaitUntilReadyAsync(Ct));
-        await WaitForUrlAsync(alpha, "beta");
+        await using var beta = await HostProcess.StartAsync(Settings("beta", _betaScreen!), Ct);
+        await beta.WaitUntilReadyAsync(Ct);
+        var alphaSettings = Settings("alpha", _alphaScreen!);
+        var alpha = await HostProcess.StartAsync(alphaSettings, Ct);
+        try
+        {
+            await alpha.WaitUntilReadyAsync(Ct);
+            await WaitForUrlAsync(alpha, "beta");
+            var notJoined = await UpgradeAsync(alpha, "/websockify?node=beta", "Bearer " + AlphaToken);
+            notJoined.Status.ShouldBe(HttpStatusCode.ServiceUnavailable);
+            notJoined.Body.ShouldContain("node: this node has no node credential");
+            await alpha.StopAsync();
+        }
+        finally
+        {
+            await alpha.DisposeAsync();
+        }
 
-        var unknown = await UpgradeAsync(alpha, "nobody");
+        alphaSettings["Node:JoinToken"] = await JoinTokenAsync(beta, "alpha");
+        await using var joined = await HostProcess.StartAsync(alphaSettings, Ct);
+        await joined.WaitUntilReadyAsync(Ct);
+        var unknown = await UpgradeAsync(joined, "/websockify?node=nobody", "Bearer " + AlphaToken);
         unknown.Status.ShouldBe(HttpStatusCode.NotFound);
         unknown.Body.ShouldContain("node: no node named nobody");
-        var refused = await UpgradeAsync(alpha, "beta");
+        (await UpgradeAsync(joined, "/websockify?node=beta", "Bearer " + AlphaToken)).Status
+            .ShouldBe(HttpStatusCode.SwitchingProtocols);
+
+        // On the wire: alpha's own credential opens beta's desktop; alpha's admin token does not.
+        var stored = await File.ReadAllTextAsync(Path.Combine(_workDir, "alpha", "node-credential"), Ct);
+        var secret = JsonDocument.Parse(stored).RootElement.GetProperty("Secret").GetString()!;
+        (await UpgradeAsync(beta, "/websockify", "Node alpha:" + secret)).Status
+            .ShouldBe(HttpStatusCode.SwitchingProtocols);
+        (await UpgradeAsync(beta, "/websockify", "Bearer " + AlphaToken)).Status.ShouldBe(HttpStatusCode.Unauthorized);
+        var used = (await beta.Client.GetFromJsonAsync<JsonElement>("/api/nodes/credentials", Ct))
+            .EnumerateArray().Single();
+        used.GetProperty("name").GetString().ShouldBe("alpha");
+        used.GetProperty("lastUsedAt").ValueKind.ShouldBe(JsonValueKind.String);
+
+        using (var revoke = await beta.Client.DeleteAsync(new Uri("/api/nodes/alpha/credential", UriKind.Relative), Ct))
+            revoke.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        var refused = await UpgradeAsync(joined, "/websockify?node=beta", "Bearer " + AlphaToken);
         refused.Status.ShouldBe(HttpStatusCode.BadGateway);
-        refused.Body.ShouldContain("share BYTEBOT_TOKEN");
+        refused.Body.ShouldContain("node: beta refused this node's credential (401)");
+        var direct = await UpgradeAsync(beta, "/websockify", "Node alpha:" + secret);
+        direct.Status.ShouldBe(HttpStatusCode.Unauthorized);
+        direct.Body.ShouldContain("application/problem+json");
+        direct.Body.ShouldContain("The credential of node alpha is unknown or revoked.");
+    }
+
+    private static async Task<string> JoinTokenAsync(HostProcess host, string node)
+    {
+        using var response = await host.Client.PostAsJsonAsync("/api/nodes/join-tokens", new { node }, Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.Created);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("token").GetString()!;
     }
 
     // ClientWebSocket does not expose a refused upgrade's body, so the upgrade is written by hand: the answer is the
-    // status line and the problem+json naming the field.
-    private static async Task<(HttpStatusCode Status, string Body)> UpgradeAsync(HostProcess host, string node)
+    // status line and, when refused, the problem+json naming the field.
+    private static async Task<(HttpStatusCode Status, string Body)> UpgradeAsync(
+        HostProcess host, string path, string authorization)
     {
         var address = host.Client.BaseAddress!;
         using var tcp = new System.Net.Sockets.TcpClient();
         await tcp.ConnectAsync(address.Host, address.Port, Ct);
         var stream = tcp.GetStream();
-        var request = $"GET /websockify?node={node} HTTP/1.1\r\nHost: {address.Authority}\r\n"
-            + $"Authorization: Bearer {Token}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+        var request = $"GET {path} HTTP/1.1\r\nHost: {address.Authority}\r\n"
+            + $"Authorization: {authorization}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
             + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
         await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(request), Ct);
         using var reader = new StreamReader(stream);
@@ -147,7 +194,7 @@ public sealed class CrossNodeLiveViewTests(PostgresFixture postgres) : IAsyncLif
         var text = new System.Text.StringBuilder();
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         limit.CancelAfter(TimeSpan.FromSeconds(15));
-        while (!text.ToString().Contains('}', StringComparison.Ordinal))
+        while (!IsWhole(text.ToString()))
         {
             var read = await reader.ReadAsync(buffer, limit.Token);
             if (read == 0)
@@ -157,6 +204,12 @@ public sealed class CrossNodeLiveViewTests(PostgresFixture postgres) : IAsyncLif
         var answer = text.ToString();
         return ((HttpStatusCode)int.Parse(answer.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture), answer);
     }
+
+    // An accepted upgrade has no body (the RFB bytes follow as WebSocket frames); a refusal ends with its JSON.
+    private static bool IsWhole(string answer) =>
+        answer.StartsWith("HTTP/1.1 101", StringComparison.Ordinal)
+            ? answer.Contains("\r\n\r\n", StringComparison.Ordinal)
+            : answer.Contains('}', StringComparison.Ordinal);
 
     private static async Task<string> WaitForUrlAsync(HostProcess host, string node)
     {

@@ -22,7 +22,7 @@ internal static class AgentBench
     private const int Steps = 30;
     private const string Model = "claude-sonnet-4-20250514";
 
-    private sealed record BenchAction(string Name, object Input);
+    internal sealed record BenchAction(string Name, object Input);
 
     private static readonly BenchAction[] Actions =
     [
@@ -39,7 +39,12 @@ internal static class AgentBench
     public static async Task RunAsync(BenchArgs options)
     {
         var bodies = new List<JsonElement>();
-        await using var llm = await StartFakeAnthropicAsync(bodies);
+        await using var llm = await StartFakeAnthropicAsync(bodies, step => step switch
+        {
+            1 => OpenTerminal,
+            > Steps + 1 => Completed,
+            _ => Actions[(step - 2) % Actions.Length],
+        });
         var dataDir = Directory.CreateTempSubdirectory("bytebot-bench-agent-").FullName;
         try
         {
@@ -48,13 +53,7 @@ internal static class AgentBench
                 ["BYTEBOT_DATA_DIR"] = dataDir,
                 ["Desktop__Mode"] = "Managed",
                 ["Desktop__DisplayNumber"] = (150 + Random.Shared.Next(100)).ToString(CultureInfo.InvariantCulture),
-                ["Agent__Models__0__Name"] = "bench",
-                ["Agent__Models__0__Provider"] = "anthropic",
-                ["Agent__Models__0__Model"] = Model,
-                ["Agent__Models__0__BaseUrl"] = llm.Urls.Single(),
-                ["Agent__Models__0__ApiKey"] = "bench",
-                ["Agent__Models__0__Stream"] = "false",
-            });
+            }.Concat(ModelSettings(llm)).ToDictionary());
             await host.WaitForAsync("/health/ready");
             var http = host.Http;
 
@@ -163,7 +162,24 @@ internal static class AgentBench
         return (images, imageTokens, characters / 4);
     }
 
-    private static async Task<WebApplication> StartFakeAnthropicAsync(List<JsonElement> bodies)
+    /// <summary>The host's settings for one model served by <paramref name="llm"/>.</summary>
+    internal static Dictionary<string, string> ModelSettings(WebApplication llm) => new()
+    {
+        ["Agent__Models__0__Name"] = "bench",
+        ["Agent__Models__0__Provider"] = "anthropic",
+        ["Agent__Models__0__Model"] = Model,
+        ["Agent__Models__0__BaseUrl"] = llm.Urls.Single(),
+        ["Agent__Models__0__ApiKey"] = "bench",
+        ["Agent__Models__0__Stream"] = "false",
+    };
+
+    /// <summary>The tool call that ends a task at once.</summary>
+    internal static readonly BenchAction Completed =
+        new("set_task_status", new { status = "completed", description = "bench" });
+
+    /// <summary>A loopback Messages API answering the n-th request (from 1) with the tool call of the script.</summary>
+    internal static async Task<WebApplication> StartFakeAnthropicAsync(
+        List<JsonElement> bodies, Func<int, BenchAction> script)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -178,12 +194,7 @@ internal static class AgentBench
                 bodies.Add(body.RootElement.Clone());
                 step = bodies.Count;
             }
-            var action = step switch
-            {
-                1 => OpenTerminal,
-                > Steps + 1 => new BenchAction("set_task_status", new { status = "completed", description = "bench" }),
-                _ => Actions[(step - 2) % Actions.Length],
-            };
+            var action = script(step);
             var block = new { type = "tool_use", id = $"toolu_{step}", name = action.Name, input = action.Input };
             return Results.Json(new
             {

@@ -85,6 +85,9 @@ internal sealed partial class HostProcess : IAsyncDisposable
         return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
     }
 
+    /// <summary>SIGKILL to the host and its desktop's children: a crash, no shutdown code runs.</summary>
+    public void KillHard() => _process.Kill(entireProcessTree: true);
+
     public async ValueTask DisposeAsync()
     {
         _ = Kill(_process.Id, 15);

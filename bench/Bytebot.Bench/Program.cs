@@ -1,7 +1,8 @@
 using System.Globalization;
 using Bytebot.Bench;
 
-// Side-by-side benchmarks. Usage: --mode startup|tasks|desktop|agent|nodes|webhooks --host path/Bytebot.Host.dll --out dir [--warm-runs N] [--runs N]
+// Side-by-side benchmarks. Usage: --mode startup|tasks|desktop|agent|nodes|fleet|webhooks
+// --host path/Bytebot.Host.dll --out dir [--warm-runs N] [--runs N]
 // [--only TEXT,TEXT] (desktop: only the operations whose name contains one of them)
 var options = BenchArgs.Parse(args);
 Directory.CreateDirectory(options.Out);
@@ -22,11 +23,15 @@ switch (options.Mode)
     case "nodes":
         await NodesBench.RunAsync(options);
         break;
+    case "fleet":
+        await FleetBench.RunAsync(options);
+        break;
     case "webhooks":
         await WebhookBench.RunAsync(options);
         break;
     default:
-        Console.Error.WriteLine($"unknown --mode {options.Mode}; use startup, tasks, desktop, agent, nodes or webhooks");
+        Console.Error.WriteLine(
+            $"unknown --mode {options.Mode}; use startup, tasks, desktop, agent, nodes, fleet or webhooks");
         return 2;
 }
 return 0;

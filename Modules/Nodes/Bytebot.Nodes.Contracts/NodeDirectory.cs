@@ -46,13 +46,3 @@ public interface INodeDirectory
     /// <summary>All nodes, by name; a node's status is computed against the database clock at the read.</summary>
     Task<IReadOnlyList<NodePresence>> ListAsync(CancellationToken cancellationToken);
 }
-
-/// <summary>
-/// What this node presents to another node it calls (the live view of a task on that node). Every node on one
-/// database shares <c>BYTEBOT_TOKEN</c>, so this is that token (ADR 0059).
-/// </summary>
-public interface INodeCredential
-{
-    /// <summary>The bearer token sent to other nodes.</summary>
-    string Token { get; }
-}

@@ -1,7 +1,9 @@
 using Bytebot.Nodes.Api;
 using Bytebot.Nodes.Contracts;
+using Bytebot.Nodes.Credentials;
 using Bytebot.Nodes.Presence;
 using Bytebot.Platform.Postgres;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -18,9 +20,14 @@ public static class NodesModule
         var options = NodesOptions.FromConfiguration(configuration);
         services.AddSingleton(options);
         services.AddSingleton<INodeIdentity>(options);
-        services.AddMigrations(NodesSchema.Module, NodesSchema.Registry, NodesSchema.Url);
+        services.AddMigrations(NodesSchema.Module, NodesSchema.Registry, NodesSchema.Url, NodesSchema.Credentials);
         services.AddSingleton<NodeRegistry>();
         services.AddSingleton<INodeDirectory>(sp => sp.GetRequiredService<NodeRegistry>());
+        services.AddSingleton<CredentialStore>();
+        services.AddSingleton<INodeAuthenticator>(sp => sp.GetRequiredService<CredentialStore>());
+        services.AddSingleton<JoinFleet>();
+        services.AddSingleton<INodeCredential>(sp => sp.GetRequiredService<JoinFleet>());
+        services.AddHostedService(sp => sp.GetRequiredService<JoinFleet>());
         services.AddHostedService<NodeHeartbeat>();
         return services;
     }
@@ -40,6 +47,18 @@ public static class NodesModule
                 CancellationToken ct) => ListNodes.SetDrainingAsync(name, false, registry, running, ct))
             .WithName("UndrainNode").WithSummary("The node claims tasks again.")
             .Produces<NodeView>().ProducesProblem(StatusCodes.Status404NotFound);
+
+        var admin = new AuthorizeAttribute { Roles = "admin" };
+        nodes.MapPost("/join-tokens", ManageCredentials.CreateJoinTokenAsync).RequireAuthorization(admin)
+            .WithName("CreateJoinToken")
+            .WithSummary("A one-time join token (shown once, stored hashed, default 1 h) a new node exchanges for its "
+                + "credential when started with Node__JoinToken.");
+        nodes.MapGet("/credentials", ManageCredentials.ListAsync).RequireAuthorization(admin)
+            .WithName("ListNodeCredentials").WithSummary("The nodes that joined: created, last used, revoked.");
+        nodes.MapDelete("/{name}/credential", ManageCredentials.RevokeAsync).RequireAuthorization(admin)
+            .WithName("RevokeNodeCredential")
+            .WithSummary("Revokes the node's credential: other nodes refuse its requests from now on.")
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
         return endpoints;
     }
 }

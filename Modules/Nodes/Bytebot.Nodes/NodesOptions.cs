@@ -13,6 +13,9 @@ internal sealed class NodesOptions : INodeIdentity
     /// <summary><c>Node:Url</c>: the base URL other nodes reach this one at; null derives it from the listening address.</summary>
     public Uri? Url { get; set; }
 
+    /// <summary><c>Node:JoinToken</c>: exchanged once for this node's credential (ADR 0065); never logged.</summary>
+    public string? JoinToken { get; set; }
+
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
@@ -35,6 +38,7 @@ internal sealed class NodesOptions : INodeIdentity
                 ? parsed
                 : throw new InvalidOperationException($"Node:Url must be an absolute http(s) URL, but is '{url}'.");
         }
+        options.JoinToken = section["JoinToken"] is { Length: > 0 } join ? join.Trim() : null;
         options.HeartbeatInterval = section.GetValue(nameof(HeartbeatInterval), options.HeartbeatInterval);
         options.OfflineAfter = section.GetValue(nameof(OfflineAfter), options.OfflineAfter);
         if (options.HeartbeatInterval <= TimeSpan.Zero || options.OfflineAfter <= options.HeartbeatInterval)

@@ -52,6 +52,12 @@ internal sealed record UsageRowItem(
     string? Period, string? Model, long Steps, long Actions, long InputTokens, long OutputTokens, long CacheReadTokens,
     long CacheWriteTokens, decimal Cost, double ModelMs, double ActionMs, IReadOnlyDictionary<string, long>? Tasks);
 
+internal sealed record NodeItem(
+    string Name, IReadOnlyList<string> Capabilities, string Status, DateTimeOffset LastSeenAt, NodeDesktop Desktop,
+    int RunningTasks, string Version, Uri? Url);
+
+internal sealed record NodeDesktop(int Width, int Height);
+
 internal static class JsonShapes
 {
     public static string? String(this JsonElement element, string name) =>

@@ -164,6 +164,14 @@ internal sealed class HostApi
     public Task DeleteScheduleAsync(Guid id, CancellationToken ct) =>
         SendAsync<JsonElement>(new HttpRequestMessage(HttpMethod.Delete, $"/api/schedules/{id}"), ct);
 
+    public Task<List<NodeItem>> ListNodesAsync(CancellationToken ct) =>
+        SendAsync<List<NodeItem>>(new HttpRequestMessage(HttpMethod.Get, "/api/nodes"), ct);
+
+    /// <summary>Drains the node (it finishes its running tasks and takes no new ones) or undrains it.</summary>
+    public Task<NodeItem> SetDrainingAsync(string node, bool draining, CancellationToken ct) =>
+        SendAsync<NodeItem>(new HttpRequestMessage(HttpMethod.Post,
+            $"/api/nodes/{Escape(node)}/{(draining ? "drain" : "undrain")}"), ct);
+
     private static string Escape(string value) => Uri.EscapeDataString(value);
 
     private static void AddFiles(MultipartFormDataContent form, IReadOnlyList<IBrowserFile> files, long maxBytes)

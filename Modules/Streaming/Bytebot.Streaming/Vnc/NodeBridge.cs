@@ -28,8 +28,13 @@ internal static partial class NodeBridge
                 ? $"node: {node} has not told where it listens yet (Node:Url)."
                 : $"node: {node} is offline (last heartbeat {target.LastSeenAt:O}).");
 
+        if (credential.Authorization is not { } authorization)
+            return Problem(StatusCodes.Status503ServiceUnavailable, "This node has not joined",
+                $"node: this node has no node credential to present to {node}; start it with Node__JoinToken "
+                + "(POST /api/nodes/join-tokens).");
+
         using var upstream = new ClientWebSocket();
-        upstream.Options.SetRequestHeader("Authorization", "Bearer " + credential.Token);
+        upstream.Options.SetRequestHeader("Authorization", authorization);
         upstream.Options.AddSubProtocol("binary");
         upstream.Options.CollectHttpResponseDetails = true;
         var uri = WebsockifyUri(target.Url, viewOnly);
@@ -43,7 +48,8 @@ internal static partial class NodeBridge
         {
             return upstream.HttpStatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
                 ? Problem(StatusCodes.Status502BadGateway, "Node refused this node",
-                    $"node: {node} did not accept this node's credential; nodes on one database share BYTEBOT_TOKEN.")
+                    $"node: {node} refused this node's credential ({(int)upstream.HttpStatusCode}): it was revoked "
+                    + "or replaced; join this node again with a new Node__JoinToken.")
                 : Problem(StatusCodes.Status502BadGateway, "Node unreachable",
                     $"node: {node} at {target.Url} did not open its live view ({(int)upstream.HttpStatusCode}): "
                     + e.Message);

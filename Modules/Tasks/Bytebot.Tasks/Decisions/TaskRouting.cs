@@ -50,7 +50,7 @@ internal sealed record TaskRouting(string? Node, IReadOnlyList<string> Capabilit
 
 internal static partial class Names
 {
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")]
+    [GeneratedRegex(Nodes.Contracts.NodeCredentialScheme.NodeNamePattern)]
     public static partial Regex NodeName();
 
     [GeneratedRegex("^[a-z0-9][a-z0-9._+-]{0,63}$")]
