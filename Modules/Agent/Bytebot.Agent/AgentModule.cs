@@ -1,3 +1,4 @@
+using Bytebot.Secrets.Contracts;
 using Bytebot.Agent.Contracts;
 using Bytebot.Agent.Loop;
 using Bytebot.Agent.Mcp;
@@ -26,7 +27,8 @@ public static class AgentModule
         ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new ModelCatalog(
-            configuration, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ModelCatalog>>()));
+            configuration, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ModelCatalog>>(),
+            () => sp.GetService<ISecretValues>()));
         services.AddSingleton<IModelCatalog>(sp => sp.GetRequiredService<ModelCatalog>());
         services.AddHostedService<ModelListRefresher>();
         services.AddSingleton(_ => AgentOptions.FromConfiguration(configuration));

@@ -1,3 +1,4 @@
+using Bytebot.Secrets.Contracts;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Anthropic;
@@ -20,13 +21,13 @@ internal sealed partial class AnthropicMessagesProvider : IModelProvider, IDispo
     private readonly TimeProvider _time;
     private readonly AnthropicClient _client;
 
-    public AnthropicMessagesProvider(ConfiguredModel model, TimeProvider time)
+    public AnthropicMessagesProvider(ConfiguredModel model, TimeProvider time, Func<ISecretValues?>? secrets)
     {
         _model = model.Model;
         _stream = model.Stream;
         _time = time;
 #pragma warning disable CA2000 // the HttpClient owns the handler and the client owns the HttpClient; both die in Dispose
-        var http = new HttpClient(new RetryAfterCapture(time)) { Timeout = Timeout.InfiniteTimeSpan };
+        var http = new HttpClient(new RetryAfterCapture(time, new VaultKeys(secrets, new SocketsHttpHandler()))) { Timeout = Timeout.InfiniteTimeSpan };
 #pragma warning restore CA2000
         _client = new AnthropicClient(new ClientOptions
         {

@@ -1,3 +1,4 @@
+using Bytebot.Secrets.Contracts;
 using System.ClientModel;
 using Bytebot.Agent.Conversation;
 using OpenAI;
@@ -6,7 +7,8 @@ using OpenAI.Chat;
 namespace Bytebot.Agent.Providers;
 
 // Chat Completions at any base URL (Ollama, vLLM, LiteLLM, OpenRouter, Gemini's compatible endpoint).
-internal sealed class ChatCompletionsProvider(ConfiguredModel model, TimeProvider time) : IModelProvider
+internal sealed class ChatCompletionsProvider(ConfiguredModel model, TimeProvider time, Func<ISecretValues?>? secrets)
+    : IModelProvider
 {
     private const string ProviderName = "openai-compatible";
 
@@ -14,7 +16,7 @@ internal sealed class ChatCompletionsProvider(ConfiguredModel model, TimeProvide
     private readonly ChatClient _client = new(
         model.Model,
         new ApiKeyCredential(string.IsNullOrEmpty(model.ApiKey) ? "none" : model.ApiKey),
-        OpenAICalls.Configure(new OpenAIClientOptions(), model.BaseUrl, static (o, uri) => o.Endpoint = uri));
+        OpenAICalls.Configure(new OpenAIClientOptions(), model.BaseUrl, secrets, static (o, uri) => o.Endpoint = uri));
 
     public async Task<ModelTurn> CompleteAsync(ModelRequest request, CancellationToken cancellationToken)
     {

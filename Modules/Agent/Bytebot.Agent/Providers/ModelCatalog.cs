@@ -1,3 +1,4 @@
+using Bytebot.Secrets.Contracts;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Bytebot.Agent.Contracts;
@@ -37,17 +38,23 @@ internal sealed partial class ModelCatalog : IModelCatalog, IDisposable
     private readonly Dictionary<string, ConfiguredModel> _byName;
     private readonly Dictionary<ModelSource, ConfiguredModel> _templates;
     private readonly ConcurrentDictionary<ConfiguredModel, IModelProvider> _providers = new();
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly Func<ISecretValues?>? _secrets;
+    private readonly HttpClient _http;
     private readonly CancellationTokenSource _disposed = new();
     private readonly Lock _gate = new();
     private Task? _firstListing;
     private Listing _listing;
     private int _disposeCount;
 
-    public ModelCatalog(IConfiguration configuration, TimeProvider time, ILogger<ModelCatalog>? logger = null)
+    public ModelCatalog(
+        IConfiguration configuration, TimeProvider time, ILogger<ModelCatalog>? logger = null, Func<ISecretValues?>? secrets = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         _time = time;
+        _secrets = secrets;
+#pragma warning disable CA2000 // the HttpClient owns the handlers and dies in Dispose
+        _http = new HttpClient(new VaultKeys(secrets, new SocketsHttpHandler())) { Timeout = TimeSpan.FromSeconds(10) };
+#pragma warning restore CA2000
         _logger = logger ?? (ILogger)NullLogger.Instance;
         Configured = Read(configuration);
         _byName = Configured.DistinctBy(m => m.Name).ToDictionary(m => m.Name, StringComparer.Ordinal);
@@ -174,9 +181,9 @@ internal sealed partial class ModelCatalog : IModelCatalog, IDisposable
 
     private IModelProvider Create(ConfiguredModel model) => model.Provider switch
     {
-        Anthropic => new AnthropicMessagesProvider(model, _time),
-        OpenAI => new OpenAIResponsesProvider(model, _time),
-        _ => new ChatCompletionsProvider(model, _time),
+        Anthropic => new AnthropicMessagesProvider(model, _time, _secrets),
+        OpenAI => new OpenAIResponsesProvider(model, _time, _secrets),
+        _ => new ChatCompletionsProvider(model, _time, _secrets),
     };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Listing the models of {Provider} at {Endpoint} failed ({Reason}); "

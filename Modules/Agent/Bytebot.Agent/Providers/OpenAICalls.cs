@@ -2,16 +2,25 @@ using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Text.Json;
 using Bytebot.Agent.Conversation;
+using Bytebot.Secrets.Contracts;
 
 namespace Bytebot.Agent.Providers;
 
 // What the Responses and Chat Completions adapters share: client set-up, error mapping, tool-result text.
 internal static class OpenAICalls
 {
-    public static TOptions Configure<TOptions>(TOptions options, string? baseUrl, Action<TOptions, Uri> setEndpoint)
+    public static TOptions Configure<TOptions>(
+        TOptions options, string? baseUrl, Func<ISecretValues?>? secrets, Action<TOptions, Uri> setEndpoint)
         where TOptions : ClientPipelineOptions
     {
         if (!string.IsNullOrEmpty(baseUrl)) setEndpoint(options, new Uri(baseUrl));
+#pragma warning disable CA2000 // the transport owns the HttpClient, which owns the handlers; they live as the provider does
+        options.Transport = new HttpClientPipelineTransport(new HttpClient(new VaultKeys(secrets, new SocketsHttpHandler()))
+        {
+            // The pipeline times each try itself (NetworkTimeout); a streamed 16k-token turn can take minutes.
+            Timeout = Timeout.InfiniteTimeSpan,
+        });
+#pragma warning restore CA2000
         // Retries belong to RetryingModelProvider, which honours Retry-After on the injected TimeProvider.
         options.RetryPolicy = new ClientRetryPolicy(maxRetries: 0);
         return options;

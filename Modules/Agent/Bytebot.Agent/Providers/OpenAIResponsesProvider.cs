@@ -1,3 +1,4 @@
+using Bytebot.Secrets.Contracts;
 using System.ClientModel;
 using Bytebot.Agent.Conversation;
 using OpenAI.Responses;
@@ -5,13 +6,14 @@ using OpenAI.Responses;
 namespace Bytebot.Agent.Providers;
 
 // OpenAI's Responses API with function tools (and its computer tool, ADR 0053); stateless (store=false) because the task owns the history.
-internal sealed class OpenAIResponsesProvider(ConfiguredModel model, TimeProvider time) : IModelProvider
+internal sealed class OpenAIResponsesProvider(ConfiguredModel model, TimeProvider time, Func<ISecretValues?>? secrets)
+    : IModelProvider
 {
     private const string ProviderName = "openai";
 
     private readonly ResponsesClient _client = new(
         new ApiKeyCredential(model.ApiKey ?? ""),
-        OpenAICalls.Configure(new ResponsesClientOptions(), model.BaseUrl, static (o, uri) => o.Endpoint = uri));
+        OpenAICalls.Configure(new ResponsesClientOptions(), model.BaseUrl, secrets, static (o, uri) => o.Endpoint = uri));
 
     public async Task<ModelTurn> CompleteAsync(ModelRequest request, CancellationToken cancellationToken)
     {

@@ -2,7 +2,7 @@ namespace Bytebot.Agent.Providers;
 
 // The Anthropic SDK's exceptions carry the status and body but not the headers, so this handler keeps
 // Retry-After for the call in flight. The box is created by the caller and flows down through the AsyncLocal.
-internal sealed class RetryAfterCapture(TimeProvider time) : DelegatingHandler(new SocketsHttpHandler())
+internal sealed class RetryAfterCapture(TimeProvider time, HttpMessageHandler inner) : DelegatingHandler(inner)
 {
     private static readonly AsyncLocal<Scope?> Current = new();
 
