@@ -9,32 +9,55 @@ namespace Bytebot.Tests.E2E;
 public sealed partial class TaskPageTests(DashboardHost host) : IClassFixture<DashboardHost>
 {
     private static readonly string[] Tags = ["Q3", "finance"];
+    private static readonly string[] OtherTags = ["ops"];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task The_task_list_shows_a_tasks_tags_and_marks_it_overdue_past_its_due_date()
+    public async Task The_task_list_shows_a_tasks_tags_marks_it_overdue_and_a_tag_filters_the_list_by_it()
     {
         using var client = host.Factory.CreateAuthenticatedClient();
-        using var response = await client.PostAsJsonAsync("/api/tasks", new
+        var taskId = await CreateAsync(client, new
         {
             description = "File the quarterly report steps:1 hold:1", tags = Tags, dueAt = DateTimeOffset.UtcNow.AddHours(-2),
-        }, Ct);
-        response.EnsureSuccessStatusCode();
-        var taskId = (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(Ct)).GetProperty("id").GetGuid();
+        });
+        var otherId = await CreateAsync(client, new { description = "Restart the build agent steps:1 hold:1", tags = OtherTags });
         try
         {
             var list = await host.OpenAsync("/tasks");
 
             var row = list.Locator($"[data-task-id='{taskId}']");
+            var other = list.Locator($"[data-task-id='{otherId}']");
             await Assertions.Expect(row.Locator("[data-tag]")).ToHaveTextAsync(["finance", "q3"]);
             await Assertions.Expect(row.Locator("[data-overdue]")).ToHaveTextAsync("overdue");
+            await Assertions.Expect(other).ToBeVisibleAsync();
             await Screenshots.SaveAsync(list, "tasks-tags-overdue");
+
+            await row.Locator("[data-tag='finance']").ClickAsync();
+            await list.WaitForURLAsync(new Regex("/tasks\\?tag=finance$"));
+            await Assertions.Expect(list.Locator("[data-tag-filter='finance']")).ToBeVisibleAsync();
+            await Assertions.Expect(row).ToBeVisibleAsync();
+            await Assertions.Expect(other).ToHaveCountAsync(0);
+            foreach (var shown in await list.Locator("[data-task-list] [data-task-id]").AllAsync())
+                await Assertions.Expect(shown.Locator("[data-tag='finance']")).ToHaveCountAsync(1);
+            await Screenshots.SaveAsync(list, "tasks-filtered-by-tag");
+
+            await list.Locator("[data-tag-filter] .mud-chip-close-button").ClickAsync();
+            await Assertions.Expect(list.Locator("[data-tag-filter]")).ToHaveCountAsync(0);
+            await Assertions.Expect(other).ToBeVisibleAsync();
         }
         finally
         {
             host.Agent.Release(taskId);
+            host.Agent.Release(otherId);
         }
+    }
+
+    private static async Task<Guid> CreateAsync(HttpClient client, object body)
+    {
+        using var response = await client.PostAsJsonAsync("/api/tasks", body, Ct);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(Ct)).GetProperty("id").GetGuid();
     }
 
     [Fact]

@@ -36,11 +36,14 @@ internal sealed class HostApi
         _client.DefaultRequestHeaders.Add("X-Bytebot-Request", "1");
     }
 
-    public Task<TaskListPage> ListTasksAsync(int page, int limit, IReadOnlyList<string> statuses, CancellationToken ct)
+    public Task<TaskListPage> ListTasksAsync(
+        int page, int limit, IReadOnlyList<string> statuses, string? tag, CancellationToken ct)
     {
         var query = $"/api/tasks?page={page}&limit={limit}";
         if (statuses.Count > 0)
             query += "&statuses=" + string.Join(',', statuses);
+        if (!string.IsNullOrEmpty(tag))
+            query += "&tag=" + Escape(tag);
         return SendAsync<TaskListPage>(new HttpRequestMessage(HttpMethod.Get, query), ct);
     }
 
