@@ -48,11 +48,16 @@ public sealed class NodesPageTests(DashboardHost host) : IClassFixture<Dashboard
         await own.GetByRole(AriaRole.Button, new() { Name = "Drain" }).ClickAsync();
         await Assertions.Expect(own).ToHaveAttributeAsync("data-node-status", "draining");
         await Assertions.Expect(own.Locator("[data-node-state]")).ToContainTextAsync("draining");
+        // The chip's colour follows the status it shows, not the one it first rendered with.
+        await Assertions.Expect(own.Locator("[data-node-state] .status-chip"))
+            .ToHaveClassAsync(new System.Text.RegularExpressions.Regex("mud-chip-color-warning"));
         (await StatusAsync(client, self!)).ShouldBe("draining");
         await Screenshots.SaveAsync(page, "dashboard-nodes");
 
         await own.GetByRole(AriaRole.Button, new() { Name = "Undrain" }).ClickAsync();
         await Assertions.Expect(own).ToHaveAttributeAsync("data-node-status", "online");
+        await Assertions.Expect(own.Locator("[data-node-state] .status-chip"))
+            .ToHaveClassAsync(new System.Text.RegularExpressions.Regex("mud-chip-color-success"));
         (await StatusAsync(client, self!)).ShouldBe("online");
     }
 
