@@ -20,8 +20,10 @@ internal sealed class VaultKeys(Func<ISecretValues?>? secrets, HttpMessageHandle
     {
         foreach (var name in KeyHeaders)
         {
-            if (!request.Headers.TryGetValues(name, out var values) || string.Join(",", values) is not { } value
-                || !SecretReferences.Any(value))
+            if (!request.Headers.TryGetValues(name, out var values))
+                continue;
+            var value = string.Join(",", values);
+            if (!SecretReferences.Any(value))
                 continue;
             if (secrets?.Invoke() is not { } vault)
                 return Refused($"The provider key is {value}, but this host has no vault to resolve it.");
